@@ -1,0 +1,123 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { bootstrapAdmin } from "./auth/accounts";
+import { createDb } from "./db/client";
+import type { AppEnv } from "./env";
+import { ApiError } from "./lib/errors";
+import { errorFields, log } from "./lib/log";
+import { loadSession, requireAdmin, requireUser } from "./middleware/auth";
+import { csrfProtection } from "./middleware/csrf";
+import { requestContext } from "./middleware/request-context";
+import { securityHeaders } from "./middleware/security-headers";
+import { apiKeyRoutes } from "./routes/admin/api-keys";
+import { areaRoutes } from "./routes/admin/areas";
+import { dashboardRoutes } from "./routes/admin/dashboard";
+import { settingsIndexRoutes } from "./routes/admin/settings";
+import { userRoutes } from "./routes/admin/users";
+import { apiV1 } from "./routes/api/v1";
+import { authRoutes } from "./routes/auth";
+import { simulatorRoutes } from "./routes/simulator";
+import { ErrorFragment, ErrorPage } from "./views/pages/errors";
+import { adminRenderer } from "./views/renderer";
+
+let adminBootstrapped = false;
+
+/** Builds the Worker's Hono app: one place that shows every area and the middleware in front of it. */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext());
+  app.use(securityHeaders());
+  app.use(async (c, next) => {
+    // The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; after that this is a no-op.
+    if (!adminBootstrapped) {
+      await bootstrapAdmin(createDb(c.env.DB), c.env.ADMIN_EMAIL, c.env.ADMIN_PASSWORD);
+      adminBootstrapped = true;
+    }
+    await next();
+  });
+
+  app.get("/", (c) => c.redirect("/admin", 302));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  // Everything a browser session can change goes through the session and CSRF checks.
+  const browser = new Hono<AppEnv>();
+  browser.use(loadSession());
+  browser.use(csrfProtection());
+  browser.route("/", authRoutes);
+
+  const admin = new Hono<AppEnv>();
+  admin.use(requireUser());
+  admin.use(adminRenderer());
+  admin.route("/", dashboardRoutes);
+  admin.route("/", areaRoutes);
+  admin.route("/settings", settingsIndexRoutes);
+  admin.use("/settings/users/*", requireAdmin());
+  admin.use("/settings/users", requireAdmin());
+  admin.route("/settings/users", userRoutes);
+  admin.use("/settings/api-keys/*", requireAdmin());
+  admin.use("/settings/api-keys", requireAdmin());
+  admin.route("/settings/api-keys", apiKeyRoutes);
+  browser.route("/admin", admin);
+
+  app.route("/", browser);
+  app.route("/api/v1", apiV1);
+  app.route("/sim", simulatorRoutes);
+
+  app.notFound((c) => {
+    if (c.req.path.startsWith("/api/")) {
+      return c.json(
+        { error: { code: "not_found", message: "There is no such API route. See /api/v1/openapi.json." } },
+        404,
+      );
+    }
+    return c.html(
+      <ErrorPage
+        status={404}
+        title="Page not found"
+        message="There is nothing at this address. Check the link, or start from the dashboard."
+      />,
+      404,
+    );
+  });
+
+  app.onError((error, c) => {
+    const requestId = c.get("requestId");
+    if (c.req.path.startsWith("/api/")) {
+      if (error instanceof ApiError) {
+        return c.json({ error: { code: error.code, message: error.message } }, error.status);
+      }
+      if (error instanceof HTTPException && error.status < 500) {
+        return c.json({ error: { code: "bad_request", message: error.message } }, error.status);
+      }
+      log("error", "unhandled error", { requestId, path: c.req.path, ...errorFields(error) });
+      return c.json(
+        { error: { code: "internal_error", message: `Something went wrong on our side (request ${requestId}).` } },
+        500,
+      );
+    }
+    const known = error instanceof HTTPException && error.status < 500;
+    if (!known) log("error", "unhandled error", { requestId, path: c.req.path, ...errorFields(error) });
+    const status = known ? error.status : 500;
+    const message = known
+      ? error.message
+      : "Something went wrong on our side. Try again; if it keeps happening, tell us the request id.";
+    if (c.req.header("HX-Request") === "true") {
+      // Errors of htmx requests land in the page's alert slot instead of replacing the target.
+      c.header("HX-Retarget", "#alerts");
+      c.header("HX-Reswap", "innerHTML");
+      return c.html(<ErrorFragment message={message} requestId={requestId} />, status);
+    }
+    const title =
+      status === 403
+        ? "Not allowed"
+        : status === 404
+          ? "Not found"
+          : known
+            ? "Request refused"
+            : "Something went wrong";
+    return c.html(<ErrorPage status={status} title={title} message={message} requestId={requestId} />, status);
+  });
+
+  return app;
+}

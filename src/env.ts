@@ -1,0 +1,42 @@
+import type { GoToSimulator } from "./simulator/simulator";
+import type { GoToGateway } from "./sync/gateway";
+import type { WebinarSync } from "./sync/webinar-sync";
+
+/** The Worker's bindings: wrangler.toml vars and bindings plus the secrets of `.dev.vars`. */
+export interface Env {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  GOTO_GATEWAY: DurableObjectNamespace<GoToGateway>;
+  WEBINAR_SYNC: DurableObjectNamespace<WebinarSync>;
+  GOTO_SIMULATOR: DurableObjectNamespace<GoToSimulator>;
+  GOTO_MODE: string;
+  ADMIN_EMAIL?: string;
+  ADMIN_PASSWORD?: string;
+  SECRETS_KEY?: string;
+  GOTO_CLIENT_ID?: string;
+  GOTO_CLIENT_SECRET?: string;
+  PUBLIC_URL?: string;
+}
+
+export type Role = "admin" | "marketer";
+
+/** The signed-in user as routes see it. */
+export interface CurrentUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** What middleware puts on the Hono context. */
+export interface AppVariables {
+  requestId: string;
+  user: CurrentUser | null;
+  sessionId: string | null;
+  csrfToken: string | null;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}

@@ -1,0 +1,12 @@
+import { createApp } from "./app";
+import type { Env } from "./env";
+
+export { GoToSimulator } from "./simulator/simulator";
+export { GoToGateway } from "./sync/gateway";
+export { WebinarSync } from "./sync/webinar-sync";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,34 @@
+import * as v from "valibot";
+
+/** Turns valibot issues into one message per form field (the first issue of each wins). */
+export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = v.getDotPath(issue) ?? "_form";
+    if (!(key in errors)) errors[key] = issue.message;
+  }
+  return errors;
+}
+
+export const EmailField = v.pipe(
+  v.string("Enter an email address."),
+  v.trim(),
+  v.toLowerCase(),
+  v.nonEmpty("Enter an email address."),
+  v.maxLength(254, "Use an email address of at most 254 characters."),
+  v.email("Enter a valid email address, like name@example.com."),
+);
+
+export const PasswordField = v.pipe(
+  v.string("Enter a password."),
+  v.minLength(12, "Use a password of at least 12 characters."),
+  v.maxLength(200, "Use a password of at most 200 characters."),
+);
+
+export const NameField = (what: string, max = 100) =>
+  v.pipe(
+    v.string(`Enter ${what}.`),
+    v.trim(),
+    v.nonEmpty(`Enter ${what}.`),
+    v.maxLength(max, `Use at most ${max} characters for ${what}.`),
+  );

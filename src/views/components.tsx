@@ -1,0 +1,82 @@
+import type { Child, FC } from "hono/jsx";
+
+export const PageHeader: FC<{ title: string; lead?: Child; actions?: Child }> = (props) => (
+  <div class="page-header">
+    <div>
+      <h1>{props.title}</h1>
+      {props.lead && <p class="lead">{props.lead}</p>}
+    </div>
+    {props.actions && <div class="actions">{props.actions}</div>}
+  </div>
+);
+
+/** An area that has no data yet says what will be there and what to do, instead of a bare table. */
+export const EmptyState: FC<{ title: string; children: Child; action?: Child }> = (props) => (
+  <section class="empty-state">
+    <h2>{props.title}</h2>
+    <div>{props.children}</div>
+    {props.action && <div class="actions">{props.action}</div>}
+  </section>
+);
+
+export const Flash: FC<{ kind: "success" | "error" | "info"; children: Child }> = (props) => (
+  <div class={`flash flash-${props.kind}`} role={props.kind === "error" ? "alert" : "status"}>
+    {props.children}
+  </div>
+);
+
+export const CsrfField: FC<{ token: string | null }> = ({ token }) => (
+  <input type="hidden" name="_csrf" value={token ?? ""} />
+);
+
+export interface FieldProps {
+  label: string;
+  name: string;
+  type?: string;
+  value?: string;
+  error?: string | undefined;
+  required?: boolean;
+  autocomplete?: string;
+  hint?: string;
+  maxlength?: number;
+  minlength?: number;
+}
+
+/** A labelled input with its error message tied to it for screen readers. */
+export const Field: FC<FieldProps> = (p) => {
+  const id = `f-${p.name}`;
+  const errorId = `${id}-error`;
+  return (
+    <div class={p.error ? "field has-error" : "field"}>
+      <label for={id}>{p.label}</label>
+      <input
+        id={id}
+        name={p.name}
+        type={p.type ?? "text"}
+        value={p.value ?? ""}
+        required={p.required}
+        autocomplete={p.autocomplete}
+        maxlength={p.maxlength}
+        minlength={p.minlength}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={p.error ? errorId : undefined}
+      />
+      {p.hint && <small class="hint">{p.hint}</small>}
+      {p.error && (
+        <small class="error" id={errorId}>
+          {p.error}
+        </small>
+      )}
+    </div>
+  );
+};
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return "never";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export const Time: FC<{ iso: string | null | undefined }> = ({ iso }) =>
+  iso ? <time datetime={iso}>{formatTime(iso)}</time> : <span class="muted">never</span>;

@@ -1,0 +1,128 @@
+import type { FC } from "hono/jsx";
+import type { ApiKeyRow } from "../../../db/queries/api-keys";
+import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
+
+export interface ApiKeysPageState {
+  created?: { name: string; key: string };
+  flash?: string;
+  error?: string;
+  name?: string;
+  errors?: Record<string, string>;
+}
+
+/** Settings > API keys, whole or as the `#api-keys` section that htmx swaps. */
+export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; state: ApiKeysPageState }> = ({
+  keys,
+  csrfToken,
+  state,
+}) => (
+  <div id="api-keys" class="stack">
+    <PageHeader
+      title="API keys"
+      lead={
+        <>
+          Keys let scripts and BI tools read webinar reports from <code>/api/v1</code>. Send one as{" "}
+          <code>Authorization: Bearer &lt;key&gt;</code>.
+        </>
+      }
+    />
+    {state.created && (
+      <div class="flash flash-success key-reveal" role="status">
+        <p>
+          <strong>Key “{state.created.name}” created.</strong> Copy it now: Rollcall keeps only a hash and cannot show
+          it again.
+        </p>
+        <label for="new-key">New API key</label>
+        <input id="new-key" class="mono" type="text" readonly value={state.created.key} />
+      </div>
+    )}
+    {state.flash && <Flash kind="success">{state.flash}</Flash>}
+    {state.error && <Flash kind="error">{state.error}</Flash>}
+    <section class="panel">
+      <h2>Create a key</h2>
+      <form
+        method="post"
+        action="/admin/settings/api-keys"
+        hx-post="/admin/settings/api-keys"
+        hx-target="#api-keys"
+        hx-swap="outerHTML"
+        class="row-form"
+        novalidate
+      >
+        <CsrfField token={csrfToken} />
+        <Field
+          label="Name"
+          name="name"
+          value={state.name}
+          error={state.errors?.name}
+          required
+          maxlength={80}
+          hint="Say who uses it, e.g. “Looker nightly export”."
+        />
+        <button type="submit" class="button primary">
+          Create API key
+        </button>
+      </form>
+    </section>
+    <section class="panel">
+      <h2>Keys</h2>
+      {keys.length === 0 ? (
+        <EmptyState title="No API keys yet">
+          <p>Create one above when a script or BI tool needs to read your webinar reports.</p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr data-key-id={k.id}>
+                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Key">
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td data-label="Created">
+                    <Time iso={k.createdAt} />
+                  </td>
+                  <td data-label="Last used">
+                    <Time iso={k.lastUsedAt} />
+                  </td>
+                  <td data-label="Status">
+                    {k.revokedAt ? <span class="badge muted">Revoked</span> : <span class="badge ok">Active</span>}
+                  </td>
+                  <td data-label="Actions">
+                    {!k.revokedAt && (
+                      <form
+                        method="post"
+                        action={`/admin/settings/api-keys/${k.id}/revoke`}
+                        hx-post={`/admin/settings/api-keys/${k.id}/revoke`}
+                        hx-target="#api-keys"
+                        hx-swap="outerHTML"
+                        hx-confirm={`Revoke “${k.name}”? Anything using it stops working at once.`}
+                        class="inline"
+                      >
+                        <CsrfField token={csrfToken} />
+                        <button type="submit" class="button danger">
+                          Revoke
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  </div>
+);

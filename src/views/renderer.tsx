@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import { jsxRenderer, useRequestContext } from "hono/jsx-renderer";
+import type { AppEnv } from "../env";
+import { AdminLayout } from "./layout";
+
+declare module "hono" {
+  interface ContextRenderer {
+    // biome-ignore lint/style/useShorthandFunctionType: module augmentation needs the interface form
+    (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
+  }
+}
+
+/** True for htmx requests that swap part of a page: they get the fragment, not the whole layout. */
+export function isPartialRequest(c: Context): boolean {
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-Request-Type") !== "full";
+}
+
+/**
+ * One renderer for the admin area: a normal request gets the full page in the layout, an htmx
+ * request gets the same component alone, ready to swap.
+ */
+export function adminRenderer() {
+  return jsxRenderer<AppEnv>(
+    ({ children, title }) => {
+      const c = useRequestContext<AppEnv>();
+      if (isPartialRequest(c)) return <>{children}</>;
+      return (
+        <AdminLayout meta={{ title, path: c.req.path, user: c.get("user"), csrfToken: c.get("csrfToken") }}>
+          {children}
+        </AdminLayout>
+      );
+    },
+    { docType: false },
+  );
+}

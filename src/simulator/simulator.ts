@@ -23,4 +23,12 @@ export class GoToSimulator extends DurableObject<Env> {
   async schemaVersion(): Promise<number> {
     return this.version;
   }
+
+  /** Every /sim request (from the Worker route or from simulatorFetch) arrives here. */
+  override async fetch(_request: Request): Promise<Response> {
+    return Response.json(
+      { errorCode: "NOT_FOUND", message: "The simulator does not serve this path yet." },
+      { status: 404 },
+    );
+  }
 }

@@ -1,0 +1,31 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { migrateDurableStorage } from "../../src/lib/do-schema";
+
+describe("Durable Object storage schema", () => {
+  it("applies each migration once and records the version", async () => {
+    const stub = env.WEBINAR_SYNC.getByName(`schema-${crypto.randomUUID()}`);
+    await runInDurableObject(stub, (_instance, state) => {
+      const migrations = [
+        ["CREATE TABLE jobs (id INTEGER PRIMARY KEY, run_at TEXT NOT NULL)"],
+        [
+          "ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX jobs_run_at ON jobs (run_at)",
+        ],
+      ];
+      expect(migrateDurableStorage(state.storage.sql, migrations.slice(0, 1))).toBe(1);
+      state.storage.sql.exec("INSERT INTO jobs (run_at) VALUES ('2026-11-28T00:00:00Z')");
+      expect(migrateDurableStorage(state.storage.sql, migrations)).toBe(2);
+      // Running again changes nothing: no "duplicate column" error, the row is still there.
+      expect(migrateDurableStorage(state.storage.sql, migrations)).toBe(2);
+      const row = state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM jobs").one();
+      expect(row.attempts).toBe(0);
+    });
+  });
+
+  it("gives each bound class a live object (GoToGateway, WebinarSync)", async () => {
+    expect(await env.GOTO_GATEWAY.getByName(`c-${crypto.randomUUID()}`).schemaVersion()).toBeGreaterThanOrEqual(0);
+    expect(await env.WEBINAR_SYNC.getByName(`w-${crypto.randomUUID()}`).schemaVersion()).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -5,7 +5,7 @@ import { bin, run } from "./lib.mjs";
 const stages = [
   ["Type check", bin("tsc"), ["--noEmit", "-p", "."]],
   ["Type check (tests)", bin("tsc"), ["--noEmit", "-p", "test"]],
-  ["Type check (browser tests)", bin("tsc"), ["--noEmit", "-p", "test/browser"]],
+  ["Type check (browser tests, benchmarks)", bin("tsc"), ["--noEmit", "-p", "test/browser/tsconfig.json"]],
   ["Workers tests (workerd)", bin("vitest"), ["run"]],
   ["Browser tests (Chromium)", process.execPath, ["--test", "--test-concurrency=1", "test/browser/*.test.ts"]],
 ];

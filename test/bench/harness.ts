@@ -31,7 +31,11 @@ export async function startBenchWorker(): Promise<BenchWorker> {
   const migrate = spawnSync(
     join(ROOT, "node_modules", ".bin", "wrangler"),
     ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
-    { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, encoding: "utf8" },
+    {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      encoding: "utf8",
+    },
   );
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}${migrate.stdout}`);
   const vars: Record<string, string> = {

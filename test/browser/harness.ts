@@ -26,6 +26,7 @@ const env = {
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_NO_UPDATE_CHECK: "true",
   NO_UPDATE_NOTIFIER: "1",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
 };
 
 async function freePort(): Promise<number> {

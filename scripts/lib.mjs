@@ -14,6 +14,8 @@ export const wranglerEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   WRANGLER_NO_UPDATE_CHECK: "true",
+  // No network here: no fetch of the `Request.cf` object either.
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
   NO_UPDATE_NOTIFIER: "1",
 };
 

@@ -53,6 +53,11 @@ export interface RegistrantArgs extends WebinarArgs {
   registrantKey: string;
 }
 
+export interface WalkArgs {
+  /** Items per request while walking all pages; default and maximum 200. */
+  pageSize?: number;
+}
+
 export interface TimeWindow {
   /** ISO-8601 UTC; GoTo requires both ends. */
   fromTime: string;
@@ -103,16 +108,16 @@ export interface GoToCreatedRegistration {
 export interface GoToClient extends GoToWebhookCalls {
   /** W1, one page. */
   listWebinars(args: OrganizerArgs & TimeWindow & PageArgs): Promise<GoToPage<GoToWebinar>>;
-  /** W1, every page (size 200), de-duplicated by key. */
-  listAllWebinars(args: OrganizerArgs & TimeWindow): Promise<GoToWebinar[]>;
+  /** W1, every page (size 200 unless `pageSize`), de-duplicated by key. */
+  listAllWebinars(args: OrganizerArgs & TimeWindow & WalkArgs): Promise<GoToWebinar[]>;
   /** W2, one page: every webinar of the account. */
   listAccountWebinars(args: { accountKey: string } & TimeWindow & PageArgs): Promise<GoToPage<GoToWebinar>>;
   /** W3. 404 ({@link GoToNotFoundError}) when cancelled or unknown. */
   getWebinar(args: WebinarArgs): Promise<GoToWebinar>;
   /** R1, one call: with `page`/`limit` the paged shape, without them whatever GoTo sends (often the plain array). */
   listRegistrants(args: WebinarArgs & { page?: number; limit?: number }): Promise<GoToRegistrantPage>;
-  /** R1, every page (limit 200), de-duplicated by key; either shape. */
-  listAllRegistrants(args: WebinarArgs): Promise<GoToRegistrant[]>;
+  /** R1, every page (limit 200 unless `pageSize`), de-duplicated by key; either shape. */
+  listAllRegistrants(args: WebinarArgs & WalkArgs): Promise<GoToRegistrant[]>;
   /**
    * R2. A second registration of the same e-mail throws {@link GoToDuplicateRegistrantError} with
    * the existing registrantKey (from GoTo's 409 body, else looked up by e-mail; `null` if neither worked).
@@ -129,13 +134,13 @@ export interface GoToClient extends GoToWebhookCalls {
   /** S1, one page: the webinar's completed sessions. */
   listWebinarSessions(args: WebinarArgs & PageArgs): Promise<GoToPage<GoToSession>>;
   /** S1, every page. */
-  listAllWebinarSessions(args: WebinarArgs): Promise<GoToSession[]>;
+  listAllWebinarSessions(args: WebinarArgs & WalkArgs): Promise<GoToSession[]>;
   /** S4. */
   listSessionAttendees(args: WebinarArgs & { sessionKey: string }): Promise<GoToAttendee[]>;
   /** A1, one page. */
   listWebinarAttendees(args: WebinarArgs & PageArgs): Promise<GoToPage<GoToAttendee>>;
   /** A1, every page. An attendee of several sessions appears once per session. */
-  listAllWebinarAttendees(args: WebinarArgs): Promise<GoToAttendee[]>;
+  listAllWebinarAttendees(args: WebinarArgs & WalkArgs): Promise<GoToAttendee[]>;
   /** `GET /admin/rest/v1/me`: who the token belongs to. */
   getMe(): Promise<GoToMe>;
 }
@@ -251,7 +256,7 @@ export function createGoToClient(options: GoToClientOptions): GoToClient {
 
     listAllWebinars(args) {
       return walkPages(
-        (page) => client.listWebinars({ ...args, page, size: GOTO_MAX_PAGE_SIZE }),
+        (page) => client.listWebinars({ ...args, page, size: pageSize(args.pageSize) ?? GOTO_MAX_PAGE_SIZE }),
         (w) => w.webinarKey,
       );
     },
@@ -287,7 +292,11 @@ export function createGoToClient(options: GoToClientOptions): GoToClient {
     async listAllRegistrants(args) {
       const byKey = new Map<string, GoToRegistrant>();
       for (let page = 0; page < MAX_REGISTRANT_PAGES; page++) {
-        const result = await client.listRegistrants({ ...args, page, limit: GOTO_MAX_PAGE_SIZE });
+        const result = await client.listRegistrants({
+          ...args,
+          page,
+          limit: pageSize(args.pageSize) ?? GOTO_MAX_PAGE_SIZE,
+        });
         for (const r of result.registrants) if (!byKey.has(r.registrantKey)) byKey.set(r.registrantKey, r);
         // The plain-array shape ignores paging and is the whole list.
         if (result.paging === null || result.registrants.length === 0) break;
@@ -359,7 +368,7 @@ export function createGoToClient(options: GoToClientOptions): GoToClient {
 
     listAllWebinarSessions(args) {
       return walkPages(
-        (page) => client.listWebinarSessions({ ...args, page, size: GOTO_MAX_PAGE_SIZE }),
+        (page) => client.listWebinarSessions({ ...args, page, size: pageSize(args.pageSize) ?? GOTO_MAX_PAGE_SIZE }),
         (s) => s.sessionKey,
       );
     },
@@ -389,7 +398,7 @@ export function createGoToClient(options: GoToClientOptions): GoToClient {
 
     listAllWebinarAttendees(args) {
       return walkPages(
-        (page) => client.listWebinarAttendees({ ...args, page, size: GOTO_MAX_PAGE_SIZE }),
+        (page) => client.listWebinarAttendees({ ...args, page, size: pageSize(args.pageSize) ?? GOTO_MAX_PAGE_SIZE }),
         (a) => `${a.sessionKey ?? ""}/${a.registrantKey}`,
       );
     },

@@ -200,24 +200,30 @@ export const RegistrantListSchema: v.GenericSchema<unknown, GoToRegistrantPage> 
   ),
 ]);
 
+/** GoTo answers "" for a form field the registrant left empty; Rollcall treats that as absent. */
+const FormText = v.pipe(
+  v.nullish(v.union([v.string(), v.number()]), null),
+  v.transform((s) => (s === null || s === "" ? null : String(s))),
+);
+
 export const RegistrantDetailSchema = v.object({
   ...RegistrantSchema.entries,
-  source: Text,
-  address: Text,
-  city: Text,
-  state: Text,
-  zipCode: Text,
-  country: Text,
-  phone: Text,
-  organization: Text,
-  jobTitle: Text,
-  industry: Text,
-  numberOfEmployees: Text,
-  employeeCount: Text,
-  purchasingTimeFrame: Text,
-  purchasingRole: Text,
-  implementationTimeFrame: Text,
-  questionsAndComments: Text,
+  source: FormText,
+  address: FormText,
+  city: FormText,
+  state: FormText,
+  zipCode: FormText,
+  country: FormText,
+  phone: FormText,
+  organization: FormText,
+  jobTitle: FormText,
+  industry: FormText,
+  numberOfEmployees: FormText,
+  employeeCount: FormText,
+  purchasingTimeFrame: FormText,
+  purchasingRole: FormText,
+  implementationTimeFrame: FormText,
+  questionsAndComments: FormText,
   /** REGULAR, or LATE for a registration to a past webinar; absent for series. */
   type: Text,
   unsubscribed: optional(v.boolean()),

@@ -174,7 +174,7 @@ describe("single objects", () => {
     const r = parse(
       RegistrantDetailSchema,
       `{${REGISTRANT_A.slice(1, -1)},"source":"spring-campaign","organization":"Analytical Engines","type":"REGULAR",
-        "unsubscribed":false,"responses":[{"question":"Team size?","answer":"1-10"}]}`,
+        "unsubscribed":false,"phone":"","responses":[{"question":"Team size?","answer":"1-10"}]}`,
     );
     expect(r).toMatchObject({
       registrantKey: "6123456789012345678",

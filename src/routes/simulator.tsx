@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { Document } from "../views/layout";
 
 /**
  * /sim: the GoToWebinar simulator, present only when GOTO_MODE=simulator. Its control API is open
- * by design, so in live mode every /sim path answers 404 as if it did not exist.
+ * by design, so in live mode every /sim path answers 404 as if it did not exist. In simulator mode
+ * every request goes, unchanged, to the one GoToSimulator Durable Object, which serves GoTo's
+ * OAuth and REST paths, the control API and the console (src/simulator/app.ts).
  */
 export const simulatorRoutes = new Hono<AppEnv>();
 
@@ -13,21 +14,4 @@ simulatorRoutes.use(async (c, next) => {
   await next();
 });
 
-simulatorRoutes.get("/", (c) =>
-  c.html(
-    <Document title="GoToWebinar simulator" bodyClass="auth">
-      <main class="auth-card" id="main">
-        <h1>GoToWebinar simulator</h1>
-        <p>
-          This Rollcall runs in simulator mode. The simulator's OAuth server, REST API, control API and console arrive
-          with the simulator issue; until then there is nothing to drive here.
-        </p>
-        <p>
-          <a class="button" href="/admin">
-            Back to Rollcall
-          </a>
-        </p>
-      </main>
-    </Document>,
-  ),
-);
+simulatorRoutes.all("*", (c) => c.env.GOTO_SIMULATOR.getByName("default").fetch(c.req.raw));

@@ -1,0 +1,62 @@
+import * as v from "valibot";
+import { all } from "./storage";
+
+/**
+ * Fault injection and behaviour switches, kept in the `settings` table so they survive eviction.
+ * `refreshTokenRotation`: "sometimes" (the default: a refresh token is replaced on its 5th use,
+ * like GoTo rotating only now and then), "always" or "never", so tests can pin either behaviour.
+ * `webhookDelivery`: "fetch" posts events to the callback (the default); "record" only stores them.
+ */
+export interface SimSettings {
+  errorRate: number;
+  rateLimitPerSecond: number;
+  latencyMs: number;
+  refreshTokenRotation: "sometimes" | "always" | "never";
+  webhookDelivery: "fetch" | "record";
+}
+
+export const DEFAULT_SETTINGS: SimSettings = {
+  errorRate: 0,
+  rateLimitPerSecond: 10,
+  latencyMs: 0,
+  refreshTokenRotation: "sometimes",
+  webhookDelivery: "fetch",
+};
+
+/** A refresh token is replaced on this use when rotation is "sometimes". */
+export const ROTATE_EVERY_NTH_REFRESH = 5;
+
+export const FaultsBody = v.strictObject({
+  errorRate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  rateLimitPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
+  latencyMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000))),
+  expireTokensNow: v.optional(v.boolean()),
+  refreshTokenRotation: v.optional(v.picklist(["sometimes", "always", "never"])),
+  webhookDelivery: v.optional(v.picklist(["fetch", "record"])),
+});
+export type FaultsInput = v.InferOutput<typeof FaultsBody>;
+
+export function readSettings(sql: SqlStorage): SimSettings {
+  const settings: SimSettings = { ...DEFAULT_SETTINGS };
+  for (const row of all<{ key: string; value: string }>(sql, "SELECT key, value FROM settings")) {
+    if (row.key in settings) (settings as unknown as Record<string, unknown>)[row.key] = JSON.parse(row.value);
+  }
+  return settings;
+}
+
+/** Applies the given settings (and the one-shot expireTokensNow); returns the settings now in force. */
+export function writeSettings(sql: SqlStorage, input: FaultsInput, now: number): SimSettings {
+  const { expireTokensNow, ...rest } = input;
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    sql.exec(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      key,
+      JSON.stringify(value),
+    );
+  }
+  if (expireTokensNow) {
+    sql.exec("UPDATE tokens SET expires_at = ? WHERE kind = 'access' AND expires_at > ?", now - 1, now - 1);
+  }
+  return readSettings(sql);
+}

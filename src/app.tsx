@@ -11,11 +11,14 @@ import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
 import { areaRoutes } from "./routes/admin/areas";
+import { campaignRoutes } from "./routes/admin/campaigns";
+import { connectorRoutes } from "./routes/admin/connectors";
 import { dashboardRoutes } from "./routes/admin/dashboard";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
+import { oauthRoutes } from "./routes/oauth";
 import { simulatorRoutes } from "./routes/simulator";
 import { ErrorFragment, ErrorPage } from "./views/pages/errors";
 import { adminRenderer } from "./views/renderer";
@@ -55,6 +58,8 @@ export function createApp(): Hono<AppEnv> {
   admin.use(adminRenderer());
   admin.route("/", dashboardRoutes);
   admin.route("/", areaRoutes);
+  admin.route("/connectors", connectorRoutes);
+  admin.route("/campaigns", campaignRoutes);
   admin.route("/settings", settingsIndexRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {
     const local = prefix.slice("/admin".length);
@@ -65,9 +70,17 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/settings/api-keys", apiKeyRoutes);
   browser.route("/admin", admin);
 
+  const oauth = new Hono<AppEnv>();
+  oauth.use(requireUser());
+  oauth.use(adminRenderer());
+  oauth.route("/", oauthRoutes);
+  browser.route("/oauth", oauth);
+
+  // The simulator is mounted before the browser areas: its control API and GoTo paths are not
+  // session pages, so the session and CSRF middleware must not run for /sim.
+  app.route("/sim", simulatorRoutes);
   app.route("/", browser);
   app.route("/api/v1", apiV1);
-  app.route("/sim", simulatorRoutes);
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {

@@ -79,3 +79,78 @@ export const loginFailures = sqliteTable(
   },
   (t) => [index("login_failures_email_idx").on(t.email, t.at), index("login_failures_ip_idx").on(t.ip, t.at)],
 );
+
+/** Campaigns: where a prospect came from. Connectors give auto-created prospects one. */
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("campaigns_name_unique").on(t.name)],
+);
+
+/**
+ * A webinar connector (GoToWebinar today; `type` leaves room for others). No secrets here: the
+ * OAuth tokens live encrypted in the connector's GoToGateway Durable Object.
+ */
+export const connectors = sqliteTable(
+  "connectors",
+  {
+    id: text("id").primaryKey(),
+    type: text("type", { enum: ["gotowebinar"] }).notNull(),
+    /** Lower-case; the organizer the marketer says this is, checked at verification. */
+    organizerEmail: text("organizer_email").notNull(),
+    createProspects: integer("create_prospects", { mode: "boolean" }).notNull().default(true),
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    status: text("status", { enum: ["unverified", "verified", "needs_reverification"] })
+      .notNull()
+      .default("unverified"),
+    paused: integer("paused", { mode: "boolean" }).notNull().default(false),
+    organizerKey: text("organizer_key"),
+    accountKey: text("account_key"),
+    organizerName: text("organizer_name"),
+    verifiedAt: text("verified_at"),
+    lastError: text("last_error"),
+    lastErrorAt: text("last_error_at"),
+    lastDiscoveryAt: text("last_discovery_at"),
+    nextDiscoveryAt: text("next_discovery_at"),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    /** Deleting keeps the webinars, prospects and activities the connector brought. */
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [index("connectors_deleted_idx").on(t.deletedAt)],
+);
+
+/** Webinars found by discovery. `times` holds every session as JSON; starts/ends are derived for queries. */
+export const webinars = sqliteTable(
+  "webinars",
+  {
+    id: text("id").primaryKey(),
+    connectorId: text("connector_id")
+      .notNull()
+      .references(() => connectors.id),
+    /** GoTo's 64-bit key, always as its decimal digits. */
+    webinarKey: text("webinar_key").notNull(),
+    subject: text("subject").notNull(),
+    description: text("description"),
+    /** JSON `[{startTime, endTime}]`, ISO-8601 UTC, in order. */
+    times: text("times").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    timeZone: text("time_zone"),
+    registrationUrl: text("registration_url"),
+    approvalType: text("approval_type"),
+    status: text("status", { enum: ["scheduled", "cancelled"] })
+      .notNull()
+      .default("scheduled"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("webinars_connector_key_unique").on(t.connectorId, t.webinarKey),
+    index("webinars_starts_idx").on(t.startsAt),
+  ],
+);

@@ -14,4 +14,8 @@ simulatorRoutes.use(async (c, next) => {
   await next();
 });
 
-simulatorRoutes.all("*", (c) => c.env.GOTO_SIMULATOR.getByName("default").fetch(c.req.raw));
+simulatorRoutes.all("*", async (c) => {
+  const res = await c.env.GOTO_SIMULATOR.getByName("default").fetch(c.req.raw);
+  // A Durable Object's response has immutable headers; the app's middleware adds its own.
+  return new Response(res.body, res);
+});

@@ -1,27 +1,330 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client";
+import { findConnector, updateConnector } from "../db/queries/connectors";
+import { backoffDelay } from "../domain/backoff";
+import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
 import type { Env } from "../env";
+import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
+import { GoToError, GoToInvalidGrantError, GoToInvalidTokenError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
+import { errorFields, log } from "../lib/log";
+import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
+import { type DiscoveryProgress, runDiscovery } from "./discovery";
+import {
+  type GatewayFailure,
+  type GatewayResult,
+  NeedsReverificationError,
+  NotConnectedError,
+  toFailure,
+} from "./gateway-errors";
+import {
+  callsLastHour,
+  deleteTokens,
+  GATEWAY_MIGRATIONS,
+  getState,
+  readTokens,
+  recordCall,
+  setState,
+  writeTokens,
+} from "./gateway-storage";
+import { gotoFetch, gotoOAuth } from "./goto-env";
 
-/** Storage migrations; later issues append to this list. */
-const MIGRATIONS: string[][] = [];
+export type { GatewayFailure, GatewayResult };
+
+/** The client calls a caller can make through the gateway. */
+export type GatewayMethod = keyof GoToClient;
+export type GatewayArgs<M extends GatewayMethod> = Parameters<GoToClient[M]>[0];
+export type GatewayValue<M extends GatewayMethod> = Awaited<ReturnType<GoToClient[M]>>;
+
+export interface ConnectInput {
+  connectorId: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: number;
+  organizerKey: string;
+  accountKey: string | null;
+}
+
+export interface GatewayHealth {
+  connected: boolean;
+  needsReverification: boolean;
+  tokenExpiresAt: string | null;
+  callsLastHour: { total: number; rateLimited: number; failed: number };
+  discovery: DiscoveryProgress | null;
+  nextDiscoveryAt: string | null;
+}
 
 /**
- * GoToGateway: one per connector, the only code that talks to GoTo for it (tokens, rate budget,
- * webinar discovery). The connectors issue fills it in; today it keeps its schema version so
- * later migrations of its storage have a starting point.
+ * GoTo allows about 10 requests/s per token. Any one-second window sees at most `burst` plus
+ * `ratePerSecond` calls, so 2 + 8 keeps every window at or under 10, whoever measures it.
+ */
+export const GOTO_RATE: BucketConfig = { ratePerSecond: 8, burst: 2 };
+const MAX_ATTEMPTS = 5;
+const RETRY_BACKOFF = { baseMs: 400, maxMs: 8_000 };
+/** Refresh a little before expiry, so no call carries a token that dies on the way. */
+const REFRESH_MARGIN_MS = 60_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * GoToGateway: one per connector (`getByName(connectorId)`), the only code that talks to GoTo for
+ * it. It owns the OAuth tokens (AES-GCM under SECRETS_KEY), refreshes them one at a time however
+ * many calls wait, keeps every call of every webinar under GoTo's rate limit with one token
+ * bucket, retries what is safe to retry, and runs webinar discovery on its alarm.
  */
 export class GoToGateway extends DurableObject<Env> {
   private version = 0;
+  private bucket: BucketState = fullBucket(GOTO_RATE, Date.now());
+  /** The refresh in flight, shared by every call that needs it: one refresh at a time. */
+  private refreshing: Promise<string> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.version = migrateDurableStorage(ctx.storage.sql, MIGRATIONS);
+      this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
     });
   }
 
-  /** The storage schema version; lets tests and later migrations see the object is alive. */
   async schemaVersion(): Promise<number> {
     return this.version;
+  }
+
+  private get sql(): SqlStorage {
+    return this.ctx.storage.sql;
+  }
+
+  private connectorId(): string {
+    const id = getState(this.sql, "connector_id");
+    if (!id) throw new NotConnectedError();
+    return id;
+  }
+
+  private key(): Promise<CryptoKey> {
+    return importSecretsKey(this.env.SECRETS_KEY);
+  }
+
+  /** Stores the tokens of a fresh verification and starts discovery at once. */
+  async storeVerification(input: ConnectInput): Promise<void> {
+    const key = await this.key();
+    const context = `connector:${input.connectorId}`;
+    const stored = {
+      accessToken: await encryptSecret(key, input.accessToken, context),
+      refreshToken: await encryptSecret(key, input.refreshToken, context),
+      expiresAt: input.expiresAt,
+      organizerKey: input.organizerKey,
+      accountKey: input.accountKey,
+    };
+    setState(this.sql, "connector_id", input.connectorId);
+    setState(this.sql, "needs_reverification", null);
+    writeTokens(this.sql, stored, Date.now());
+    setState(this.sql, "discovery", JSON.stringify({ phase: "queued", pages: 0, webinars: 0, startedAt: null }));
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** Deleting a connector: forget its tokens and stop its alarm. D1 keeps what it brought. */
+  async forget(): Promise<void> {
+    deleteTokens(this.sql);
+    setState(this.sql, "discovery", null);
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  /** "Sync now": discovery at once (it also runs every 10 minutes). */
+  async syncNow(): Promise<void> {
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  async health(): Promise<GatewayHealth> {
+    const tokens = readTokens(this.sql);
+    const discovery = getState(this.sql, "discovery");
+    const alarm = await this.ctx.storage.getAlarm();
+    return {
+      connected: tokens !== null,
+      needsReverification: getState(this.sql, "needs_reverification") !== null,
+      tokenExpiresAt: tokens ? new Date(tokens.expiresAt).toISOString() : null,
+      callsLastHour: callsLastHour(this.sql, Date.now()),
+      discovery: discovery ? (JSON.parse(discovery) as DiscoveryProgress) : null,
+      nextDiscoveryAt: alarm ? new Date(alarm).toISOString() : null,
+    };
+  }
+
+  /**
+   * One GoTo call with everything the gateway adds: a valid token, the rate budget, a refresh
+   * and one retry on 403 InvalidToken, backoff with jitter on 429 (always safe: refused before any
+   * effect) and on 5xx or timeouts (only for idempotent calls).
+   */
+  async call<M extends GatewayMethod>(method: M, args: GatewayArgs<M>): Promise<GatewayResult<GatewayValue<M>>> {
+    try {
+      return { ok: true, value: await this.callOrThrow(method, args) };
+    } catch (error) {
+      return { ok: false, error: toFailure(error) };
+    }
+  }
+
+  /** The same, throwing: for the gateway's own work (discovery, webhooks). */
+  async callOrThrow<M extends GatewayMethod>(method: M, args: GatewayArgs<M>): Promise<GatewayValue<M>> {
+    let refreshedFor: string | null = null;
+    for (let attempt = 0; ; attempt++) {
+      let used = "";
+      const client = createGoToClient({
+        fetch: this.limitedFetch(),
+        accessToken: async () => {
+          used = await this.accessToken();
+          return used;
+        },
+      });
+      try {
+        const fn = client[method] as (a: GatewayArgs<M>) => Promise<GatewayValue<M>>;
+        return await fn.call(client, args);
+      } catch (error) {
+        if (error instanceof GoToInvalidTokenError && refreshedFor === null) {
+          // Refresh only if nobody did since our token was handed out; then retry once.
+          refreshedFor = used;
+          if (used === (await this.currentAccessToken())) await this.refreshOnce();
+          continue;
+        }
+        const retry =
+          error instanceof GoToError &&
+          error.retryable &&
+          (!error.mayHaveTakenEffect || GOTO_IDEMPOTENT_CALLS[method]) &&
+          attempt + 1 < MAX_ATTEMPTS;
+        if (!retry) throw error;
+        await sleep(backoffDelay(attempt, RETRY_BACKOFF));
+      }
+    }
+  }
+
+  /** Every HTTP request of every call takes a token from the bucket and is logged. */
+  private limitedFetch(): typeof fetch {
+    const inner = gotoFetch(this.env);
+    return async (input, init) => {
+      const reserved = reserveToken(this.bucket, GOTO_RATE, Date.now());
+      this.bucket = reserved.state;
+      if (reserved.waitMs > 0) await sleep(reserved.waitMs);
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      try {
+        const response = await inner(request);
+        recordCall(this.sql, Date.now(), request.method, path, response.status);
+        return response;
+      } catch (error) {
+        recordCall(this.sql, Date.now(), request.method, path, 0);
+        throw error;
+      }
+    };
+  }
+
+  private async currentAccessToken(): Promise<string | null> {
+    const tokens = readTokens(this.sql);
+    if (!tokens) return null;
+    return decryptSecret(await this.key(), tokens.accessToken, `connector:${this.connectorId()}`);
+  }
+
+  private async accessToken(): Promise<string> {
+    if (getState(this.sql, "needs_reverification")) throw new NeedsReverificationError();
+    const tokens = readTokens(this.sql);
+    if (!tokens) throw new NotConnectedError();
+    if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) {
+      return decryptSecret(await this.key(), tokens.accessToken, `connector:${this.connectorId()}`);
+    }
+    return this.refreshOnce();
+  }
+
+  private refreshOnce(): Promise<string> {
+    if (!this.refreshing) {
+      this.refreshing = this.refresh().finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async refresh(): Promise<string> {
+    const tokens = readTokens(this.sql);
+    if (!tokens) throw new NotConnectedError();
+    const connectorId = this.connectorId();
+    const key = await this.key();
+    const context = `connector:${connectorId}`;
+    const oauth = gotoOAuth(this.env, this.env.PUBLIC_URL || "http://localhost");
+    try {
+      const fresh = await oauth.refresh(await decryptSecret(key, tokens.refreshToken, context));
+      // Re-read after the await: storage may have changed while the input gate was open.
+      const current = readTokens(this.sql);
+      if (!current) throw new NotConnectedError();
+      writeTokens(
+        this.sql,
+        {
+          ...current,
+          accessToken: await encryptSecret(key, fresh.accessToken, context),
+          // GoTo usually keeps the refresh token; when it rotates one, the old one stops working.
+          refreshToken: fresh.refreshToken
+            ? await encryptSecret(key, fresh.refreshToken, context)
+            : current.refreshToken,
+          expiresAt: fresh.expiresAt.getTime(),
+        },
+        Date.now(),
+      );
+      return fresh.accessToken;
+    } catch (error) {
+      if (error instanceof GoToInvalidGrantError) {
+        await this.markNeedsReverification(connectorId, error.message);
+        throw new NeedsReverificationError();
+      }
+      throw error;
+    }
+  }
+
+  private async markNeedsReverification(connectorId: string, reason: string): Promise<void> {
+    setState(this.sql, "needs_reverification", new Date().toISOString());
+    await updateConnector(createDb(this.env.DB), connectorId, {
+      status: "needs_reverification",
+      lastError: `GoTo refused to renew access (${reason}). Verify the connector again; waiting work resumes after that.`,
+      lastErrorAt: new Date().toISOString(),
+    });
+    log("warn", "connector needs re-verification", { connectorId, reason });
+  }
+
+  /** Discovery, every 10 minutes and on demand; always re-arms itself unless the connector is gone. */
+  override async alarm(): Promise<void> {
+    const connectorId = getState(this.sql, "connector_id");
+    if (!connectorId) return;
+    const db = createDb(this.env.DB);
+    const connector = await findConnector(db, connectorId);
+    if (!connector) {
+      await this.forget();
+      return;
+    }
+    if (connector.paused || connector.status !== "verified" || !readTokens(this.sql)) {
+      setState(this.sql, "discovery", JSON.stringify({ phase: "waiting", pages: 0, webinars: 0, startedAt: null }));
+      return; // resume or verification re-arms the alarm
+    }
+    try {
+      const next = await runDiscovery({
+        env: this.env,
+        db,
+        connector,
+        organizerKey: readTokens(this.sql)?.organizerKey ?? "",
+        call: (method, args) => this.callOrThrow(method, args),
+        progress: (p) => setState(this.sql, "discovery", JSON.stringify(p)),
+      });
+      await this.ctx.storage.setAlarm(next);
+    } catch (error) {
+      const failures = Number(getState(this.sql, "discovery_failures") ?? "0") + 1;
+      setState(this.sql, "discovery_failures", String(failures));
+      const message = error instanceof Error ? error.message : String(error);
+      log("error", "discovery failed", { connectorId, failures, ...errorFields(error) });
+      if (!(error instanceof NeedsReverificationError)) {
+        await updateConnector(db, connectorId, { lastError: message, lastErrorAt: new Date().toISOString() });
+      }
+      setState(
+        this.sql,
+        "discovery",
+        JSON.stringify({ phase: "failed", pages: 0, webinars: 0, startedAt: null, error: message }),
+      );
+      if (!(error instanceof NeedsReverificationError)) {
+        await this.ctx.storage.setAlarm(Date.now() + Math.min(10 * 60_000, 30_000 * 2 ** Math.min(failures, 5)));
+      }
+      return;
+    }
+    setState(this.sql, "discovery_failures", null);
   }
 }

@@ -2,12 +2,17 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
 
-/** Storage migrations; later issues append to this list. */
-const MIGRATIONS: string[][] = [];
+/** Storage migrations; the sync engine appends its jobs and outbox tables. */
+const MIGRATIONS: string[][] = [
+  [
+    "CREATE TABLE webinar (id INTEGER PRIMARY KEY CHECK (id = 1), webinar_id TEXT NOT NULL, connector_id TEXT NOT NULL, tracked_at TEXT NOT NULL)",
+  ],
+];
 
 /**
  * WebinarSync: one per webinar (`getByName(webinarId)`): tiered polling, the registration outbox
- * and ingestion. The sync engine issue fills it in; today it keeps its schema version.
+ * and ingestion. Discovery tells it about its webinar with `track`; the sync engine issue builds
+ * the polling and the outbox on top of what it records here.
  */
 export class WebinarSync extends DurableObject<Env> {
   private version = 0;
@@ -19,8 +24,25 @@ export class WebinarSync extends DurableObject<Env> {
     });
   }
 
-  /** The storage schema version; lets tests and later migrations see the object is alive. */
   async schemaVersion(): Promise<number> {
     return this.version;
+  }
+
+  /** Discovery found this webinar new, changed or cancelled. Idempotent. */
+  async track(input: { webinarId: string; connectorId: string }): Promise<void> {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO webinar (id, webinar_id, connector_id, tracked_at) VALUES (1, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET tracked_at = excluded.tracked_at`,
+      input.webinarId,
+      input.connectorId,
+      new Date().toISOString(),
+    );
+  }
+
+  async tracked(): Promise<{ webinarId: string; connectorId: string; trackedAt: string } | null> {
+    const row = this.ctx.storage.sql
+      .exec<{ webinar_id: string; connector_id: string; tracked_at: string }>("SELECT * FROM webinar WHERE id = 1")
+      .toArray()[0];
+    return row ? { webinarId: row.webinar_id, connectorId: row.connector_id, trackedAt: row.tracked_at } : null;
   }
 }

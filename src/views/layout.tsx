@@ -14,6 +14,7 @@ export const NAV: NavItem[] = [
   { href: "/admin/connectors", label: "Connectors" },
   { href: "/admin/webinars", label: "Webinars" },
   { href: "/admin/prospects", label: "Prospects" },
+  { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/forms", label: "Forms" },
   { href: "/admin/lists", label: "Lists" },
   { href: "/admin/automation", label: "Automation" },

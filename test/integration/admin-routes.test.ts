@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { ADMIN_ONLY_PREFIXES, createApp } from "../../src/app";
 import { call, form, login, makeUser } from "../helpers";
 
-/** Every concrete route the app registered under /admin, read from the router itself. */
+/** Every concrete route the app registered under /admin and /oauth, read from the router itself. */
 function adminRoutes(): { method: string; path: string }[] {
   const seen = new Set<string>();
   const out: { method: string; path: string }[] = [];
   for (const route of createApp().routes) {
-    if (route.method === "ALL" || !route.path.startsWith("/admin") || route.path.includes("*")) continue;
+    const protectedArea = route.path.startsWith("/admin") || route.path.startsWith("/oauth");
+    if (route.method === "ALL" || !protectedArea || route.path.includes("*")) continue;
     const path = route.path.replace(/:[A-Za-z]+/g, "x-id");
     const key = `${route.method} ${path}`;
     if (seen.has(key)) continue;
@@ -67,7 +68,9 @@ describe("admin routes", () => {
   it("lets a marketer use the areas that are theirs, without admin links", async () => {
     const marketer = await makeUser("marketer");
     const session = await login(marketer.email, marketer.password);
-    const shared = routes.filter((r) => r.method === "GET" && !adminOnly.includes(r) && !r.path.includes("x-id"));
+    const shared = routes.filter(
+      (r) => r.method === "GET" && r.path.startsWith("/admin") && !adminOnly.includes(r) && !r.path.includes("x-id"),
+    );
     for (const route of shared) {
       const res = await call(route.path, { cookie: session.cookie });
       expect(res.status, route.path).toBe(200);

@@ -8,12 +8,6 @@ import { EmptyState, PageHeader } from "../../views/components";
  */
 const AREAS: { path: string; title: string; lead: string; body: string }[] = [
   {
-    path: "/connectors",
-    title: "Connectors",
-    lead: "GoToWebinar organizer accounts that Rollcall keeps in step with.",
-    body: "Here you will add a GoToWebinar connector, verify it on GoTo's consent page, and watch its sync health: last and next discovery, errors and API calls used. Connectors are not built yet.",
-  },
-  {
     path: "/webinars",
     title: "Webinars",
     lead: "Upcoming and finished webinars with registered, accepted, attended and absent counts.",

@@ -1,0 +1,155 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { webinars } from "../schema";
+
+export type WebinarRow = typeof webinars.$inferSelect;
+
+/** What discovery knows of a webinar, in the shape it is stored. */
+export interface WebinarFacts {
+  webinarKey: string;
+  subject: string;
+  description: string | null;
+  times: { startTime: string; endTime: string }[];
+  timeZone: string | null;
+  registrationUrl: string | null;
+  approvalType: string | null;
+}
+
+export interface StoredWebinarFingerprint {
+  id: string;
+  webinarKey: string;
+  fingerprint: string;
+  status: WebinarRow["status"];
+  startsAt: string;
+}
+
+/** One string per webinar's stored facts: equal fingerprints mean there is nothing to write. */
+export function fingerprint(f: WebinarFacts, status: WebinarRow["status"]): string {
+  return JSON.stringify([f.subject, f.description, f.times, f.timeZone, f.registrationUrl, f.approvalType, status]);
+}
+
+export async function webinarFingerprints(db: Db, connectorId: string): Promise<StoredWebinarFingerprint[]> {
+  const rows = await db.select().from(webinars).where(eq(webinars.connectorId, connectorId));
+  return rows.map((r) => ({
+    id: r.id,
+    webinarKey: r.webinarKey,
+    status: r.status,
+    startsAt: r.startsAt,
+    fingerprint: fingerprint(
+      {
+        webinarKey: r.webinarKey,
+        subject: r.subject,
+        description: r.description,
+        times: JSON.parse(r.times) as WebinarFacts["times"],
+        timeZone: r.timeZone,
+        registrationUrl: r.registrationUrl,
+        approvalType: r.approvalType,
+      },
+      r.status,
+    ),
+  }));
+}
+
+function rowValues(id: string, connectorId: string, f: WebinarFacts, now: string): typeof webinars.$inferInsert {
+  const starts = f.times.map((t) => t.startTime).sort();
+  const ends = f.times.map((t) => t.endTime).sort();
+  return {
+    id,
+    connectorId,
+    webinarKey: f.webinarKey,
+    subject: f.subject,
+    description: f.description,
+    times: JSON.stringify(f.times),
+    startsAt: starts[0] ?? now,
+    endsAt: ends.at(-1) ?? now,
+    timeZone: f.timeZone,
+    registrationUrl: f.registrationUrl,
+    approvalType: f.approvalType,
+    status: "scheduled",
+    updatedAt: now,
+  };
+}
+
+/** 13 columns a row: 7 rows keep one statement under D1's 100 bound parameters. */
+const ROWS_PER_STATEMENT = 7;
+
+/**
+ * Inserts new webinars and rewrites changed ones, in one D1 batch (atomic). The caller decides
+ * what is new or changed from the fingerprints, so unchanged webinars cost no write at all.
+ */
+export async function writeWebinars(
+  db: Db,
+  connectorId: string,
+  changes: { id: string; facts: WebinarFacts }[],
+  now: string,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const statements = [];
+  for (let i = 0; i < changes.length; i += ROWS_PER_STATEMENT) {
+    const chunk = changes.slice(i, i + ROWS_PER_STATEMENT).map((c) => rowValues(c.id, connectorId, c.facts, now));
+    statements.push(
+      db
+        .insert(webinars)
+        .values(chunk)
+        .onConflictDoUpdate({
+          target: [webinars.connectorId, webinars.webinarKey],
+          set: {
+            subject: sql`excluded.subject`,
+            description: sql`excluded.description`,
+            times: sql`excluded.times`,
+            startsAt: sql`excluded.starts_at`,
+            endsAt: sql`excluded.ends_at`,
+            timeZone: sql`excluded.time_zone`,
+            registrationUrl: sql`excluded.registration_url`,
+            approvalType: sql`excluded.approval_type`,
+            status: sql`excluded.status`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        }),
+    );
+  }
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+}
+
+export async function markWebinarsCancelled(db: Db, ids: string[], now: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 90) {
+    await db
+      .update(webinars)
+      .set({ status: "cancelled", updatedAt: now })
+      .where(inArray(webinars.id, ids.slice(i, i + 90)));
+  }
+}
+
+export async function listConnectorWebinars(db: Db, connectorId: string, limit = 200): Promise<WebinarRow[]> {
+  return db
+    .select()
+    .from(webinars)
+    .where(eq(webinars.connectorId, connectorId))
+    .orderBy(desc(webinars.startsAt))
+    .limit(limit);
+}
+
+export async function countConnectorWebinars(
+  db: Db,
+  connectorId: string,
+  now: string,
+): Promise<{ upcoming: number; past: number; cancelled: number }> {
+  const [row] = await db
+    .select({
+      upcoming: sql<number>`sum(CASE WHEN ${webinars.status} = 'scheduled' AND ${webinars.endsAt} >= ${now} THEN 1 ELSE 0 END)`,
+      past: sql<number>`sum(CASE WHEN ${webinars.status} = 'scheduled' AND ${webinars.endsAt} < ${now} THEN 1 ELSE 0 END)`,
+      cancelled: sql<number>`sum(CASE WHEN ${webinars.status} = 'cancelled' THEN 1 ELSE 0 END)`,
+    })
+    .from(webinars)
+    .where(eq(webinars.connectorId, connectorId));
+  return { upcoming: row?.upcoming ?? 0, past: row?.past ?? 0, cancelled: row?.cancelled ?? 0 };
+}
+
+export async function webinarsInWindow(db: Db, connectorId: string, from: string, to: string): Promise<WebinarRow[]> {
+  return db
+    .select()
+    .from(webinars)
+    .where(and(eq(webinars.connectorId, connectorId), gte(webinars.startsAt, from), lte(webinars.startsAt, to)))
+    .orderBy(asc(webinars.startsAt));
+}

@@ -1,0 +1,59 @@
+import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../db/queries/webinars";
+
+/** Discovery looks a year back (history, F5) and a year ahead. */
+export const DISCOVERY_BACK_MS = 365 * 24 * 60 * 60 * 1000;
+export const DISCOVERY_AHEAD_MS = 365 * 24 * 60 * 60 * 1000;
+/** New webinars appear within 10 minutes (F14). */
+export const DISCOVERY_INTERVAL_MS = 10 * 60 * 1000;
+
+export interface DiscoveryWindow {
+  fromTime: string;
+  toTime: string;
+}
+
+export function discoveryWindow(now: Date): DiscoveryWindow {
+  return {
+    fromTime: new Date(now.getTime() - DISCOVERY_BACK_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+    toTime: new Date(now.getTime() + DISCOVERY_AHEAD_MS).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  };
+}
+
+export interface DiscoveryPlan {
+  /** New or changed webinars to write (with their existing id, or a new one). */
+  writes: { id: string; facts: WebinarFacts; isNew: boolean }[];
+  /** Stored, scheduled webinars inside the window that GoTo no longer lists: cancelled. */
+  cancelled: string[];
+}
+
+/**
+ * Compares what GoTo listed with what D1 holds. Pure, so "running it again changes nothing" is a
+ * property of this function: the same listing against its own result plans no writes.
+ */
+export function planDiscovery(
+  stored: readonly StoredWebinarFingerprint[],
+  listed: readonly WebinarFacts[],
+  window: DiscoveryWindow,
+  newId: () => string,
+): DiscoveryPlan {
+  const byKey = new Map(stored.map((s) => [s.webinarKey, s]));
+  const seen = new Set<string>();
+  const writes: DiscoveryPlan["writes"] = [];
+  for (const facts of listed) {
+    if (seen.has(facts.webinarKey)) continue;
+    seen.add(facts.webinarKey);
+    const existing = byKey.get(facts.webinarKey);
+    if (!existing) writes.push({ id: newId(), facts, isNew: true });
+    else if (existing.fingerprint !== fingerprint(facts, "scheduled"))
+      writes.push({ id: existing.id, facts, isNew: false });
+  }
+  const from = Date.parse(window.fromTime);
+  const to = Date.parse(window.toTime);
+  const cancelled = stored
+    .filter((s) => s.status === "scheduled" && !seen.has(s.webinarKey))
+    .filter((s) => {
+      const start = Date.parse(s.startsAt);
+      return start >= from && start <= to;
+    })
+    .map((s) => s.id);
+  return { writes, cancelled };
+}

@@ -1,0 +1,87 @@
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import { createDb } from "../../db/client";
+import { recordAudit } from "../../db/queries/audit";
+import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns";
+import type { AppEnv } from "../../env";
+import { clientIp, formFields } from "../../lib/request";
+import { fieldErrors, NameField } from "../../lib/validation";
+import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../views/components";
+
+const CampaignForm = v.object({ name: NameField("a campaign name") });
+
+/** Campaigns: where prospects came from. Connectors give the prospects they create one. */
+export const campaignRoutes = new Hono<AppEnv>();
+
+async function render(c: Context<AppEnv>, state: { flash?: string; name?: string; error?: string }) {
+  const campaigns = await listCampaigns(createDb(c.env.DB));
+  return c.render(
+    <div id="campaigns">
+      <PageHeader
+        title="Campaigns"
+        lead="Where prospects came from. A connector puts the prospects it creates in the campaign you choose for it."
+      />
+      {state.flash && <Flash kind="success">{state.flash}</Flash>}
+      <section class="panel">
+        <h2>Add a campaign</h2>
+        <form method="post" action="/admin/campaigns" class="row-form" novalidate>
+          <CsrfField token={c.get("csrfToken")} />
+          <Field label="Name" name="name" value={state.name} error={state.error} required maxlength={100} />
+          <button type="submit" class="button primary">
+            Add campaign
+          </button>
+        </form>
+      </section>
+      <section class="panel">
+        {campaigns.length === 0 ? (
+          <EmptyState title="No campaigns yet">
+            <p>Add one above, or name one when you add a connector.</p>
+          </EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Connectors using it</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {campaigns.map((cmp) => (
+                  <tr>
+                    <td data-label="Name">{cmp.name}</td>
+                    <td data-label="Connectors">{cmp.connectorCount}</td>
+                    <td data-label="Created">
+                      <Time iso={cmp.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>,
+    { title: "Campaigns" },
+  );
+}
+
+campaignRoutes.get("/", (c) => render(c, {}));
+
+campaignRoutes.post("/", async (c) => {
+  const body = await formFields(c);
+  const parsed = v.safeParse(CampaignForm, body);
+  if (!parsed.success) {
+    c.status(422);
+    return render(c, { name: body.name ?? "", error: fieldErrors(parsed.issues).name });
+  }
+  const campaign = await findOrCreateCampaign(createDb(c.env.DB), parsed.output.name);
+  await recordAudit(createDb(c.env.DB), {
+    actorId: c.get("user")?.id ?? null,
+    action: "campaign.created",
+    subject: campaign.name,
+    ip: clientIp(c),
+  });
+  return render(c, { flash: `Campaign “${campaign.name}” is ready.` });
+});

@@ -1,0 +1,62 @@
+import {
+  GoToDuplicateRegistrantError,
+  GoToError,
+  GoToInvalidTokenError,
+  GoToNotFoundError,
+  GoToRateLimitedError,
+  GoToServerError,
+  GoToTimeoutError,
+  GoToValidationError,
+} from "../gotowebinar/errors";
+
+/**
+ * How a gateway call failed, as plain data: errors thrown across Durable Object RPC lose their
+ * class and fields, so the gateway answers with a result instead and callers switch on `kind`.
+ */
+export type GatewayFailure =
+  | { kind: "not_connected"; message: string }
+  | { kind: "needs_reverification"; message: string }
+  | { kind: "paused"; message: string }
+  | { kind: "duplicate_registrant"; message: string; registrantKey: string | null }
+  | { kind: "validation"; message: string; description: string | null }
+  | { kind: "not_found"; message: string }
+  | { kind: "rate_limited" | "server" | "timeout" | "transport"; message: string; retryable: true }
+  | { kind: "failed"; message: string; status: number | null };
+
+export type GatewayResult<T> = { ok: true; value: T } | { ok: false; error: GatewayFailure };
+
+export class NeedsReverificationError extends Error {
+  constructor() {
+    super("GoTo refused the refresh token: verify the connector again.");
+    this.name = "NeedsReverificationError";
+  }
+}
+
+export class NotConnectedError extends Error {
+  constructor() {
+    super("This connector has no GoTo tokens yet: verify it first.");
+    this.name = "NotConnectedError";
+  }
+}
+
+export function toFailure(error: unknown): GatewayFailure {
+  if (error instanceof NeedsReverificationError) return { kind: "needs_reverification", message: error.message };
+  if (error instanceof NotConnectedError) return { kind: "not_connected", message: error.message };
+  if (error instanceof GoToDuplicateRegistrantError) {
+    return { kind: "duplicate_registrant", message: error.message, registrantKey: error.registrantKey };
+  }
+  if (error instanceof GoToValidationError) {
+    return { kind: "validation", message: error.message, description: error.description };
+  }
+  if (error instanceof GoToNotFoundError) return { kind: "not_found", message: error.message };
+  if (error instanceof GoToRateLimitedError) return { kind: "rate_limited", message: error.message, retryable: true };
+  if (error instanceof GoToServerError) return { kind: "server", message: error.message, retryable: true };
+  if (error instanceof GoToTimeoutError) return { kind: "timeout", message: error.message, retryable: true };
+  if (error instanceof GoToInvalidTokenError) return { kind: "needs_reverification", message: error.message };
+  if (error instanceof GoToError) {
+    return error.retryable
+      ? { kind: "transport", message: error.message, retryable: true }
+      : { kind: "failed", message: error.message, status: error.status };
+  }
+  return { kind: "failed", message: error instanceof Error ? error.message : String(error), status: null };
+}

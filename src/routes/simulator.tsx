@@ -15,7 +15,12 @@ simulatorRoutes.use(async (c, next) => {
 });
 
 simulatorRoutes.all("*", async (c) => {
-  const res = await c.env.GOTO_SIMULATOR.getByName("default").fetch(c.req.raw);
+  const raw = c.req.raw;
+  // The body is buffered so the object may answer without reading it (a refused token request).
+  const body = raw.method === "GET" || raw.method === "HEAD" ? null : await raw.arrayBuffer();
+  const res = await c.env.GOTO_SIMULATOR.getByName("default").fetch(
+    new Request(raw.url, { method: raw.method, headers: raw.headers, body, redirect: "manual" }),
+  );
   // A Durable Object's response has immutable headers; the app's middleware adds its own.
   return new Response(res.body, res);
 });

@@ -54,11 +54,17 @@ export interface GatewayHealth {
   nextDiscoveryAt: string | null;
 }
 
+/** GoTo's default: about 10 requests per second per token. GoTo raises it for some accounts. */
+export const GOTO_DEFAULT_RATE_LIMIT = 10;
+
 /**
- * GoTo allows about 10 requests/s per token. Any one-second window sees at most `burst` plus
- * `ratePerSecond` calls, so 2 + 8 keeps every window at or under 10, whoever measures it.
+ * The bucket for a GoTo limit of `limit` requests/s: any one-second window sees at most `burst`
+ * plus `ratePerSecond` calls. Filling 80% of the limit with a burst of one leaves room for the
+ * jitter between reserving a slot here and the request arriving at GoTo.
  */
-export const GOTO_RATE: BucketConfig = { ratePerSecond: 8, burst: 2 };
+export function bucketFor(limit: number): BucketConfig {
+  return { ratePerSecond: Math.max(1, Math.floor(limit * 0.8)), burst: 1 };
+}
 const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF = { baseMs: 400, maxMs: 8_000 };
 /** Refresh a little before expiry, so no call carries a token that dies on the way. */
@@ -74,7 +80,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class GoToGateway extends DurableObject<Env> {
   private version = 0;
-  private bucket: BucketState = fullBucket(GOTO_RATE, Date.now());
+  private rate: BucketConfig = bucketFor(GOTO_DEFAULT_RATE_LIMIT);
+  private bucket: BucketState = fullBucket(this.rate, Date.now());
   /** The refresh in flight, shared by every call that needs it: one refresh at a time. */
   private refreshing: Promise<string> | null = null;
 
@@ -82,7 +89,18 @@ export class GoToGateway extends DurableObject<Env> {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
+      const limit = Number(getState(ctx.storage.sql, "rate_limit") ?? GOTO_DEFAULT_RATE_LIMIT);
+      this.rate = bucketFor(limit);
     });
+  }
+
+  /** GoTo grants higher limits on request; the gateway then uses this one (requests per second). */
+  async setRateLimit(limit: number): Promise<void> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new RangeError("rate limit must be 1 to 1000 requests/s");
+    setState(this.sql, "rate_limit", String(limit));
+    this.rate = bucketFor(limit);
+    this.bucket = fullBucket(this.rate, Date.now());
   }
 
   async schemaVersion(): Promise<number> {
@@ -197,7 +215,7 @@ export class GoToGateway extends DurableObject<Env> {
   private limitedFetch(): typeof fetch {
     const inner = gotoFetch(this.env);
     return async (input, init) => {
-      const reserved = reserveToken(this.bucket, GOTO_RATE, Date.now());
+      const reserved = reserveToken(this.bucket, this.rate, Date.now());
       this.bucket = reserved.state;
       if (reserved.waitMs > 0) await sleep(reserved.waitMs);
       const request = new Request(input, init);

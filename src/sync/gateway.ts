@@ -346,3 +346,17 @@ export class GoToGateway extends DurableObject<Env> {
     setState(this.sql, "discovery_failures", null);
   }
 }
+
+/**
+ * Calls a connector's gateway with the types of the method called: Durable Object stubs widen a
+ * generic RPC method's result to the union of every method's, so this narrows it back.
+ */
+export function callGateway<M extends GatewayMethod>(
+  env: Env,
+  connectorId: string,
+  method: M,
+  args: GatewayArgs<M>,
+): Promise<GatewayResult<GatewayValue<M>>> {
+  const stub = env.GOTO_GATEWAY.getByName(connectorId) as unknown as Pick<GoToGateway, "call">;
+  return stub.call(method, args);
+}

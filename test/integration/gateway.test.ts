@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../../src/lib/secrets";
+import { callGateway } from "../../src/sync/gateway";
 import { call } from "../helpers";
 import {
   adminSession,
@@ -49,7 +50,9 @@ describe("GoToGateway tokens", () => {
 
     const before = await accessGrants(organizer.organizerKey);
     await controlJson("PUT", "/faults", { expireTokensNow: true });
-    const results = await Promise.all(Array.from({ length: 50 }, () => gateway.call("getMe", undefined)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => callGateway(env, connectorId, "getMe", undefined)),
+    );
     expect(results.filter((r) => !r.ok)).toEqual([]);
     for (const r of results) if (r.ok) expect(r.value.email).toBe(organizer.email);
     expect(await accessGrants(organizer.organizerKey)).toBe(before + 1);
@@ -70,7 +73,7 @@ describe("GoToGateway tokens", () => {
       );
     });
     await controlJson("PUT", "/faults", { expireTokensNow: true });
-    const refused = await gateway.call("getMe", undefined);
+    const refused = await callGateway(env, connectorId, "getMe", undefined);
     expect(refused).toMatchObject({ ok: false, error: { kind: "needs_reverification" } });
     expect((await connectorRow(connectorId))?.status).toBe("needs_reverification");
     const page = await (await call(`/admin/connectors/${connectorId}`, { cookie: session.cookie })).text();
@@ -78,7 +81,7 @@ describe("GoToGateway tokens", () => {
     expect(page).toContain("nothing is lost");
 
     // Work asked for meanwhile is refused as "wait", not dropped; after verifying again it goes through.
-    expect(await gateway.call("getMe", undefined)).toMatchObject({
+    expect(await callGateway(env, connectorId, "getMe", undefined)).toMatchObject({
       ok: false,
       error: { kind: "needs_reverification" },
     });
@@ -86,7 +89,7 @@ describe("GoToGateway tokens", () => {
     const res = await callback(session, cookie, await consent(authorize, organizer.email));
     expect(res.status).toBe(303);
     expect((await connectorRow(connectorId))?.status).toBe("verified");
-    const after = await gateway.call("getMe", undefined);
+    const after = await callGateway(env, connectorId, "getMe", undefined);
     expect(after).toMatchObject({ ok: true, value: { email: organizer.email } });
   });
 
@@ -132,7 +135,9 @@ describe("GoToGateway rate limit", () => {
     await controlJson("PUT", "/faults", { rateLimitPerSecond: 40 });
     await gateway.setRateLimit(40);
     const before429 = await answers429();
-    const results = await Promise.all(Array.from({ length: 300 }, () => gateway.call("getMe", undefined)));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, () => callGateway(env, connectorId, "getMe", undefined)),
+    );
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(300);
     for (const r of results) if (r.ok) expect(r.value.organizerKey).toBe(organizer.organizerKey);

@@ -40,7 +40,7 @@ function injectedFailure(): Response {
  * injected faults, token check and rate limit in front), the control API and the console.
  */
 export function createSimApp(services: SimServices, transaction: <T>(fn: () => T) => T): SimApp {
-  const app = new Hono<SimEnv>().basePath("/sim");
+  const app = new Hono<SimEnv>({ strict: false }).basePath("/sim");
 
   app.use(async (c, next) => {
     c.set("sim", services);

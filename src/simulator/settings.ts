@@ -5,7 +5,8 @@ import { all } from "./storage";
  * Fault injection and behaviour switches, kept in the `settings` table so they survive eviction.
  * `refreshTokenRotation`: "sometimes" (the default: a refresh token is replaced on its 5th use,
  * like GoTo rotating only now and then), "always" or "never", so tests can pin either behaviour.
- * `webhookDelivery`: "fetch" posts events to the callback (the default); "record" only stores them.
+ * `webhookDelivery`: "fetch" posts events to the callback from the alarm (the default); "record" only
+ * queues them, to be posted by an explicit `deliverNow()` (deterministic tests).
  */
 export interface SimSettings {
   errorRate: number;

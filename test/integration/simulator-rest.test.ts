@@ -14,6 +14,9 @@ import {
   resetSimulator,
 } from "./simulator-helpers";
 
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON bodies are probed field by field in these tests
+type J = any;
+
 let org: Connected;
 const RANGE = `fromTime=${encodeURIComponent("2000-01-01T00:00:00Z")}&toTime=${encodeURIComponent("2100-01-01T00:00:00Z")}`;
 
@@ -40,13 +43,13 @@ describe("webinar lists (W1, W2)", () => {
     expect(item).toMatchObject({ subject: "Product tour", timeZone: "Europe/Berlin", approvalType: "AUTOMATIC" });
     expect(item.times[0].startTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const account = await api(`/accounts/${org.accountKey}/webinars?${RANGE}`, org.access);
-    expect((await account.json())._embedded.webinars).toHaveLength(1);
+    expect((await account.json<J>())._embedded.webinars).toHaveLength(1);
   });
 
   it("require fromTime and toTime and bound size to 200", async () => {
     const missing = await api(`${base()}/webinars`, org.access);
     expect(missing.status).toBe(400);
-    const err = await missing.json();
+    const err = await missing.json<J>();
     expect(Object.keys(err).sort()).toEqual(["description", "errorCode", "incident"]);
     expect((await api(`${base()}/webinars?fromTime=yesterday&toTime=today`, org.access)).status).toBe(400);
     expect((await api(`${base()}/webinars?${RANGE}&size=201`, org.access)).status).toBe(400);
@@ -59,13 +62,13 @@ describe("webinar lists (W1, W2)", () => {
     for (let i = 0; i < 5; i++) keys.push((await makeWebinar(org.email, { startInHours: 24 + i })).webinarKey);
     const seen: string[] = [];
     for (let page = 0; page < 3; page++) {
-      const body = await (await api(`${base()}/webinars?${RANGE}&size=2&page=${page}`, org.access)).json();
+      const body = await (await api(`${base()}/webinars?${RANGE}&size=2&page=${page}`, org.access)).json<J>();
       expect(body.page.totalElements).toBe(5);
       expect(body.page.totalPages).toBe(3);
       for (const w of body._embedded.webinars) seen.push(w.webinarKey);
     }
     expect(seen).toEqual(keys);
-    const beyond = await (await api(`${base()}/webinars?${RANGE}&size=2&page=3`, org.access)).json();
+    const beyond = await (await api(`${base()}/webinars?${RANGE}&size=2&page=3`, org.access)).json<J>();
     expect(beyond._embedded).toBeUndefined();
     expect(beyond.page.number).toBe(3);
   });
@@ -74,12 +77,12 @@ describe("webinar lists (W1, W2)", () => {
     await makeWebinar(org.email, { startInHours: 24 });
     const from = encodeURIComponent(iso(hours(100)));
     const to = encodeURIComponent(iso(hours(200)));
-    const body = await (await api(`${base()}/webinars?fromTime=${from}&toTime=${to}`, org.access)).json();
+    const body = await (await api(`${base()}/webinars?fromTime=${from}&toTime=${to}`, org.access)).json<J>();
     expect(body.page.totalElements).toBe(0);
     const other = await connect("other@example.com");
     const res = await api(`${base()}/webinars?${RANGE}`, other.access);
     expect(res.status).toBe(403);
-    expect((await res.json()).errorCode).toBeTruthy();
+    expect((await res.json<J>()).errorCode).toBeTruthy();
   });
 });
 
@@ -118,7 +121,7 @@ describe("one webinar (W3–W8)", () => {
       body: JSON.stringify({ subject: "Past", times: [{ startTime: iso(hours(-5)), endTime: iso(hours(-4)) }] }),
     });
     expect(past.status).toBe(400);
-    expect((await past.json()).errorCode).toBe("InvalidRequest");
+    expect((await past.json<J>()).errorCode).toBe("InvalidRequest");
     const noSubject = await api(`${base()}/webinars`, org.access, {
       method: "POST",
       body: JSON.stringify({ times: [] }),
@@ -137,7 +140,7 @@ describe("one webinar (W3–W8)", () => {
     });
     expect(res.status).toBe(202);
     expect(await res.text()).toBe("");
-    const times = await (await api(`${base()}/webinars/${webinarKey}/meetingtimes`, org.access)).json();
+    const times = await (await api(`${base()}/webinars/${webinarKey}/meetingtimes`, org.access)).json<J>();
     expect(times).toEqual([{ startTime: iso(start), endTime: iso(start + 1800_000) }]);
   });
 
@@ -149,12 +152,12 @@ describe("one webinar (W3–W8)", () => {
     ).toBe(204);
     const gone = await api(`${base()}/webinars/${webinarKey}`, org.access);
     expect(gone.status).toBe(404);
-    expect((await gone.json()).description).toBe("Webinar with specified key does not exist.");
+    expect((await gone.json<J>()).description).toBe("Webinar with specified key does not exist.");
     const past = await makeWebinar(org.email, { startInHours: -10 });
     expect((await api(`${base()}/webinars/${past.webinarKey}`, org.access, { method: "DELETE" })).status).toBe(405);
     const live = await makeWebinar(org.email, { startInHours: -0.5 });
     expect((await api(`${base()}/webinars/${live.webinarKey}`, org.access, { method: "DELETE" })).status).toBe(409);
-    const insession = await (await api(`${base()}/insessionWebinars`, org.access)).json();
+    const insession = await (await api(`${base()}/insessionWebinars`, org.access)).json<J>();
     expect(insession.map((w: { webinarKey: string }) => w.webinarKey)).toEqual([live.webinarKey]);
     expect((await api(`${base()}/webinars/1234567890123456789`, org.access)).status).toBe(404);
   });
@@ -231,7 +234,7 @@ describe("registrants (R1–R5)", () => {
       body: JSON.stringify({ firstName: "A", email: "x@example.com" }),
     });
     expect(noLast.status).toBe(400);
-    expect(await noLast.json()).toMatchObject({ errorCode: "InvalidRequest" });
+    expect(await noLast.json<J>()).toMatchObject({ errorCode: "InvalidRequest" });
     const noAnswer = await api(url, org.access, {
       method: "POST",
       body: JSON.stringify({ firstName: "A", lastName: "B", email: "x@example.com" }),
@@ -242,7 +245,7 @@ describe("registrants (R1–R5)", () => {
     const ok = await api(url, org.access, { method: "POST", body: raw });
     expect(ok.status).toBe(201);
     const key = bareNumber(await ok.text(), "registrantKey");
-    const detail = await (await api(`${url}/${key}`, org.access)).json();
+    const detail = await (await api(`${url}/${key}`, org.access)).json<J>();
     expect(detail.responses).toEqual([{ question: "Team size?", answer: "1-10" }]);
   });
 
@@ -252,7 +255,7 @@ describe("registrants (R1–R5)", () => {
       method: "POST",
       body: JSON.stringify({ firstName: "W", lastName: "Ait", email: "wait@example.com" }),
     });
-    expect((await res.json()).status).toBe("WAITING");
+    expect((await res.json<J>()).status).toBe("WAITING");
   });
 
   it("list: a plain array without paging; {data,total,page,limit,pageSize} with page/limit; limit ≤ 200", async () => {
@@ -345,7 +348,7 @@ describe("sessions and attendance (S1–S6, A1, W9)", () => {
     });
 
     expect((await api(`${base()}/sessions`, org.access)).status).toBe(400);
-    const s2 = await (await api(`${base()}/sessions?${RANGE}`, org.access)).json();
+    const s2 = await (await api(`${base()}/sessions?${RANGE}`, org.access)).json<J>();
     expect(s2.page.totalElements).toBe(1);
 
     const s4 = await (
@@ -369,7 +372,7 @@ describe("sessions and attendance (S1–S6, A1, W9)", () => {
       `${base()}/webinars/${webinarKey}/sessions/${sessionKey}/attendees/${reg.registrantKey}/polls`,
       org.access,
     );
-    expect(await polls.json()).toEqual([]);
+    expect(await polls.json<J>()).toEqual([]);
 
     const a1 = await (await api(`${base()}/webinars/${webinarKey}/attendees?size=1`, org.access)).text();
     expect(JSON.parse(a1).page).toEqual({ size: 1, totalElements: 1, totalPages: 1, number: 0 });
@@ -377,15 +380,15 @@ describe("sessions and attendance (S1–S6, A1, W9)", () => {
 
     const s6 = await (
       await api(`${base()}/webinars/${webinarKey}/sessions/${sessionKey}/performance`, org.access)
-    ).json();
+    ).json<J>();
     expect(s6.attendance).toMatchObject({ registrantCount: 2, percentageAttendance: 50 });
-    const w9 = await (await api(`${base()}/webinars/${webinarKey}/performance`, org.access)).json();
+    const w9 = await (await api(`${base()}/webinars/${webinarKey}/performance`, org.access)).json<J>();
     expect(Object.keys(w9)).toEqual([sessionKey]);
   });
 
   it("lists only completed sessions", async () => {
     const { webinarKey } = await makeWebinar(org.email, { startInHours: 5 });
-    const body = await (await api(`${base()}/webinars/${webinarKey}/sessions`, org.access)).json();
+    const body = await (await api(`${base()}/webinars/${webinarKey}/sessions`, org.access)).json<J>();
     expect(body.page.totalElements).toBe(0);
     expect(body._embedded).toBeUndefined();
   });
@@ -406,7 +409,7 @@ describe("limits and faults", () => {
     await controlJson("PUT", "/faults", { errorRate: 1 });
     const res = await api("/admin/rest/v1/me", org.access);
     expect([500, 503]).toContain(res.status);
-    expect(Object.keys(await res.json()).sort()).toEqual(["description", "errorCode", "incident"]);
+    expect(Object.keys(await res.json<J>()).sort()).toEqual(["description", "errorCode", "incident"]);
     await controlJson("PUT", "/faults", { errorRate: 0, latencyMs: 150 });
     const started = Date.now();
     expect((await api("/admin/rest/v1/me", org.access)).status).toBe(200);
@@ -417,7 +420,7 @@ describe("limits and faults", () => {
   it("answers unknown GoTo paths with 404 NOT_FOUND", async () => {
     const res = await api("/nothing/here", org.access);
     expect(res.status).toBe(404);
-    expect((await res.json()).errorCode).toBe("NOT_FOUND");
+    expect((await res.json<J>()).errorCode).toBe("NOT_FOUND");
   });
 
   it("logs the API calls the app made", async () => {
@@ -442,7 +445,7 @@ describe("simulatorFetch", () => {
     const list = await goto(`https://api.getgo.com/G2W/rest/v2/organizers/${org.organizerKey}/webinars?${RANGE}`, {
       headers: { authorization: `Bearer ${org.access}` },
     });
-    expect((await list.json())._links.self.href).toMatch(/^https:\/\/api\.getgo\.com\/G2W\/rest\/v2\/organizers\//);
+    expect((await list.json<J>())._links.self.href).toMatch(/^https:\/\/api\.getgo\.com\/G2W\/rest\/v2\/organizers\//);
     const me = await goto(
       new Request("https://api.getgo.com/admin/rest/v1/me", { headers: { authorization: `Bearer ${org.access}` } }),
     );

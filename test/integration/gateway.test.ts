@@ -62,7 +62,6 @@ describe("GoToGateway tokens", () => {
     const session = await adminSession();
     const { connectorId, organizer } = await verifiedConnector(session);
     await controlJson("PUT", "/faults", { rateLimitPerSecond: 100_000 });
-    const gateway = env.GOTO_GATEWAY.getByName(connectorId);
     await discoveryDone(connectorId);
 
     // GoTo stops accepting the refresh token (revoked on GoTo's side).

@@ -33,7 +33,7 @@ dashboardRoutes.get("/", async (c) => {
             )}
           </p>
           <p>
-            <a href="/admin/connectors">Connectors</a> will let you add an organizer account once they are built.
+            <a href="/admin/connectors">Connectors</a>: add and verify the GoToWebinar organizer accounts to sync.
           </p>
         </article>
         {isAdmin && (

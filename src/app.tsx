@@ -20,6 +20,7 @@ import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
 import { oauthRoutes } from "./routes/oauth";
 import { simulatorRoutes } from "./routes/simulator";
+import { webhookRoutes } from "./routes/webhooks";
 import { ErrorFragment, ErrorPage } from "./views/pages/errors";
 import { adminRenderer } from "./views/renderer";
 
@@ -79,8 +80,10 @@ export function createApp(): Hono<AppEnv> {
   // The simulator is mounted before the browser areas: its control API and GoTo paths are not
   // session pages, so the session and CSRF middleware must not run for /sim.
   app.route("/sim", simulatorRoutes);
-  app.route("/", browser);
   app.route("/api/v1", apiV1);
+  app.route("/webhooks/goto", webhookRoutes);
+  // Last: the browser area's session and CSRF middleware match every path below it.
+  app.route("/", browser);
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {
@@ -101,7 +104,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.onError((error, c) => {
     const requestId = c.get("requestId");
-    if (c.req.path.startsWith("/api/")) {
+    if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
       if (error instanceof ApiError) {
         return c.json({ error: { code: error.code, message: error.message } }, error.status);
       }

@@ -40,3 +40,12 @@ export interface AppEnv {
   Bindings: Env;
   Variables: AppVariables;
 }
+
+declare global {
+  namespace Cloudflare {
+    /** Types `exports` from "cloudflare:workers" (the Worker's own entry, reachable without network). */
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+    }
+  }
+}

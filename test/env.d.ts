@@ -6,8 +6,5 @@ declare global {
     interface Env extends AppBindings {
       TEST_MIGRATIONS: D1Migration[];
     }
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-    }
   }
 }

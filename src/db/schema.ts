@@ -154,3 +154,13 @@ export const webinars = sqliteTable(
     index("webinars_starts_idx").on(t.startsAt),
   ],
 );
+
+/**
+ * GoTo state that belongs to Rollcall's OAuth application rather than to one connector: the
+ * webhook signing secret (encrypted) and the app's webhooks, one per event.
+ */
+export const gotoAppState = sqliteTable("goto_app_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: createdAt(),
+});

@@ -104,7 +104,16 @@ export async function deliverDue(sql: SqlStorage, fetcher: typeof fetch, now: ()
   return due.length;
 }
 
-/** GoTo checks a callback URL with a GET that must answer 200; it must be https. */
+/** Loopback hosts: a Rollcall running on this machine (`npm start`, the tests). */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]";
+}
+
+/**
+ * GoTo checks a callback URL with a GET that must answer 200; it must be https. The simulator
+ * also accepts plain http on loopback hosts (as OAuth servers do for redirect URIs), so a local
+ * Rollcall can receive events.
+ */
 export async function callbackAccepted(fetcher: typeof fetch, url: string): Promise<string | null> {
   let parsed: URL;
   try {
@@ -112,7 +121,9 @@ export async function callbackAccepted(fetcher: typeof fetch, url: string): Prom
   } catch {
     return "callbackUrl is not a valid URL.";
   }
-  if (parsed.protocol !== "https:") return "callbackUrl must use https.";
+  if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && isLoopback(parsed))) {
+    return "callbackUrl must use https.";
+  }
   try {
     const res = await fetcher(new Request(url, { method: "GET", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) }));
     await res.body?.cancel();

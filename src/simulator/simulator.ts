@@ -1,8 +1,8 @@
-import { DurableObject } from "cloudflare:workers";
+import { DurableObject, exports } from "cloudflare:workers";
 import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { createSimApp } from "./app";
-import { deliverDue, nextDeliveryAt } from "./delivery";
+import { deliverDue, isLoopback, nextDeliveryAt } from "./delivery";
 import type { SimApp } from "./http";
 import { readSettings } from "./settings";
 import { SIM_MIGRATIONS } from "./storage";
@@ -22,10 +22,14 @@ export class GoToSimulator extends DurableObject<Env> {
   private readonly recent = new Map<string, number[]>();
 
   /**
-   * The fetch used for webhook callbacks (validation GETs and event posts). Global fetch by
-   * default; tests replace it inside runInDurableObject to observe deliveries.
+   * The fetch used for webhook callbacks (validation GETs and event posts). Callbacks on a
+   * loopback host go straight into this Worker (the local Rollcall: `npm start`, the tests);
+   * others use the global fetch. Tests may replace it inside runInDurableObject to observe deliveries.
    */
-  deliveryFetch: typeof fetch = (input, init) => fetch(input, init);
+  deliveryFetch: typeof fetch = (input, init) => {
+    const request = new Request(input, init);
+    return isLoopback(new URL(request.url)) ? exports.default.fetch(request) : fetch(request);
+  };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { findConnector, updateConnector } from "../db/queries/connectors";
+import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
 import type { Env } from "../env";
@@ -20,14 +21,19 @@ import {
 import {
   callsLastHour,
   deleteTokens,
+  firstSighting,
   GATEWAY_MIGRATIONS,
   getState,
   readTokens,
+  readWebhooks,
   recordCall,
+  type StoredWebhook,
   setState,
   writeTokens,
 } from "./gateway-storage";
 import { gotoFetch, gotoOAuth } from "./goto-env";
+import type { WebhookEvent } from "./webhook-events";
+import { ensureWebhooks, webhookBase } from "./webhooks";
 
 export type { GatewayFailure, GatewayResult };
 
@@ -38,6 +44,8 @@ export type GatewayValue<M extends GatewayMethod> = Awaited<ReturnType<GoToClien
 
 export interface ConnectInput {
   connectorId: string;
+  /** The origin the marketer verified from; in simulator mode webhooks are delivered there. */
+  appOrigin: string;
   accessToken: string;
   refreshToken: string;
   expiresAt: number;
@@ -133,6 +141,7 @@ export class GoToGateway extends DurableObject<Env> {
       accountKey: input.accountKey,
     };
     setState(this.sql, "connector_id", input.connectorId);
+    setState(this.sql, "app_origin", input.appOrigin);
     setState(this.sql, "needs_reverification", null);
     writeTokens(this.sql, stored, Date.now());
     setState(this.sql, "discovery", JSON.stringify({ phase: "queued", pages: 0, webinars: 0, startedAt: null }));
@@ -325,6 +334,7 @@ export class GoToGateway extends DurableObject<Env> {
         progress: (p) => setState(this.sql, "discovery", JSON.stringify(p)),
       });
       await this.ctx.storage.setAlarm(next);
+      await this.setUpWebhooks(connectorId, db);
     } catch (error) {
       const failures = Number(getState(this.sql, "discovery_failures") ?? "0") + 1;
       setState(this.sql, "discovery_failures", String(failures));
@@ -344,6 +354,58 @@ export class GoToGateway extends DurableObject<Env> {
       return;
     }
     setState(this.sql, "discovery_failures", null);
+  }
+
+  /**
+   * Webhooks (F17), after each successful discovery: idempotent, so after the first time it costs
+   * no GoTo call. A failure is logged and retried next time; polling remains the safety net.
+   */
+  private async setUpWebhooks(connectorId: string, db: Db): Promise<void> {
+    const base = webhookBase(this.env, getState(this.sql, "app_origin"));
+    if (!base) return;
+    try {
+      await ensureWebhooks({
+        env: this.env,
+        db,
+        sql: this.sql,
+        connectorId,
+        base,
+        call: (method, args) => this.callOrThrow(method, args),
+      });
+      setState(this.sql, "webhooks_error", null);
+    } catch (error) {
+      setState(this.sql, "webhooks_error", error instanceof Error ? error.message : String(error));
+      log("warn", "webhook set-up failed", { connectorId, ...errorFields(error) });
+    }
+  }
+
+  /**
+   * A verified webhook event for this connector. Replays (same eventKey) are dropped. Webinar
+   * events bring discovery forward; registrant events go to their webinar's WebinarSync, which
+   * ingests them like a poll would (an unknown webinar brings discovery forward instead).
+   */
+  async receiveEvent(event: WebhookEvent): Promise<"accepted" | "duplicate"> {
+    if (!firstSighting(this.sql, event.eventKey, Date.now())) return "duplicate";
+    const connectorId = this.connectorId();
+    const soon = Date.now() + 2_000;
+    if (event.eventName.startsWith("registrant.") && event.webinarKey) {
+      const webinar = await findWebinarByKey(createDb(this.env.DB), connectorId, event.webinarKey);
+      if (webinar) {
+        await this.env.WEBINAR_SYNC.getByName(webinar.id).receiveEvent({
+          ...event,
+          webinarId: webinar.id,
+          connectorId,
+        });
+        return "accepted";
+      }
+    }
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > soon) await this.ctx.storage.setAlarm(soon);
+    return "accepted";
+  }
+
+  async webhooks(): Promise<{ subscriptions: StoredWebhook[]; error: string | null }> {
+    return { subscriptions: readWebhooks(this.sql), error: getState(this.sql, "webhooks_error") };
   }
 }
 

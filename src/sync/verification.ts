@@ -137,6 +137,7 @@ export async function completeVerification(
     const organizerKey = tokens.organizerKey ?? me.organizerKey;
     await env.GOTO_GATEWAY.getByName(connector.id).storeVerification({
       connectorId: connector.id,
+      appOrigin: requestOrigin,
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       expiresAt: tokens.expiresAt.getTime(),

@@ -1,11 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
+import type { WebhookEvent } from "./webhook-events";
 
 /** Storage migrations; the sync engine appends its jobs and outbox tables. */
 const MIGRATIONS: string[][] = [
   [
     "CREATE TABLE webinar (id INTEGER PRIMARY KEY CHECK (id = 1), webinar_id TEXT NOT NULL, connector_id TEXT NOT NULL, tracked_at TEXT NOT NULL)",
+    // Webhook events waiting for ingestion (the sync engine consumes them like a poll's results).
+    "CREATE TABLE inbox (event_key TEXT PRIMARY KEY, event_name TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL)",
   ],
 ];
 
@@ -37,6 +40,24 @@ export class WebinarSync extends DurableObject<Env> {
       input.connectorId,
       new Date().toISOString(),
     );
+  }
+
+  /** A registrant webhook event for this webinar, kept for ingestion. Idempotent per event key. */
+  async receiveEvent(event: WebhookEvent & { webinarId: string; connectorId: string }): Promise<void> {
+    this.ctx.storage.sql.exec(
+      "INSERT OR IGNORE INTO inbox (event_key, event_name, payload, received_at) VALUES (?, ?, ?, ?)",
+      event.eventKey,
+      event.eventName,
+      event.payload,
+      new Date().toISOString(),
+    );
+  }
+
+  async inbox(): Promise<{ eventKey: string; eventName: string; payload: string }[]> {
+    return this.ctx.storage.sql
+      .exec<{ event_key: string; event_name: string; payload: string }>("SELECT * FROM inbox ORDER BY received_at")
+      .toArray()
+      .map((r) => ({ eventKey: r.event_key, eventName: r.event_name, payload: r.payload }));
   }
 
   async tracked(): Promise<{ webinarId: string; connectorId: string; trackedAt: string } | null> {

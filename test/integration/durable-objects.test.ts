@@ -14,11 +14,11 @@ describe("Durable Object storage schema", () => {
           "CREATE INDEX jobs_run_at ON jobs (run_at)",
         ],
       ];
-      expect(migrateDurableStorage(state.storage.sql, migrations.slice(0, 1))).toBe(1);
+      expect(migrateDurableStorage(state.storage.sql, migrations.slice(0, 1), "test_version")).toBe(1);
       state.storage.sql.exec("INSERT INTO jobs (run_at) VALUES ('2026-11-28T00:00:00Z')");
-      expect(migrateDurableStorage(state.storage.sql, migrations)).toBe(2);
+      expect(migrateDurableStorage(state.storage.sql, migrations, "test_version")).toBe(2);
       // Running again changes nothing: no "duplicate column" error, the row is still there.
-      expect(migrateDurableStorage(state.storage.sql, migrations)).toBe(2);
+      expect(migrateDurableStorage(state.storage.sql, migrations, "test_version")).toBe(2);
       const row = state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM jobs").one();
       expect(row.attempts).toBe(0);
     });

@@ -153,3 +153,12 @@ export async function webinarsInWindow(db: Db, connectorId: string, from: string
     .where(and(eq(webinars.connectorId, connectorId), gte(webinars.startsAt, from), lte(webinars.startsAt, to)))
     .orderBy(asc(webinars.startsAt));
 }
+
+export async function findWebinarByKey(db: Db, connectorId: string, webinarKey: string): Promise<WebinarRow | null> {
+  const [row] = await db
+    .select()
+    .from(webinars)
+    .where(and(eq(webinars.connectorId, connectorId), eq(webinars.webinarKey, webinarKey)))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Times are stored as ISO-8601 UTC strings, ids as prefixed random strings. */
 const createdAt = () => text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`);
@@ -148,6 +148,9 @@ export const webinars = sqliteTable(
       .default("scheduled"),
     createdAt: createdAt(),
     updatedAt: text("updated_at").notNull(),
+    /** Kept by the webinar's WebinarSync: when it last polled GoTo and when it polls next. */
+    lastSyncedAt: text("last_synced_at"),
+    nextSyncAt: text("next_sync_at"),
   },
   (t) => [
     uniqueIndex("webinars_connector_key_unique").on(t.connectorId, t.webinarKey),
@@ -164,3 +167,240 @@ export const gotoAppState = sqliteTable("goto_app_state", {
   value: text("value").notNull(),
   updatedAt: createdAt(),
 });
+
+/**
+ * Prospects. Email is the identity of an active prospect: lower-case, unique among prospects not
+ * merged away (a partial unique index). A merged-away prospect keeps its row, pointing at its master.
+ */
+export const prospects = sqliteTable(
+  "prospects",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    company: text("company"),
+    jobTitle: text("job_title"),
+    phone: text("phone"),
+    country: text("country"),
+    /** JSON object of custom form fields, `{}` when none. */
+    customFields: text("custom_fields").notNull().default("{}"),
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    /** The sum of the points of its activities, kept in step with them. */
+    score: integer("score").notNull().default(0),
+    source: text("source", { enum: ["form", "gotowebinar", "manual"] }).notNull(),
+    mergedIntoId: text("merged_into_id"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("prospects_active_email_unique").on(t.email).where(sql`merged_into_id IS NULL`),
+    index("prospects_email_idx").on(t.email),
+    index("prospects_merged_into_idx").on(t.mergedIntoId),
+    index("prospects_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Each merge: the email of the prospect merged away, so GoTo registrants with it land on the master (F22). */
+export const prospectMerges = sqliteTable(
+  "prospect_merges",
+  {
+    id: text("id").primaryKey(),
+    masterId: text("master_id")
+      .notNull()
+      .references(() => prospects.id),
+    mergedId: text("merged_id")
+      .notNull()
+      .references(() => prospects.id),
+    email: text("email").notNull(),
+    mergedBy: text("merged_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("prospect_merges_email_idx").on(t.email), index("prospect_merges_master_idx").on(t.masterId)],
+);
+
+/** One row per (prospect, webinar): GoTo's registrant key, join URL, status and attendance. */
+export const registrations = sqliteTable(
+  "registrations",
+  {
+    id: text("id").primaryKey(),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    webinarId: text("webinar_id")
+      .notNull()
+      .references(() => webinars.id),
+    registrantKey: text("registrant_key"),
+    joinUrl: text("join_url"),
+    status: text("status", {
+      enum: ["pending", "registered", "waiting", "approved", "denied", "error", "cancelled"],
+    }).notNull(),
+    /** GoTo's reason when it refused a registration (status `error`), shown to the marketer (F10). */
+    errorMessage: text("error_message"),
+    source: text("source", { enum: ["form", "gotowebinar"] }).notNull(),
+    attended: integer("attended", { mode: "boolean" }).notNull().default(false),
+    minutesAttended: integer("minutes_attended").notNull().default(0),
+    /** F13: where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
+    utm: text("utm"),
+    referrer: text("referrer"),
+    registeredAt: text("registered_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("registrations_prospect_webinar_unique").on(t.prospectId, t.webinarId),
+    index("registrations_webinar_status_idx").on(t.webinarId, t.status),
+    index("registrations_webinar_key_idx").on(t.webinarId, t.registrantKey),
+  ],
+);
+
+/**
+ * Activities on a prospect's timeline. `dedupeKey` (e.g. `webinar:<id>:registered`) is unique per
+ * prospect, so polls, webhooks and alarm re-runs never double a row; `points` is its score, given once.
+ */
+export const activities = sqliteTable(
+  "activities",
+  {
+    id: text("id").primaryKey(),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    webinarId: text("webinar_id").references(() => webinars.id),
+    type: text("type").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    points: integer("points").notNull().default(0),
+    minutes: integer("minutes"),
+    detail: text("detail"),
+    occurredAt: text("occurred_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("activities_prospect_dedupe_unique").on(t.prospectId, t.dedupeKey),
+    index("activities_prospect_time_idx").on(t.prospectId, t.occurredAt),
+    index("activities_webinar_type_idx").on(t.webinarId, t.type),
+  ],
+);
+
+/** Points per activity type (F21). Types without a row use the defaults in src/domain/scoring.ts. */
+export const scoringRules = sqliteTable("scoring_rules", {
+  activityType: text("activity_type").primaryKey(),
+  points: integer("points").notNull(),
+  updatedAt: createdAt(),
+});
+
+/** GoTo registrants no prospect took (the connector may not create prospects), counted per webinar. */
+export const unmatchedRegistrants = sqliteTable(
+  "unmatched_registrants",
+  {
+    webinarId: text("webinar_id")
+      .notNull()
+      .references(() => webinars.id),
+    registrantKey: text("registrant_key").notNull(),
+    email: text("email").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    status: text("status").notNull(),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webinarId, t.registrantKey] })],
+);
+
+/** Registration forms built in Rollcall (F7 to F13). Fields, actions and look are JSON the domain validates. */
+export const forms = sqliteTable("forms", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  status: text("status", { enum: ["draft", "live"] })
+    .notNull()
+    .default("draft"),
+  fields: text("fields").notNull().default("[]"),
+  actions: text("actions").notNull().default("[]"),
+  thankYouMessage: text("thank_you_message"),
+  redirectUrl: text("redirect_url"),
+  theme: text("theme").notNull().default("{}"),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Form handlers: posts from the customer's own HTML forms, mapped onto prospect fields (F11). */
+export const formHandlers = sqliteTable("form_handlers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  fieldMap: text("field_map").notNull().default("{}"),
+  actions: text("actions").notNull().default("[]"),
+  successUrl: text("success_url").notNull(),
+  errorUrl: text("error_url").notNull(),
+  allowedOrigins: text("allowed_origins").notNull().default("[]"),
+  createdAt: createdAt(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Every submission, accepted or filtered, with what was sent and where it came from. */
+export const submissions = sqliteTable(
+  "submissions",
+  {
+    id: text("id").primaryKey(),
+    formId: text("form_id").references(() => forms.id),
+    handlerId: text("handler_id").references(() => formHandlers.id),
+    prospectId: text("prospect_id").references(() => prospects.id),
+    data: text("data").notNull(),
+    status: text("status", { enum: ["accepted", "filtered"] }).notNull(),
+    /** For a filtered submission: the rule that matched, e.g. `email domain acme.com`. */
+    filterReason: text("filter_reason"),
+    utm: text("utm"),
+    referrer: text("referrer"),
+    ip: text("ip"),
+    /** Same form, same email, same content within a short window: a double submit, stored once. */
+    dedupeKey: text("dedupe_key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("submissions_dedupe_unique").on(t.dedupeKey),
+    index("submissions_form_idx").on(t.formId, t.createdAt),
+    index("submissions_handler_idx").on(t.handlerId, t.createdAt),
+  ],
+);
+
+/** The account's filters (F12): IP ranges (CIDR, v4 and v6) and email domains. */
+export const filters = sqliteTable("filters", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["ip_range", "email_domain"] }).notNull(),
+  value: text("value").notNull(),
+  note: text("note"),
+  createdAt: createdAt(),
+});
+
+export const lists = sqliteTable(
+  "lists",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("lists_name_unique").on(t.name)],
+);
+
+export const listMembers = sqliteTable(
+  "list_members",
+  {
+    listId: text("list_id")
+      .notNull()
+      .references(() => lists.id, { onDelete: "cascade" }),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.prospectId] }), index("list_members_prospect_idx").on(t.prospectId)],
+);
+
+export const prospectTags = sqliteTable(
+  "prospect_tags",
+  {
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    tag: text("tag").notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.prospectId, t.tag] }), index("prospect_tags_tag_idx").on(t.tag)],
+);

@@ -32,6 +32,13 @@ export class NeedsReverificationError extends Error {
   }
 }
 
+export class PausedError extends Error {
+  constructor() {
+    super("The connector is paused: GoTo calls wait until it is resumed.");
+    this.name = "PausedError";
+  }
+}
+
 export class NotConnectedError extends Error {
   constructor() {
     super("This connector has no GoTo tokens yet: verify it first.");
@@ -42,6 +49,7 @@ export class NotConnectedError extends Error {
 export function toFailure(error: unknown): GatewayFailure {
   if (error instanceof NeedsReverificationError) return { kind: "needs_reverification", message: error.message };
   if (error instanceof NotConnectedError) return { kind: "not_connected", message: error.message };
+  if (error instanceof PausedError) return { kind: "paused", message: error.message };
   if (error instanceof GoToDuplicateRegistrantError) {
     return { kind: "duplicate_registrant", message: error.message, registrantKey: error.registrantKey };
   }

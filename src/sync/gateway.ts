@@ -16,6 +16,7 @@ import {
   type GatewayResult,
   NeedsReverificationError,
   NotConnectedError,
+  PausedError,
   toFailure,
 } from "./gateway-errors";
 import {
@@ -155,6 +156,12 @@ export class GoToGateway extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
   }
 
+  /** Pausing stops discovery and makes every call answer `paused`, so work waits instead of failing. */
+  async setPaused(paused: boolean): Promise<void> {
+    setState(this.sql, "paused", paused ? new Date().toISOString() : null);
+    if (!paused && readTokens(this.sql)) await this.ctx.storage.setAlarm(Date.now());
+  }
+
   /** "Sync now": discovery at once (it also runs every 10 minutes). */
   async syncNow(): Promise<void> {
     await this.ctx.storage.setAlarm(Date.now());
@@ -189,6 +196,7 @@ export class GoToGateway extends DurableObject<Env> {
 
   /** The same, throwing: for the gateway's own work (discovery, webhooks). */
   async callOrThrow<M extends GatewayMethod>(method: M, args: GatewayArgs<M>): Promise<GatewayValue<M>> {
+    if (getState(this.sql, "paused")) throw new PausedError();
     let refreshedFor: string | null = null;
     for (let attempt = 0; ; attempt++) {
       let used = "";

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../../src/lib/secrets";
 import { callGateway } from "../../src/sync/gateway";
-import { call } from "../helpers";
+import { call, form } from "../helpers";
 import {
   adminSession,
   callback,
@@ -120,6 +120,35 @@ describe("GoToGateway tokens", () => {
     );
     // Round trip of the helper itself.
     expect(await decryptSecret(key, await encryptSecret(key, "x", "c"), "c")).toBe("x");
+  });
+});
+
+describe("pausing a connector", () => {
+  it("makes its calls wait (answered as paused, not failed) until it is resumed", async () => {
+    const session = await adminSession();
+    const { connectorId } = await verifiedConnector(session);
+    await controlJson("PUT", "/faults", { rateLimitPerSecond: 100_000 });
+    await discoveryDone(connectorId);
+    const pause = await call(`/admin/connectors/${connectorId}/pause`, {
+      method: "POST",
+      cookie: session.cookie,
+      ...form({ _csrf: session.csrf }),
+    });
+    expect(pause.status).toBe(303);
+    expect(await connectorRow(connectorId)).toMatchObject({ paused: 1 });
+    expect(await callGateway(env, connectorId, "getMe", undefined)).toMatchObject({
+      ok: false,
+      error: { kind: "paused" },
+    });
+    const page = await (await call(`/admin/connectors/${connectorId}`, { cookie: session.cookie })).text();
+    expect(page).toContain("Paused");
+    const resume = await call(`/admin/connectors/${connectorId}/resume`, {
+      method: "POST",
+      cookie: session.cookie,
+      ...form({ _csrf: session.csrf }),
+    });
+    expect(resume.status).toBe(303);
+    expect(await callGateway(env, connectorId, "getMe", undefined)).toMatchObject({ ok: true });
   });
 });
 

@@ -250,6 +250,7 @@ connectorRoutes.post("/:id/sync", async (c) => {
 connectorRoutes.post("/:id/pause", async (c) => {
   const connector = await loadConnector(c);
   await updateConnector(createDb(c.env.DB), connector.id, { paused: true });
+  await c.env.GOTO_GATEWAY.getByName(connector.id).setPaused(true);
   await audit(c, "connector.paused", connector.organizerEmail);
   return c.redirect(`/admin/connectors/${connector.id}?flash=paused`, 303);
 });
@@ -257,7 +258,7 @@ connectorRoutes.post("/:id/pause", async (c) => {
 connectorRoutes.post("/:id/resume", async (c) => {
   const connector = await loadConnector(c);
   await updateConnector(createDb(c.env.DB), connector.id, { paused: false });
-  if (connector.status === "verified") await c.env.GOTO_GATEWAY.getByName(connector.id).syncNow();
+  await c.env.GOTO_GATEWAY.getByName(connector.id).setPaused(false);
   await audit(c, "connector.resumed", connector.organizerEmail);
   return c.redirect(`/admin/connectors/${connector.id}?flash=resumed`, 303);
 });

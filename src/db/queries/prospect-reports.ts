@@ -1,0 +1,221 @@
+import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { activities, campaigns, prospectMerges, prospects, registrations, webinars } from "../schema";
+import type { Keyset } from "./reports";
+
+/** Read queries of the prospect pages (F20, F23) and the prospect routes of the JSON API (F27). */
+
+export type ProspectRow = typeof prospects.$inferSelect;
+
+export interface ProspectListItem extends ProspectRow {
+  campaignName: string | null;
+  mergedEmails: string[];
+}
+
+/** `%` and `_` in what a marketer types are literal characters, not wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const rows = await db
+      .select({ masterId: prospectMerges.masterId, email: prospectMerges.email })
+      .from(prospectMerges)
+      .where(inArray(prospectMerges.masterId, ids.slice(i, i + 90)))
+      .orderBy(asc(prospectMerges.createdAt));
+    for (const r of rows) out.set(r.masterId, [...(out.get(r.masterId) ?? []), r.email]);
+  }
+  return out;
+}
+
+/**
+ * A page of active prospects, newest first. `search` matches part of the email or the name
+ * (case-insensitive); `email` matches one email exactly, or a merged-away email and then its master.
+ */
+export async function prospectPage(
+  db: Db,
+  opts: { search?: string | undefined; email?: string | undefined; limit: number; after: Keyset | null },
+): Promise<{ rows: ProspectListItem[]; next: Keyset | null }> {
+  const where: (SQL | undefined)[] = [isNull(prospects.mergedIntoId)];
+  if (opts.search) {
+    const pattern = likePattern(opts.search);
+    where.push(
+      or(
+        sql`${prospects.email} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${prospects.firstName} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${prospects.lastName} LIKE ${pattern} ESCAPE '\\'`,
+        sql`(coalesce(${prospects.firstName}, '') || ' ' || coalesce(${prospects.lastName}, '')) LIKE ${pattern} ESCAPE '\\'`,
+      ),
+    );
+  }
+  if (opts.email !== undefined) {
+    const email = opts.email.toLowerCase();
+    where.push(
+      or(
+        eq(prospects.email, email),
+        sql`${prospects.id} IN (SELECT ${prospectMerges.masterId} FROM ${prospectMerges} WHERE ${prospectMerges.email} = ${email})`,
+      ),
+    );
+  }
+  if (opts.after) {
+    where.push(sql`(${prospects.createdAt}, ${prospects.id}) < (${opts.after.at}, ${opts.after.id})`);
+  }
+  const found = await db
+    .select({ prospect: prospects, campaignName: campaigns.name })
+    .from(prospects)
+    .leftJoin(campaigns, eq(campaigns.id, prospects.campaignId))
+    .where(and(...where))
+    .orderBy(desc(prospects.createdAt), desc(prospects.id))
+    .limit(opts.limit + 1);
+  const page = found.slice(0, opts.limit);
+  const merged = await mergedEmailsOf(
+    db,
+    page.map((r) => r.prospect.id),
+  );
+  const last = page.at(-1)?.prospect;
+  return {
+    rows: page.map((r) => ({
+      ...r.prospect,
+      campaignName: r.campaignName,
+      mergedEmails: merged.get(r.prospect.id) ?? [],
+    })),
+    next: found.length > opts.limit && last ? { at: last.createdAt, id: last.id } : null,
+  };
+}
+
+export interface ActivityItem {
+  id: string;
+  type: string;
+  webinarId: string | null;
+  webinarSubject: string | null;
+  points: number;
+  minutes: number | null;
+  detail: string | null;
+  occurredAt: string;
+}
+
+export interface RegistrationItem {
+  id: string;
+  webinarId: string;
+  webinarSubject: string;
+  webinarStartsAt: string;
+  webinarEndsAt: string;
+  webinarStatus: "scheduled" | "cancelled";
+  status: (typeof registrations.$inferSelect)["status"];
+  errorMessage: string | null;
+  attended: boolean;
+  minutesAttended: number;
+  registeredAt: string;
+  source: "form" | "gotowebinar";
+}
+
+export interface MergeHistoryItem {
+  id: string;
+  masterId: string;
+  mergedId: string;
+  email: string;
+  createdAt: string;
+}
+
+export interface ProspectDetail {
+  prospect: ProspectListItem;
+  activities: ActivityItem[];
+  registrations: RegistrationItem[];
+  /** Merges into this prospect, oldest first. */
+  merges: MergeHistoryItem[];
+  /** For a merged-away prospect: the master it now lives on. */
+  mergedInto: { id: string; email: string } | null;
+}
+
+/** Everything the prospect page shows; merged-away prospects too (they say where they went). */
+export async function prospectDetail(db: Db, id: string, activityLimit = 500): Promise<ProspectDetail | null> {
+  const [row] = await db
+    .select({ prospect: prospects, campaignName: campaigns.name })
+    .from(prospects)
+    .leftJoin(campaigns, eq(campaigns.id, prospects.campaignId))
+    .where(eq(prospects.id, id))
+    .limit(1);
+  if (!row) return null;
+  const [acts, regs, merges, master] = await Promise.all([
+    db
+      .select({
+        id: activities.id,
+        type: activities.type,
+        webinarId: activities.webinarId,
+        webinarSubject: webinars.subject,
+        points: activities.points,
+        minutes: activities.minutes,
+        detail: activities.detail,
+        occurredAt: activities.occurredAt,
+      })
+      .from(activities)
+      .leftJoin(webinars, eq(webinars.id, activities.webinarId))
+      .where(eq(activities.prospectId, id))
+      .orderBy(desc(activities.occurredAt), desc(activities.id))
+      .limit(activityLimit),
+    db
+      .select({
+        id: registrations.id,
+        webinarId: registrations.webinarId,
+        webinarSubject: webinars.subject,
+        webinarStartsAt: webinars.startsAt,
+        webinarEndsAt: webinars.endsAt,
+        webinarStatus: webinars.status,
+        status: registrations.status,
+        errorMessage: registrations.errorMessage,
+        attended: registrations.attended,
+        minutesAttended: registrations.minutesAttended,
+        registeredAt: registrations.registeredAt,
+        source: registrations.source,
+      })
+      .from(registrations)
+      .innerJoin(webinars, eq(webinars.id, registrations.webinarId))
+      .where(eq(registrations.prospectId, id))
+      .orderBy(desc(webinars.startsAt)),
+    db
+      .select({
+        id: prospectMerges.id,
+        masterId: prospectMerges.masterId,
+        mergedId: prospectMerges.mergedId,
+        email: prospectMerges.email,
+        createdAt: prospectMerges.createdAt,
+      })
+      .from(prospectMerges)
+      .where(eq(prospectMerges.masterId, id))
+      .orderBy(asc(prospectMerges.createdAt)),
+    row.prospect.mergedIntoId
+      ? db
+          .select({ id: prospects.id, email: prospects.email })
+          .from(prospects)
+          .where(eq(prospects.id, row.prospect.mergedIntoId))
+          .limit(1)
+      : Promise.resolve([]),
+  ]);
+  return {
+    prospect: { ...row.prospect, campaignName: row.campaignName, mergedEmails: merges.map((m) => m.email) },
+    activities: acts,
+    registrations: regs,
+    merges,
+    mergedInto: master[0] ?? null,
+  };
+}
+
+/** An active prospect by id or by email (for choosing prospects to merge). */
+export async function findActiveProspect(db: Db, idOrEmail: string): Promise<ProspectRow | null> {
+  const key = idOrEmail.trim();
+  const [row] = await db
+    .select()
+    .from(prospects)
+    .where(and(isNull(prospects.mergedIntoId), or(eq(prospects.id, key), eq(prospects.email, key.toLowerCase()))))
+    .limit(1);
+  return row ?? null;
+}
+
+/** How many activities and registrations a prospect has, for the merge confirmation. */
+export async function prospectTotals(db: Db, id: string): Promise<{ activities: number; registrations: number }> {
+  const [a] = await db.select({ n: sql<number>`count(*)` }).from(activities).where(eq(activities.prospectId, id));
+  const [r] = await db.select({ n: sql<number>`count(*)` }).from(registrations).where(eq(registrations.prospectId, id));
+  return { activities: a?.n ?? 0, registrations: r?.n ?? 0 };
+}

@@ -1,0 +1,132 @@
+import * as v from "valibot";
+
+/**
+ * Shapes of the webinar and prospect routes (interfaces.md, F27). The same schemas validate the
+ * queries and describe the answers in openapi.json.
+ */
+
+const IsoTime = v.pipe(v.string(), v.description("ISO-8601 UTC"));
+const Limit = v.optional(
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 500."),
+    v.transform(Number),
+    v.minValue(1, "limit must be a whole number from 1 to 500."),
+    v.maxValue(500, "limit must be a whole number from 1 to 500."),
+  ),
+  "100",
+);
+const Cursor = v.optional(v.pipe(v.string(), v.maxLength(300, "cursor is not one this API gave out.")));
+
+export const WebinarListQuery = v.object({
+  status: v.optional(
+    v.picklist(["upcoming", "finished", "all"], "status must be one of upcoming, finished or all."),
+    "all",
+  ),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const RegistrantListQuery = v.object({
+  status: v.optional(
+    v.picklist(["registered", "attended", "absent"], "status must be one of registered, attended or absent."),
+    "registered",
+  ),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const ProspectListQuery = v.object({
+  email: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.nonEmpty("email must not be empty; leave it out to list every prospect."),
+      v.maxLength(254, "email must be at most 254 characters."),
+    ),
+  ),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const IdParam = v.object({
+  id: v.pipe(v.string(), v.maxLength(100, "id is at most 100 characters.")),
+});
+
+export const Counts = v.object({
+  registered: v.number(),
+  accepted: v.number(),
+  attended: v.number(),
+  absent: v.pipe(v.number(), v.description("Registered and not attended, once every session has ended; 0 before.")),
+});
+
+export const Webinar = v.object({
+  id: v.string(),
+  connector_id: v.string(),
+  webinar_key: v.pipe(v.string(), v.description("GoTo's 64-bit key as decimal digits")),
+  subject: v.string(),
+  starts_at: IsoTime,
+  ends_at: IsoTime,
+  time_zone: v.nullable(v.string()),
+  status: v.picklist(["upcoming", "in_progress", "finished", "cancelled"]),
+  counts: Counts,
+  last_synced_at: v.nullable(IsoTime),
+  next_sync_at: v.nullable(IsoTime),
+});
+
+export const WebinarList = v.object({ data: v.array(Webinar), next_cursor: v.nullable(v.string()) });
+
+export const Registrant = v.object({
+  prospect_id: v.string(),
+  email: v.string(),
+  first_name: v.nullable(v.string()),
+  last_name: v.nullable(v.string()),
+  status: v.picklist(["pending", "registered", "waiting", "approved", "denied", "error", "cancelled"]),
+  attended: v.boolean(),
+  minutes_attended: v.number(),
+  registered_at: IsoTime,
+  source: v.picklist(["form", "gotowebinar"]),
+});
+
+export const RegistrantList = v.object({ data: v.array(Registrant), next_cursor: v.nullable(v.string()) });
+
+export const Prospect = v.object({
+  id: v.string(),
+  email: v.string(),
+  first_name: v.nullable(v.string()),
+  last_name: v.nullable(v.string()),
+  company: v.nullable(v.string()),
+  score: v.number(),
+  campaign: v.pipe(v.nullable(v.string()), v.description("The campaign's name")),
+  created_at: IsoTime,
+  merged_emails: v.pipe(v.array(v.string()), v.description("Emails of prospects merged into this one")),
+});
+
+export const ProspectList = v.object({ data: v.array(Prospect), next_cursor: v.nullable(v.string()) });
+
+export const Activity = v.object({
+  type: v.pipe(
+    v.string(),
+    v.description(
+      "webinar_registered, webinar_accepted, webinar_attended, webinar_registration_denied, webinar_registration_cancelled, form_submitted",
+    ),
+  ),
+  webinar_id: v.nullable(v.string()),
+  occurred_at: IsoTime,
+  points: v.number(),
+});
+
+export const ProspectRegistration = v.object({
+  webinar_id: v.string(),
+  status: Registrant.entries.status,
+  attended: v.boolean(),
+  minutes_attended: v.number(),
+  registered_at: IsoTime,
+  source: v.picklist(["form", "gotowebinar"]),
+});
+
+export const ProspectWithActivity = v.object({
+  ...Prospect.entries,
+  activities: v.array(Activity),
+  registrations: v.array(ProspectRegistration),
+});

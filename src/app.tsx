@@ -14,8 +14,10 @@ import { areaRoutes } from "./routes/admin/areas";
 import { campaignRoutes } from "./routes/admin/campaigns";
 import { connectorRoutes } from "./routes/admin/connectors";
 import { dashboardRoutes } from "./routes/admin/dashboard";
+import { prospectRoutes } from "./routes/admin/prospects";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
+import { webinarRoutes } from "./routes/admin/webinars";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
 import { oauthRoutes } from "./routes/oauth";
@@ -61,6 +63,8 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/", areaRoutes);
   admin.route("/connectors", connectorRoutes);
   admin.route("/campaigns", campaignRoutes);
+  admin.route("/webinars", webinarRoutes);
+  admin.route("/prospects", prospectRoutes);
   admin.route("/settings", settingsIndexRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {
     const local = prefix.slice("/admin".length);

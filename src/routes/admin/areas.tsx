@@ -8,18 +8,6 @@ import { EmptyState, PageHeader } from "../../views/components";
  */
 const AREAS: { path: string; title: string; lead: string; body: string }[] = [
   {
-    path: "/webinars",
-    title: "Webinars",
-    lead: "Upcoming and finished webinars with registered, accepted, attended and absent counts.",
-    body: "Once a connector is verified, its webinars, past and upcoming, appear here with their reports and charts. Nothing is synced yet.",
-  },
-  {
-    path: "/prospects",
-    title: "Prospects",
-    lead: "Everyone who registered on a form or on GoTo, with their webinar activity and score.",
-    body: "Prospects arrive from form registrations and from GoToWebinar registrants and attendees. Search, the activity timeline and merging come with the sync engine.",
-  },
-  {
     path: "/forms",
     title: "Forms",
     lead: "Registration forms for your own site: hosted pages, embeds and form handlers.",

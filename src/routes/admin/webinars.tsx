@@ -1,0 +1,181 @@
+import { type Context, Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import * as v from "valibot";
+import { createDb } from "../../db/client";
+import { recordAudit } from "../../db/queries/audit";
+import {
+  outboxRegistrations,
+  type RegistrantFilter,
+  registrantPage,
+  unmatchedFor,
+  type WebinarFilter,
+  type WebinarWithCounts,
+  webinarConnector,
+  webinarPage,
+  webinarWithCounts,
+} from "../../db/queries/reports";
+import type { AppEnv } from "../../env";
+import { clientIp } from "../../lib/request";
+import {
+  RegistrantsPage,
+  type SyncEngineStatus,
+  SyncPanel,
+  type SyncPanelProps,
+  WebinarDetailPage,
+} from "../../views/pages/admin/webinar-detail";
+import { WebinarsPage } from "../../views/pages/admin/webinars";
+import { isPartialRequest } from "../../views/renderer";
+import { decodeKeyset, encodeKeyset } from "../api/keyset";
+
+const PAGE_SIZE = 50;
+
+const ListQuery = v.object({
+  show: v.optional(v.picklist(["upcoming", "finished", "all"], "Show upcoming, finished or all webinars."), "all"),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, "That page link is broken; start from the first page."))),
+});
+
+const RegistrantsQuery = v.object({
+  status: v.optional(
+    v.picklist(
+      ["registered", "accepted", "attended", "absent"],
+      "Choose registered, accepted, attended or absent prospects.",
+    ),
+    "registered",
+  ),
+  cursor: ListQuery.entries.cursor,
+});
+
+/** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */
+export const webinarRoutes = new Hono<AppEnv>();
+
+function query<T extends v.GenericSchema>(c: Context<AppEnv>, schema: T): v.InferOutput<T> {
+  const parsed = v.safeParse(schema, c.req.query());
+  if (!parsed.success) throw new HTTPException(400, { message: parsed.issues[0]?.message ?? "Invalid link." });
+  return parsed.output;
+}
+
+async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
+  const webinar = await webinarWithCounts(createDb(c.env.DB), c.req.param("id") ?? "", new Date().toISOString());
+  if (!webinar) throw new HTTPException(404, { message: "There is no such webinar. Find it in the webinar list." });
+  return webinar;
+}
+
+/** The sync engine's own report; the page renders from D1 alone if it cannot answer. */
+async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<SyncEngineStatus> {
+  try {
+    const stub = c.env.WEBINAR_SYNC.getByName(webinarId) as unknown as { status(): Promise<unknown> };
+    const raw = await stub.status();
+    if (!raw || typeof raw !== "object") return { available: true, lastError: null, facts: [] };
+    const r = raw as Record<string, unknown>;
+    const lastError = [r.lastError, r.error].find((e): e is string => typeof e === "string" && e !== "") ?? null;
+    return { available: true, lastError, facts: [] };
+  } catch {
+    return { available: false, lastError: null, facts: [] };
+  }
+}
+
+async function syncPanelProps(
+  c: Context<AppEnv>,
+  webinar: WebinarWithCounts,
+  flash?: SyncPanelProps["flash"],
+): Promise<SyncPanelProps> {
+  const db = createDb(c.env.DB);
+  const [outbox, engine, connector] = await Promise.all([
+    outboxRegistrations(db, webinar.id, 0),
+    engineStatus(c, webinar.id),
+    webinarConnector(db, webinar.connectorId),
+  ]);
+  let canSync: SyncPanelProps["canSync"] = { ok: true };
+  if (webinar.phase === "cancelled") canSync = { ok: false, reason: "Cancelled in GoTo: Rollcall no longer syncs it." };
+  else if (!connector || connector.deleted) canSync = { ok: false, reason: "Its connector was deleted." };
+  else if (connector.paused) canSync = { ok: false, reason: "Its connector is paused. Resume it to sync." };
+  else if (connector.status !== "verified") canSync = { ok: false, reason: "Verify its connector to sync." };
+  return { webinar, outbox, engine, canSync, csrfToken: c.get("csrfToken"), flash };
+}
+
+webinarRoutes.get("/", async (c) => {
+  const { show, cursor } = query(c, ListQuery);
+  const page = await webinarPage(createDb(c.env.DB), {
+    filter: show as WebinarFilter,
+    limit: PAGE_SIZE,
+    after: cursor ? decodeKeyset(cursor) : null,
+    now: new Date().toISOString(),
+  });
+  const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
+  return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
+});
+
+webinarRoutes.get("/:id", async (c) => {
+  const webinar = await loadWebinar(c);
+  const db = createDb(c.env.DB);
+  const [sync, outbox, unmatched, connector] = await Promise.all([
+    syncPanelProps(c, webinar),
+    outboxRegistrations(db, webinar.id),
+    unmatchedFor(db, webinar.id),
+    webinarConnector(db, webinar.connectorId),
+  ]);
+  return c.render(
+    <WebinarDetailPage
+      webinar={webinar}
+      connector={connector}
+      sync={sync}
+      outboxRows={outbox.rows}
+      unmatched={unmatched}
+    />,
+    { title: webinar.subject },
+  );
+});
+
+webinarRoutes.get("/:id/registrants", async (c) => {
+  const webinar = await loadWebinar(c);
+  const { status, cursor } = query(c, RegistrantsQuery);
+  const page = await registrantPage(createDb(c.env.DB), {
+    webinar,
+    filter: status as RegistrantFilter,
+    limit: PAGE_SIZE,
+    after: cursor ? decodeKeyset(cursor) : null,
+    now: new Date().toISOString(),
+  });
+  const nextHref = page.next
+    ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
+    : null;
+  return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
+    title: `${webinar.subject}: ${status}`,
+  });
+});
+
+webinarRoutes.post("/:id/sync", async (c) => {
+  const webinar = await loadWebinar(c);
+  const before = await syncPanelProps(c, webinar);
+  let flash: SyncPanelProps["flash"];
+  let status: 200 | 409 | 503 = 200;
+  if (!before.canSync.ok) {
+    flash = { kind: "error", text: before.canSync.reason };
+    status = 409;
+  } else {
+    try {
+      const stub = c.env.WEBINAR_SYNC.getByName(webinar.id) as unknown as { syncNow(): Promise<unknown> };
+      await stub.syncNow();
+      flash = { kind: "info", text: "Sync started: registrants and attendance are being read from GoTo." };
+      await recordAudit(createDb(c.env.DB), {
+        actorId: c.get("user")?.id ?? null,
+        action: "webinar.sync_now",
+        subject: webinar.subject,
+        ip: clientIp(c),
+      });
+    } catch {
+      flash = { kind: "error", text: "The sync engine could not start a sync right now. Try again in a minute." };
+      status = 503;
+    }
+  }
+  if (!isPartialRequest(c)) {
+    if (status !== 200) throw new HTTPException(409, { message: flash.text });
+    return c.redirect(`/admin/webinars/${webinar.id}`, 303);
+  }
+  const after = await syncPanelProps(
+    c,
+    (await webinarWithCounts(createDb(c.env.DB), webinar.id, new Date().toISOString())) ?? webinar,
+    flash,
+  );
+  return c.html(<SyncPanel {...after} />, status);
+});

@@ -1,0 +1,181 @@
+import type { FC } from "hono/jsx";
+import type { ProspectDetail } from "../../../db/queries/prospect-reports";
+import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
+import { EmptyState, Flash, PageHeader, Time } from "../../components";
+import { personName, RegistrationBadge } from "./webinar-parts";
+
+function activityLabel(type: string): string {
+  return isActivityType(type) ? ACTIVITY_TYPES[type].label : type.replace(/_/g, " ");
+}
+
+function signed(points: number): string {
+  return points > 0 ? `+${points}` : String(points);
+}
+
+/** One prospect (F20, F23): fields, score, registrations, the activity timeline and merge history. */
+export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | undefined }> = ({ detail, flash }) => {
+  const p = detail.prospect;
+  const name = personName(p);
+  return (
+    <>
+      <PageHeader
+        title={name || p.email}
+        lead={name ? p.email : undefined}
+        actions={
+          <>
+            {!p.mergedIntoId && (
+              <a class="button" href={`/admin/prospects/merge?a=${p.id}`}>
+                Merge with another prospect
+              </a>
+            )}
+            <a class="button subtle" href="/admin/prospects">
+              All prospects
+            </a>
+          </>
+        }
+      />
+      {flash && <Flash kind="success">{flash}</Flash>}
+      {detail.mergedInto && (
+        <Flash kind="info">
+          This prospect was merged into{" "}
+          <a href={`/admin/prospects/${detail.mergedInto.id}`}>{detail.mergedInto.email}</a>. Its activities and
+          registrations live there now.
+        </Flash>
+      )}
+      <section class="cards" aria-label="Summary">
+        <article class="card panel">
+          <h2>Score</h2>
+          <p class="figure" data-score>
+            {p.score}
+          </p>
+          <p class="muted small">
+            The sum of its activities' points. See <a href="/admin/automation/scoring">scoring rules</a>.
+          </p>
+        </article>
+        <article class="card panel">
+          <h2>Webinars</h2>
+          <p class="figure">{detail.registrations.length}</p>
+          <p class="muted small">registrations</p>
+        </article>
+      </section>
+      <section class="panel">
+        <h2>Fields</h2>
+        <dl class="facts">
+          {(
+            [
+              ["Email", p.email],
+              ["First name", p.firstName],
+              ["Last name", p.lastName],
+              ["Company", p.company],
+              ["Job title", p.jobTitle],
+              ["Phone", p.phone],
+              ["Country", p.country],
+              ["Campaign", p.campaignName],
+              [
+                "Came from",
+                p.source === "form" ? "a Rollcall form" : p.source === "gotowebinar" ? "GoToWebinar" : "added by hand",
+              ],
+            ] as [string, string | null][]
+          ).map(([label, value]) => (
+            <div>
+              <dt>{label}</dt>
+              <dd>{value ?? <span class="muted">none</span>}</dd>
+            </div>
+          ))}
+          <div>
+            <dt>Created</dt>
+            <dd>
+              <Time iso={p.createdAt} />
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <section class="panel">
+        <h2>Webinar registrations</h2>
+        {detail.registrations.length === 0 ? (
+          <p class="muted">No webinar registrations yet.</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Webinar</th>
+                  <th scope="col">Starts</th>
+                  <th scope="col">Registration</th>
+                  <th scope="col" class="num">
+                    Minutes attended
+                  </th>
+                  <th scope="col">Via</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.registrations.map((r) => (
+                  <tr>
+                    <td data-label="Webinar">
+                      <a href={`/admin/webinars/${r.webinarId}`}>{r.webinarSubject}</a>
+                    </td>
+                    <td data-label="Starts">
+                      <Time iso={r.webinarStartsAt} />
+                    </td>
+                    <td data-label="Registration">
+                      <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
+                      {r.errorMessage && <div class="error-text small">{r.errorMessage}</div>}
+                    </td>
+                    <td data-label="Minutes" class="num">
+                      {r.attended ? r.minutesAttended : ""}
+                    </td>
+                    <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section class="panel">
+        <h2>Activity</h2>
+        {detail.activities.length === 0 ? (
+          <EmptyState title="No activity yet">
+            <p>Registered, Accepted and Attended appear here as GoTo reports them, each with its points.</p>
+          </EmptyState>
+        ) : (
+          <ol class="timeline">
+            {detail.activities.map((a) => (
+              <li>
+                <div class="timeline-what">
+                  <strong>{activityLabel(a.type)}</strong>
+                  {a.webinarId && (
+                    <>
+                      {" "}
+                      <a href={`/admin/webinars/${a.webinarId}`}>{a.webinarSubject ?? "a webinar"}</a>
+                    </>
+                  )}
+                  {a.minutes !== null && <span class="muted"> · {a.minutes} minutes</span>}
+                </div>
+                <div class="timeline-meta">
+                  <span class={a.points < 0 ? "points negative" : "points"}>{signed(a.points)} points</span>{" "}
+                  <Time iso={a.occurredAt} />
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+      <section class="panel">
+        <h2>Merge history</h2>
+        {detail.merges.length === 0 ? (
+          <p class="muted">No prospect has been merged into this one.</p>
+        ) : (
+          <ul class="plain-list">
+            {detail.merges.map((m) => (
+              <li>
+                <a href={`/admin/prospects/${m.mergedId}`}>{m.email}</a> merged in on <Time iso={m.createdAt} />. GoTo
+                registrants with that email land here.
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+};

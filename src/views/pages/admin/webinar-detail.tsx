@@ -1,0 +1,329 @@
+import type { FC } from "hono/jsx";
+import type {
+  OutboxRow,
+  RegistrantFilter,
+  RegistrantRow,
+  UnmatchedRow,
+  WebinarWithCounts,
+} from "../../../db/queries/reports";
+import { webinarSessions } from "../../../db/queries/reports";
+import { CsrfField, EmptyState, Flash, PageHeader, Time } from "../../components";
+import {
+  COUNT_LABEL,
+  PhaseBadge,
+  personName,
+  REGISTRATION_LABEL,
+  RegistrationBadge,
+  registrantsHref,
+} from "./webinar-parts";
+
+/** What the webinar's WebinarSync said about itself, narrowed to what the page shows. */
+export interface SyncEngineStatus {
+  available: boolean;
+  lastError: string | null;
+  facts: { label: string; value: string }[];
+}
+
+export interface SyncPanelProps {
+  webinar: WebinarWithCounts;
+  outbox: { pending: number; error: number };
+  engine: SyncEngineStatus;
+  canSync: { ok: true } | { ok: false; reason: string };
+  csrfToken: string | null;
+  flash?: { kind: "success" | "error" | "info"; text: string } | undefined;
+}
+
+/** Sync status and Sync now (F19, F6); Sync now swaps this panel in place. */
+export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync, csrfToken, flash }) => {
+  const action = `/admin/webinars/${webinar.id}/sync`;
+  return (
+    <section id="webinar-sync" class="panel">
+      <div class="panel-head">
+        <h2>Sync with GoTo</h2>
+        {canSync.ok && (
+          <form method="post" action={action} hx-post={action} hx-target="#webinar-sync" hx-swap="outerHTML">
+            <CsrfField token={csrfToken} />
+            <button type="submit" class="button">
+              Sync now
+            </button>
+          </form>
+        )}
+      </div>
+      {flash && <Flash kind={flash.kind}>{flash.text}</Flash>}
+      {!canSync.ok && <p class="muted">{canSync.reason}</p>}
+      <dl class="facts">
+        <div>
+          <dt>Last sync</dt>
+          <dd>
+            <Time iso={webinar.lastSyncedAt} />
+          </dd>
+        </div>
+        <div>
+          <dt>Next sync</dt>
+          <dd>
+            {webinar.phase === "cancelled" ? (
+              <span class="muted">none: cancelled</span>
+            ) : webinar.nextSyncAt ? (
+              <Time iso={webinar.nextSyncAt} />
+            ) : (
+              <span class="muted">not scheduled</span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Waiting in the outbox</dt>
+          <dd>{outbox.pending}</dd>
+        </div>
+        <div>
+          <dt>Refused by GoTo</dt>
+          <dd class={outbox.error > 0 ? "error-text" : undefined}>{outbox.error}</dd>
+        </div>
+        {engine.facts.map((f) => (
+          <div>
+            <dt>{f.label}</dt>
+            <dd>{f.value}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>Last sync error</dt>
+          <dd>
+            {!engine.available ? (
+              <span class="muted">the sync engine has not reported yet</span>
+            ) : engine.lastError ? (
+              <span class="error-text">{engine.lastError}</span>
+            ) : (
+              <span class="muted">none</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+};
+
+const COUNTS: RegistrantFilter[] = ["registered", "accepted", "attended", "absent"];
+
+export const WebinarDetailPage: FC<{
+  webinar: WebinarWithCounts;
+  connector: { id: string; organizerEmail: string } | null;
+  sync: SyncPanelProps;
+  outboxRows: OutboxRow[];
+  unmatched: { count: number; rows: UnmatchedRow[] };
+}> = ({ webinar, connector, sync, outboxRows, unmatched }) => {
+  const sessions = webinarSessions(webinar);
+  return (
+    <>
+      <PageHeader
+        title={webinar.subject}
+        lead={
+          <>
+            <PhaseBadge phase={webinar.phase} /> GoToWebinar {webinar.webinarKey}
+            {connector && (
+              <>
+                {" "}
+                from <a href={`/admin/connectors/${connector.id}`}>{connector.organizerEmail}</a>
+              </>
+            )}
+          </>
+        }
+        actions={
+          <a class="button subtle" href="/admin/webinars">
+            All webinars
+          </a>
+        }
+      />
+      <section class="cards" aria-label="Counts">
+        {COUNTS.map((filter) => (
+          <a class="card panel link-card" href={registrantsHref(webinar.id, filter)}>
+            <h2>{COUNT_LABEL[filter]}</h2>
+            {filter === "absent" && webinar.phase !== "finished" ? (
+              <p class="muted">Counted once every session has ended.</p>
+            ) : (
+              <p class="figure" data-count={filter}>
+                {webinar.counts[filter]}
+              </p>
+            )}
+          </a>
+        ))}
+      </section>
+      <section class="panel">
+        <h2>Sessions</h2>
+        <ol class="sessions">
+          {sessions.map((s) => (
+            <li>
+              <Time iso={s.startTime} /> to <Time iso={s.endTime} />
+            </li>
+          ))}
+        </ol>
+        {webinar.timeZone && <p class="muted small">GoTo shows it in {webinar.timeZone}.</p>}
+      </section>
+      <SyncPanel {...sync} />
+      <section class="panel">
+        <h2>Outbox and errors</h2>
+        {outboxRows.length === 0 ? (
+          <p class="muted">
+            Nothing waiting. Registrations from Rollcall forms show here until GoTo has them, and stay here with GoTo's
+            reason if it refuses one.
+          </p>
+        ) : (
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Prospect</th>
+                  <th scope="col">State</th>
+                  <th scope="col">GoTo's reason</th>
+                  <th scope="col">Since</th>
+                </tr>
+              </thead>
+              <tbody>
+                {outboxRows.map((r) => (
+                  <tr>
+                    <td data-label="Prospect">
+                      <a href={`/admin/prospects/${r.prospectId}`}>{r.email}</a>
+                    </td>
+                    <td data-label="State">
+                      <RegistrationBadge status={r.status} />
+                    </td>
+                    <td data-label="Reason">{r.errorMessage ?? <span class="muted">none</span>}</td>
+                    <td data-label="Since">
+                      <Time iso={r.registeredAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section class="panel">
+        <h2>
+          Unmatched registrants <span class="muted small">{unmatched.count}</span>
+        </h2>
+        {unmatched.count === 0 ? (
+          <p class="muted">
+            None. A GoTo registrant becomes unmatched when no prospect has the email and the connector does not create
+            prospects.
+          </p>
+        ) : (
+          <div class="table-wrap">
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">GoTo status</th>
+                  <th scope="col">Seen</th>
+                </tr>
+              </thead>
+              <tbody>
+                {unmatched.rows.map((u) => (
+                  <tr>
+                    <td data-label="Email">{u.email}</td>
+                    <td data-label="Name">{personName(u)}</td>
+                    <td data-label="GoTo status">{u.status}</td>
+                    <td data-label="Seen">
+                      <Time iso={u.seenAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {unmatched.count > unmatched.rows.length && (
+              <p class="muted small">Showing the first {unmatched.rows.length}.</p>
+            )}
+          </div>
+        )}
+      </section>
+    </>
+  );
+};
+
+const EMPTY_COUNT: Record<RegistrantFilter, string> = {
+  registered: "Nobody is registered yet. Registrations from forms and from GoTo's own page appear here.",
+  accepted: "Nobody is accepted yet. GoTo accepts registrants itself, or after you approve them there.",
+  attended: "Nobody attended yet. Attendance is read after each session ends.",
+  absent: "Nobody is absent. Absent counts the registered who did not attend, once every session has ended.",
+};
+
+/** The prospects behind one count: the same rows the count counts. */
+export const RegistrantsPage: FC<{
+  webinar: WebinarWithCounts;
+  filter: RegistrantFilter;
+  rows: RegistrantRow[];
+  nextHref: string | null;
+}> = ({ webinar, filter, rows, nextHref }) => (
+  <>
+    <PageHeader
+      title={`${COUNT_LABEL[filter]}: ${webinar.subject}`}
+      lead={
+        filter === "absent" && webinar.phase !== "finished"
+          ? "Absent is counted once every session has ended."
+          : `${webinar.counts[filter]} prospects.`
+      }
+      actions={
+        <a class="button subtle" href={`/admin/webinars/${webinar.id}`}>
+          Back to the webinar
+        </a>
+      }
+    />
+    <nav class="tabs" aria-label="Which count">
+      {COUNTS.map((f) => (
+        <a href={registrantsHref(webinar.id, f)} aria-current={f === filter ? "page" : undefined}>
+          {COUNT_LABEL[f]} ({webinar.counts[f]})
+        </a>
+      ))}
+    </nav>
+    <section class="panel">
+      {rows.length === 0 ? (
+        <EmptyState title={`No one ${COUNT_LABEL[filter].toLowerCase()}`}>
+          <p>{EMPTY_COUNT[filter]}</p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Prospect</th>
+                <th scope="col">Email</th>
+                <th scope="col">Registration</th>
+                <th scope="col" class="num">
+                  Minutes
+                </th>
+                <th scope="col">Registered</th>
+                <th scope="col">Via</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <td data-label="Prospect">
+                    <a href={`/admin/prospects/${r.prospectId}`}>{personName(r) || r.email}</a>
+                  </td>
+                  <td data-label="Email">{r.email}</td>
+                  <td data-label="Registration" title={REGISTRATION_LABEL[r.status]}>
+                    <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
+                  </td>
+                  <td data-label="Minutes" class="num">
+                    {r.attended ? r.minutesAttended : ""}
+                  </td>
+                  <td data-label="Registered">
+                    <Time iso={r.registeredAt} />
+                  </td>
+                  <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextHref && (
+        <p class="pager">
+          <a class="button" href={nextHref}>
+            Next page
+          </a>
+        </p>
+      )}
+    </section>
+  </>
+);

@@ -1,0 +1,54 @@
+import type { FC } from "hono/jsx";
+import type { RegistrantFilter, WebinarPhase } from "../../../db/queries/reports";
+
+/** Small pieces the webinar and prospect pages share: status words marketers know. */
+
+export const PHASE_LABEL: Record<WebinarPhase, string> = {
+  upcoming: "Upcoming",
+  in_progress: "In progress",
+  finished: "Finished",
+  cancelled: "Cancelled",
+};
+
+export const PhaseBadge: FC<{ phase: WebinarPhase }> = ({ phase }) => (
+  <span class={phase === "upcoming" || phase === "in_progress" ? "badge ok" : "badge muted"}>{PHASE_LABEL[phase]}</span>
+);
+
+export const REGISTRATION_LABEL: Record<string, string> = {
+  pending: "Waiting to be sent to GoTo",
+  registered: "Registered",
+  waiting: "Waiting for approval",
+  approved: "Accepted",
+  denied: "Denied",
+  error: "Refused by GoTo",
+  cancelled: "Cancelled",
+};
+
+export const RegistrationBadge: FC<{ status: string }> = ({ status }) => (
+  <span
+    class={
+      status === "error" || status === "denied"
+        ? "badge warn"
+        : status === "cancelled" || status === "pending"
+          ? "badge muted"
+          : "badge ok"
+    }
+  >
+    {REGISTRATION_LABEL[status] ?? status}
+  </span>
+);
+
+export const COUNT_LABEL: Record<RegistrantFilter, string> = {
+  registered: "Registered",
+  accepted: "Accepted",
+  attended: "Attended",
+  absent: "Absent",
+};
+
+export function registrantsHref(webinarId: string, filter: RegistrantFilter): string {
+  return `/admin/webinars/${webinarId}/registrants?status=${filter}`;
+}
+
+export function personName(p: { firstName: string | null; lastName: string | null }): string {
+  return [p.firstName, p.lastName].filter((s) => s && s.trim() !== "").join(" ");
+}

@@ -1,9 +1,16 @@
 import { eq, inArray, or, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { checkMerge, type MergeRegistration, mergeFields, planMerge } from "../../domain/merge";
 import { newId } from "../../lib/encoding";
-import type { Db } from "../client";
-import { activities, prospectMerges, prospects, registrations, submissions } from "../schema";
+import { createDb } from "../client";
+import {
+  activities,
+  listMembers,
+  prospectMerges,
+  prospects,
+  prospectTags,
+  registrations,
+  submissions,
+} from "../schema";
 
 export interface MergeResult {
   masterId: string;
@@ -23,10 +30,11 @@ const IDS_PER_STATEMENT = 90;
  * duplicate that ingestion wrote after the rows were read, so a racing poll cannot break the batch.
  */
 export async function mergeProspects(
-  db: Db,
+  d1: D1Database,
   input: { masterId: string; otherId: string; mergedBy: string | null; now: string },
 ): Promise<MergeResult> {
   const { masterId, otherId, now } = input;
+  const db = createDb(d1);
   const pair = await db
     .select()
     .from(prospects)
@@ -62,58 +70,93 @@ export async function mergeProspects(
   const plan = planMerge(masterId, acts, regs satisfies MergeRegistration[]);
   const fields = mergeFields(master, other);
 
-  const statements: BatchItem<"sqlite">[] = [];
+  const run = (query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement => {
+    const { sql: text, params } = query.toSQL();
+    return d1.prepare(text).bind(...params);
+  };
+  const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < plan.dropActivityIds.length; i += IDS_PER_STATEMENT) {
     statements.push(
-      db.delete(activities).where(inArray(activities.id, plan.dropActivityIds.slice(i, i + IDS_PER_STATEMENT))),
+      run(db.delete(activities).where(inArray(activities.id, plan.dropActivityIds.slice(i, i + IDS_PER_STATEMENT)))),
     );
   }
   for (let i = 0; i < plan.dropRegistrationIds.length; i += IDS_PER_STATEMENT) {
     statements.push(
-      db
-        .delete(registrations)
-        .where(inArray(registrations.id, plan.dropRegistrationIds.slice(i, i + IDS_PER_STATEMENT))),
+      run(
+        db
+          .delete(registrations)
+          .where(inArray(registrations.id, plan.dropRegistrationIds.slice(i, i + IDS_PER_STATEMENT))),
+      ),
     );
   }
   statements.push(
     // Rows written between the read above and this batch: the master's copy wins.
-    db.run(sql`DELETE FROM activities WHERE prospect_id = ${otherId}
-      AND dedupe_key IN (SELECT dedupe_key FROM activities WHERE prospect_id = ${masterId})`),
-    db.run(sql`DELETE FROM registrations WHERE prospect_id = ${otherId}
-      AND webinar_id IN (SELECT webinar_id FROM registrations WHERE prospect_id = ${masterId})`),
-    db.update(activities).set({ prospectId: masterId }).where(eq(activities.prospectId, otherId)),
-    db.update(registrations).set({ prospectId: masterId, updatedAt: now }).where(eq(registrations.prospectId, otherId)),
-    db.update(submissions).set({ prospectId: masterId }).where(eq(submissions.prospectId, otherId)),
-    db.run(sql`INSERT OR IGNORE INTO list_members (list_id, prospect_id, added_at)
-      SELECT list_id, ${masterId}, added_at FROM list_members WHERE prospect_id = ${otherId}`),
-    db.run(sql`DELETE FROM list_members WHERE prospect_id = ${otherId}`),
-    db.run(sql`INSERT OR IGNORE INTO prospect_tags (prospect_id, tag, added_at)
-      SELECT ${masterId}, tag, added_at FROM prospect_tags WHERE prospect_id = ${otherId}`),
-    db.run(sql`DELETE FROM prospect_tags WHERE prospect_id = ${otherId}`),
+    d1
+      .prepare(
+        `DELETE FROM activities WHERE prospect_id = ?1
+         AND dedupe_key IN (SELECT dedupe_key FROM activities WHERE prospect_id = ?2)`,
+      )
+      .bind(otherId, masterId),
+    d1
+      .prepare(
+        `DELETE FROM registrations WHERE prospect_id = ?1
+         AND webinar_id IN (SELECT webinar_id FROM registrations WHERE prospect_id = ?2)`,
+      )
+      .bind(otherId, masterId),
+    run(db.update(activities).set({ prospectId: masterId }).where(eq(activities.prospectId, otherId))),
+    run(
+      db
+        .update(registrations)
+        .set({ prospectId: masterId, updatedAt: now })
+        .where(eq(registrations.prospectId, otherId)),
+    ),
+    run(db.update(submissions).set({ prospectId: masterId }).where(eq(submissions.prospectId, otherId))),
+    d1
+      .prepare(
+        `INSERT OR IGNORE INTO list_members (list_id, prospect_id, ${listMembers.addedAt.name})
+         SELECT list_id, ?2, ${listMembers.addedAt.name} FROM list_members WHERE prospect_id = ?1`,
+      )
+      .bind(otherId, masterId),
+    d1.prepare("DELETE FROM list_members WHERE prospect_id = ?").bind(otherId),
+    d1
+      .prepare(
+        `INSERT OR IGNORE INTO prospect_tags (prospect_id, tag, ${prospectTags.addedAt.name})
+         SELECT ?2, tag, ${prospectTags.addedAt.name} FROM prospect_tags WHERE prospect_id = ?1`,
+      )
+      .bind(otherId, masterId),
+    d1.prepare("DELETE FROM prospect_tags WHERE prospect_id = ?").bind(otherId),
     // Earlier merges into the merged-away prospect now point at the master, so GoTo registrants
     // with any of those emails land on the master too.
-    db.update(prospectMerges).set({ masterId }).where(eq(prospectMerges.masterId, otherId)),
-    db.update(prospects).set({ mergedIntoId: masterId, updatedAt: now }).where(eq(prospects.mergedIntoId, otherId)),
-    db.insert(prospectMerges).values({
-      id: newId("mrg"),
-      masterId,
-      mergedId: otherId,
-      email: other.email,
-      mergedBy: input.mergedBy,
-      createdAt: now,
-    }),
-    db.update(prospects).set({ mergedIntoId: masterId, score: 0, updatedAt: now }).where(eq(prospects.id, otherId)),
-    db
-      .update(prospects)
-      .set({
-        ...fields,
-        score: sql`(SELECT coalesce(sum(points), 0) FROM activities WHERE prospect_id = ${masterId})`,
-        updatedAt: now,
-      })
-      .where(eq(prospects.id, masterId)),
+    run(db.update(prospectMerges).set({ masterId }).where(eq(prospectMerges.masterId, otherId))),
+    run(
+      db.update(prospects).set({ mergedIntoId: masterId, updatedAt: now }).where(eq(prospects.mergedIntoId, otherId)),
+    ),
+    run(
+      db.insert(prospectMerges).values({
+        id: newId("mrg"),
+        masterId,
+        mergedId: otherId,
+        email: other.email,
+        mergedBy: input.mergedBy,
+        createdAt: now,
+      }),
+    ),
+    run(
+      db.update(prospects).set({ mergedIntoId: masterId, score: 0, updatedAt: now }).where(eq(prospects.id, otherId)),
+    ),
+    run(
+      db
+        .update(prospects)
+        .set({
+          ...fields,
+          score: sql`(SELECT coalesce(sum(points), 0) FROM activities WHERE prospect_id = ${masterId})`,
+          updatedAt: now,
+        })
+        .where(eq(prospects.id, masterId)),
+    ),
   );
-  const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  // One D1 batch: it runs as one transaction, so the merge happens completely or not at all.
+  await d1.batch(statements);
 
   const [after] = await db.select({ score: prospects.score }).from(prospects).where(eq(prospects.id, masterId));
   return {

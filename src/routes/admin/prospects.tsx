@@ -137,7 +137,7 @@ prospectRoutes.post("/merge", async (c) => {
   }
   const otherId = master === a ? b : a;
   try {
-    const result = await mergeProspects(db, {
+    const result = await mergeProspects(c.env.DB, {
       masterId: master,
       otherId,
       mergedBy: c.get("user")?.id ?? null,

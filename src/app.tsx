@@ -14,12 +14,17 @@ import { areaRoutes } from "./routes/admin/areas";
 import { campaignRoutes } from "./routes/admin/campaigns";
 import { connectorRoutes } from "./routes/admin/connectors";
 import { dashboardRoutes } from "./routes/admin/dashboard";
+import { filterRoutes } from "./routes/admin/filters";
+import { formHandlerRoutes } from "./routes/admin/form-handlers";
+import { formRoutes } from "./routes/admin/forms";
+import { listRoutes } from "./routes/admin/lists";
 import { prospectRoutes } from "./routes/admin/prospects";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
 import { webinarRoutes } from "./routes/admin/webinars";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
+import { publicFormRoutes } from "./routes/forms/public";
 import { oauthRoutes } from "./routes/oauth";
 import { simulatorRoutes } from "./routes/simulator";
 import { webhookRoutes } from "./routes/webhooks";
@@ -63,6 +68,10 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/", areaRoutes);
   admin.route("/connectors", connectorRoutes);
   admin.route("/campaigns", campaignRoutes);
+  admin.route("/forms", formRoutes);
+  admin.route("/form-handlers", formHandlerRoutes);
+  admin.route("/filters", filterRoutes);
+  admin.route("/lists", listRoutes);
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);
   admin.route("/settings", settingsIndexRoutes);
@@ -86,6 +95,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/sim", simulatorRoutes);
   app.route("/api/v1", apiV1);
   app.route("/webhooks/goto", webhookRoutes);
+  // Public forms (F11): posts from customer sites by design, so no session or CSRF middleware.
+  app.route("/", publicFormRoutes);
   // Last: the browser area's session and CSRF middleware match every path below it.
   app.route("/", browser);
 

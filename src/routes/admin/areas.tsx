@@ -8,18 +8,6 @@ import { EmptyState, PageHeader } from "../../views/components";
  */
 const AREAS: { path: string; title: string; lead: string; body: string }[] = [
   {
-    path: "/forms",
-    title: "Forms",
-    lead: "Registration forms for your own site: hosted pages, embeds and form handlers.",
-    body: "Build a form with the completion action Register for webinar, then put it on your site. The form builder is not built yet.",
-  },
-  {
-    path: "/lists",
-    title: "Lists",
-    lead: "Static and dynamic lists of prospects, for example everyone who attended a webinar.",
-    body: "Lists are filled from webinar reports and automation rules. They are not built yet.",
-  },
-  {
     path: "/automation",
     title: "Automation",
     lead: "Rules on webinar status, and the scoring rules that give points per activity.",

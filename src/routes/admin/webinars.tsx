@@ -60,18 +60,39 @@ async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
   return webinar;
 }
 
+/** What the page reads of WebinarSync.status(); narrowed, because a stub answers whatever it answers. */
+const EngineReport = v.looseObject({
+  lastSyncAt: v.optional(v.nullable(v.string())),
+  nextSyncAt: v.optional(v.nullable(v.string())),
+  lastError: v.optional(v.nullable(v.union([v.string(), v.looseObject({ message: v.string() })]))),
+  waitingForConnector: v.optional(v.boolean()),
+  outbox: v.optional(v.looseObject({ waiting: v.optional(v.number()), done: v.optional(v.number()) })),
+});
+
 /** The sync engine's own report; the page renders from D1 alone if it cannot answer. */
 async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<SyncEngineStatus> {
+  const none: SyncEngineStatus = { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [] };
+  let raw: unknown;
   try {
-    const stub = c.env.WEBINAR_SYNC.getByName(webinarId) as unknown as { status(): Promise<unknown> };
-    const raw = await stub.status();
-    if (!raw || typeof raw !== "object") return { available: true, lastError: null, facts: [] };
-    const r = raw as Record<string, unknown>;
-    const lastError = [r.lastError, r.error].find((e): e is string => typeof e === "string" && e !== "") ?? null;
-    return { available: true, lastError, facts: [] };
+    raw = await (c.env.WEBINAR_SYNC.getByName(webinarId) as unknown as { status(): Promise<unknown> }).status();
   } catch {
-    return { available: false, lastError: null, facts: [] };
+    return none;
   }
+  const parsed = v.safeParse(EngineReport, raw);
+  if (!parsed.success) return { ...none, available: true };
+  const r = parsed.output;
+  const facts: SyncEngineStatus["facts"] = [];
+  if (r.outbox?.waiting !== undefined) facts.push({ label: "Being pushed to GoTo", value: String(r.outbox.waiting) });
+  if (r.waitingForConnector) {
+    facts.push({ label: "Connector", value: "needs attention: registrations wait until it is verified or resumed" });
+  }
+  return {
+    available: true,
+    lastError: typeof r.lastError === "string" ? r.lastError : (r.lastError?.message ?? null),
+    lastSyncAt: r.lastSyncAt ?? null,
+    nextSyncAt: r.nextSyncAt ?? null,
+    facts,
+  };
 }
 
 async function syncPanelProps(

@@ -21,6 +21,8 @@ import {
 export interface SyncEngineStatus {
   available: boolean;
   lastError: string | null;
+  lastSyncAt: string | null;
+  nextSyncAt: string | null;
   facts: { label: string; value: string }[];
 }
 
@@ -55,7 +57,7 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
         <div>
           <dt>Last sync</dt>
           <dd>
-            <Time iso={webinar.lastSyncedAt} />
+            <Time iso={webinar.lastSyncedAt ?? engine.lastSyncAt} />
           </dd>
         </div>
         <div>
@@ -63,8 +65,8 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
           <dd>
             {webinar.phase === "cancelled" ? (
               <span class="muted">none: cancelled</span>
-            ) : webinar.nextSyncAt ? (
-              <Time iso={webinar.nextSyncAt} />
+            ) : (webinar.nextSyncAt ?? engine.nextSyncAt) ? (
+              <Time iso={webinar.nextSyncAt ?? engine.nextSyncAt} />
             ) : (
               <span class="muted">not scheduled</span>
             )}

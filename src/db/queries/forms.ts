@@ -1,0 +1,213 @@
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import * as v from "valibot";
+import {
+  ActionSchema,
+  DEFAULT_THEME,
+  type FormAction,
+  type FormDefinition,
+  type FormField,
+  FormFieldSchema,
+  type FormTheme,
+  parseStored,
+  ThemeSchema,
+} from "../../domain/forms";
+import { newId } from "../../lib/encoding";
+import type { Db } from "../client";
+import { formHandlers, forms, submissions, webinars } from "../schema";
+
+export type FormRow = typeof forms.$inferSelect;
+export type FormHandlerRow = typeof formHandlers.$inferSelect;
+
+/** A stored form with its JSON read back through the domain schemas. */
+export interface StoredForm {
+  id: string;
+  name: string;
+  status: "draft" | "live";
+  fields: FormField[];
+  actions: FormAction[];
+  theme: FormTheme;
+  thankYouMessage: string | null;
+  redirectUrl: string | null;
+  updatedAt: string;
+}
+
+export function toStoredForm(row: FormRow): StoredForm {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    fields: parseStored(v.array(FormFieldSchema), row.fields, []),
+    actions: parseStored(v.array(ActionSchema), row.actions, []),
+    theme: parseStored(ThemeSchema, row.theme, DEFAULT_THEME),
+    thankYouMessage: row.thankYouMessage,
+    redirectUrl: row.redirectUrl,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export async function findForm(db: Db, id: string): Promise<StoredForm | null> {
+  const [row] = await db.select().from(forms).where(eq(forms.id, id)).limit(1);
+  return row ? toStoredForm(row) : null;
+}
+
+export async function listForms(
+  db: Db,
+): Promise<(Pick<FormRow, "id" | "name" | "status" | "updatedAt"> & { accepted: number; filtered: number })[]> {
+  return db
+    .select({
+      id: forms.id,
+      name: forms.name,
+      status: forms.status,
+      updatedAt: forms.updatedAt,
+      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${forms.id} AND ${submissions.status} = 'accepted')`,
+      filtered: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${forms.id} AND ${submissions.status} = 'filtered')`,
+    })
+    .from(forms)
+    .orderBy(desc(forms.updatedAt));
+}
+
+export interface FormSave extends FormDefinition {
+  name: string;
+  status: "draft" | "live";
+  thankYouMessage: string | null;
+  redirectUrl: string | null;
+}
+
+export async function saveForm(
+  db: Db,
+  id: string | null,
+  input: FormSave,
+  userId: string | null,
+  now: string,
+): Promise<string> {
+  const values = {
+    name: input.name,
+    status: input.status,
+    fields: JSON.stringify(input.fields),
+    actions: JSON.stringify(input.actions),
+    theme: JSON.stringify(input.theme),
+    thankYouMessage: input.thankYouMessage,
+    redirectUrl: input.redirectUrl,
+    updatedAt: now,
+  };
+  if (id) {
+    await db.update(forms).set(values).where(eq(forms.id, id));
+    return id;
+  }
+  const created = newId("frm");
+  await db.insert(forms).values({ id: created, createdBy: userId, ...values });
+  return created;
+}
+
+/** Stores GoTo's registration form for the form's webinar action (the cache of F10). */
+export async function saveFormActions(db: Db, id: string, actions: FormAction[], now: string): Promise<void> {
+  await db
+    .update(forms)
+    .set({ actions: JSON.stringify(actions), updatedAt: now })
+    .where(eq(forms.id, id));
+}
+
+export interface UpcomingWebinar {
+  id: string;
+  connectorId: string;
+  webinarKey: string;
+  subject: string;
+  startsAt: string;
+}
+
+/** Webinars a form may register for: scheduled and not yet started (F7). */
+export async function listUpcomingWebinars(db: Db, now: string): Promise<UpcomingWebinar[]> {
+  return db
+    .select({
+      id: webinars.id,
+      connectorId: webinars.connectorId,
+      webinarKey: webinars.webinarKey,
+      subject: webinars.subject,
+      startsAt: webinars.startsAt,
+    })
+    .from(webinars)
+    .where(and(eq(webinars.status, "scheduled"), gt(webinars.startsAt, now)))
+    .orderBy(asc(webinars.startsAt))
+    .limit(500);
+}
+
+export async function findWebinarForForm(db: Db, id: string): Promise<(UpcomingWebinar & { status: string }) | null> {
+  const [row] = await db
+    .select({
+      id: webinars.id,
+      connectorId: webinars.connectorId,
+      webinarKey: webinars.webinarKey,
+      subject: webinars.subject,
+      startsAt: webinars.startsAt,
+      status: webinars.status,
+    })
+    .from(webinars)
+    .where(eq(webinars.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+// ---- form handlers ---------------------------------------------------------------------------
+
+export interface StoredHandler {
+  id: string;
+  name: string;
+  /** The customer's field name → our field key (a prospect field or `custom_<name>`). */
+  fieldMap: Record<string, string>;
+  actions: FormAction[];
+  successUrl: string;
+  errorUrl: string;
+  allowedOrigins: string[];
+}
+
+export function toStoredHandler(row: FormHandlerRow): StoredHandler {
+  return {
+    id: row.id,
+    name: row.name,
+    fieldMap: parseStored(v.record(v.string(), v.string()), row.fieldMap, {}),
+    actions: parseStored(v.array(ActionSchema), row.actions, []),
+    successUrl: row.successUrl,
+    errorUrl: row.errorUrl,
+    allowedOrigins: parseStored(v.array(v.string()), row.allowedOrigins, []),
+  };
+}
+
+export async function findHandler(db: Db, id: string): Promise<StoredHandler | null> {
+  const [row] = await db.select().from(formHandlers).where(eq(formHandlers.id, id)).limit(1);
+  return row ? toStoredHandler(row) : null;
+}
+
+export async function listHandlers(db: Db): Promise<(StoredHandler & { accepted: number })[]> {
+  const rows = await db
+    .select({
+      row: formHandlers,
+      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.handlerId} = ${formHandlers.id} AND ${submissions.status} = 'accepted')`,
+    })
+    .from(formHandlers)
+    .orderBy(desc(formHandlers.updatedAt));
+  return rows.map((r) => ({ ...toStoredHandler(r.row), accepted: r.accepted }));
+}
+
+export async function saveHandler(
+  db: Db,
+  id: string | null,
+  input: Omit<StoredHandler, "id">,
+  now: string,
+): Promise<string> {
+  const values = {
+    name: input.name,
+    fieldMap: JSON.stringify(input.fieldMap),
+    actions: JSON.stringify(input.actions),
+    successUrl: input.successUrl,
+    errorUrl: input.errorUrl,
+    allowedOrigins: JSON.stringify(input.allowedOrigins),
+    updatedAt: now,
+  };
+  if (id) {
+    await db.update(formHandlers).set(values).where(eq(formHandlers.id, id));
+    return id;
+  }
+  const created = newId("fh");
+  await db.insert(formHandlers).values({ id: created, ...values });
+  return created;
+}

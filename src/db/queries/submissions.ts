@@ -1,0 +1,246 @@
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import type { ProspectUpdate } from "../../domain/form-submission";
+import type { FormAction } from "../../domain/forms";
+import { type ActivityType, pointsFor } from "../../domain/scoring";
+import { newId } from "../../lib/encoding";
+import type { Db } from "../client";
+import { scoringRules, submissions } from "../schema";
+
+/** Turns the batch's drizzle `sql` templates into D1 statements (drizzle batches query builders only). */
+const dialect = new SQLiteSyncDialect();
+
+export type SubmissionRow = typeof submissions.$inferSelect;
+
+export interface SubmissionInput {
+  formId: string | null;
+  handlerId: string | null;
+  email: string;
+  /** The validated values, stored as sent. */
+  values: Record<string, string>;
+  utm: Record<string, string>;
+  referrer: string | null;
+  ip: string | null;
+  dedupeKey: string;
+  now: string;
+}
+
+export interface AcceptedInput extends SubmissionInput {
+  prospect: ProspectUpdate;
+  actions: FormAction[];
+}
+
+export interface RecordedSubmission {
+  submissionId: string;
+  /** True when this was a double submit: the first one's rows stand, nothing new was written. */
+  duplicate: boolean;
+  prospectId: string | null;
+  registration: { id: string; webinarId: string; status: string } | null;
+}
+
+/** Dedupe key of a submission: same form, email and content within the same ten minutes. */
+export async function submissionDedupeKey(
+  source: string,
+  email: string,
+  values: Record<string, string>,
+  now: Date,
+): Promise<string> {
+  const window = Math.floor(now.getTime() / 600_000);
+  const canonical = JSON.stringify([
+    source,
+    email,
+    Object.entries(values).sort(([a], [b]) => a.localeCompare(b)),
+    window,
+  ]);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function scoringMap(db: Db): Promise<Map<string, number>> {
+  const rules = await db.select().from(scoringRules);
+  return new Map(rules.map((r) => [r.activityType, r.points]));
+}
+
+/** A filtered submission (F12): stored with the rule that matched, and nothing else runs. */
+export async function recordFilteredSubmission(db: Db, input: SubmissionInput, reason: string): Promise<void> {
+  await db
+    .insert(submissions)
+    .values({
+      id: newId("sub"),
+      formId: input.formId,
+      handlerId: input.handlerId,
+      data: JSON.stringify(input.values),
+      status: "filtered",
+      filterReason: reason,
+      utm: Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null,
+      referrer: input.referrer,
+      ip: input.ip,
+      dedupeKey: input.dedupeKey,
+      createdAt: input.now,
+    })
+    .onConflictDoNothing();
+}
+
+/**
+ * Records an accepted submission and every completion action in ONE D1 batch (atomic, in order):
+ * the submission, the prospect (the active one with this email, else a new one, F22), its fields
+ * (F9), the Form submitted and Registered activities, the `pending` registration with UTM and
+ * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities.
+ *
+ * Every statement after the first runs only if this submission's row was inserted (`mine`): a
+ * double submit hits the dedupe key and changes nothing. Rows refer to the prospect by its active
+ * email, not by an id chosen before the batch, so two first submits of a new email racing each
+ * other both land on the one prospect the unique index lets in.
+ */
+export async function recordAcceptedSubmission(
+  db: Db,
+  d1: D1Database,
+  input: AcceptedInput,
+): Promise<RecordedSubmission> {
+  const rules = await scoringMap(db);
+  const points = (t: ActivityType): number => pointsFor(t, rules);
+  const submissionId = newId("sub");
+  const mine = sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${submissionId})`;
+  const active = sql`(SELECT id FROM prospects WHERE email = ${input.email} AND merged_into_id IS NULL)`;
+  const fromActive = sql`FROM prospects p WHERE p.email = ${input.email} AND p.merged_into_id IS NULL AND ${mine}`;
+  const utm = Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null;
+  const f = input.prospect.fields;
+  const campaign = input.actions.find((a) => a.type === "assign_campaign")?.campaignId ?? null;
+  const register = input.actions.find((a) => a.type === "register_webinar") ?? null;
+  const registrationId = newId("reg");
+
+  const statements: SQL[] = [
+    sql`INSERT INTO submissions (id, form_id, handler_id, data, status, utm, referrer, ip, dedupe_key, created_at)
+        VALUES (${submissionId}, ${input.formId}, ${input.handlerId}, ${JSON.stringify(input.values)}, 'accepted',
+                ${utm}, ${input.referrer}, ${input.ip}, ${input.dedupeKey}, ${input.now})
+        ON CONFLICT (dedupe_key) DO NOTHING`,
+    sql`INSERT INTO prospects (id, email, first_name, last_name, company, job_title, phone, country, custom_fields,
+                               campaign_id, source, created_at, updated_at)
+        SELECT ${newId("pro")}, ${input.email}, ${f.firstName ?? null}, ${f.lastName ?? null}, ${f.company ?? null},
+               ${f.jobTitle ?? null}, ${f.phone ?? null}, ${f.country ?? null}, ${JSON.stringify(input.prospect.custom)},
+               ${campaign}, 'form', ${input.now}, ${input.now}
+        WHERE ${mine}
+        ON CONFLICT (email) WHERE merged_into_id IS NULL DO UPDATE SET
+          first_name = coalesce(excluded.first_name, first_name),
+          last_name = coalesce(excluded.last_name, last_name),
+          company = coalesce(excluded.company, company),
+          job_title = coalesce(excluded.job_title, job_title),
+          phone = coalesce(excluded.phone, phone),
+          country = coalesce(excluded.country, country),
+          custom_fields = json_patch(custom_fields, excluded.custom_fields),
+          campaign_id = coalesce(excluded.campaign_id, campaign_id),
+          updated_at = excluded.updated_at`,
+    sql`UPDATE submissions SET prospect_id = ${active} WHERE id = ${submissionId}`,
+    sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
+        SELECT ${newId("act")}, p.id, NULL, 'form_submitted', ${`submission:${submissionId}`}, ${points("form_submitted")},
+               ${input.formId ?? input.handlerId}, ${input.now}, ${input.now}
+        ${fromActive}
+        ON CONFLICT DO NOTHING`,
+  ];
+  if (register) {
+    statements.push(
+      sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, registered_at, updated_at)
+          SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${input.now}, ${input.now}
+          ${fromActive}
+          ON CONFLICT (prospect_id, webinar_id) DO NOTHING`,
+      // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
+      sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
+          SELECT ${newId("act")}, p.id, ${register.webinarId}, 'webinar_registered', ${`webinar:${register.webinarId}:registered`},
+                 ${points("webinar_registered")}, 'form', ${input.now}, ${input.now}
+          ${fromActive}
+          ON CONFLICT DO NOTHING`,
+    );
+  }
+  for (const action of input.actions) {
+    if (action.type === "add_to_list") {
+      statements.push(
+        sql`INSERT INTO list_members (list_id, prospect_id, created_at)
+            SELECT ${action.listId}, p.id, ${input.now} ${fromActive} AND EXISTS (SELECT 1 FROM lists WHERE id = ${action.listId})
+            ON CONFLICT DO NOTHING`,
+      );
+    } else if (action.type === "add_tag") {
+      statements.push(
+        sql`INSERT INTO prospect_tags (prospect_id, tag, created_at) SELECT p.id, ${action.tag}, ${input.now} ${fromActive}
+            ON CONFLICT DO NOTHING`,
+      );
+    } else if (action.type === "adjust_score") {
+      statements.push(
+        sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
+            SELECT ${newId("act")}, p.id, NULL, 'score_adjusted', ${`submission:${submissionId}:score`}, ${action.points},
+                   ${input.formId ?? input.handlerId}, ${input.now}, ${input.now}
+            ${fromActive}
+            ON CONFLICT DO NOTHING`,
+      );
+    }
+  }
+  statements.push(
+    sql`UPDATE prospects SET score = (SELECT coalesce(sum(points), 0) FROM activities WHERE prospect_id = prospects.id)
+        WHERE email = ${input.email} AND merged_into_id IS NULL AND ${mine}`,
+  );
+  const webinarId = register?.webinarId ?? "";
+  statements.push(
+    sql`SELECT (SELECT id FROM submissions WHERE id = ${submissionId}) AS submission_id, p.id AS prospect_id,
+               r.id AS registration_id, r.status AS registration_status
+        FROM prospects p LEFT JOIN registrations r ON r.prospect_id = p.id AND r.webinar_id = ${webinarId}
+        WHERE p.email = ${input.email} AND p.merged_into_id IS NULL`,
+  );
+  const results = await d1.batch(
+    statements.map((s) => {
+      const q = dialect.sqlToQuery(s);
+      return d1.prepare(q.sql).bind(...q.params);
+    }),
+  );
+  const row = (results.at(-1)?.results as Record<string, unknown>[] | undefined)?.[0];
+  return {
+    submissionId,
+    duplicate: !row?.submission_id,
+    prospectId: (row?.prospect_id as string | undefined) ?? null,
+    registration:
+      register && row?.registration_id
+        ? { id: String(row.registration_id), webinarId: register.webinarId, status: String(row.registration_status) }
+        : null,
+  };
+}
+
+/** The submission of a double submit, to answer it as the first one was answered. */
+export async function findSubmissionByDedupeKey(db: Db, dedupeKey: string): Promise<SubmissionRow | null> {
+  const [row] = await db.select().from(submissions).where(eq(submissions.dedupeKey, dedupeKey)).limit(1);
+  return row ?? null;
+}
+
+export async function listFormSubmissions(db: Db, formId: string, limit = 200): Promise<SubmissionRow[]> {
+  return db
+    .select()
+    .from(submissions)
+    .where(eq(submissions.formId, formId))
+    .orderBy(desc(submissions.createdAt))
+    .limit(limit);
+}
+
+export async function listHandlerSubmissions(db: Db, handlerId: string, limit = 200): Promise<SubmissionRow[]> {
+  return db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.handlerId, handlerId)))
+    .orderBy(desc(submissions.createdAt))
+    .limit(limit);
+}
+
+const RATE_WINDOW_MS = 60_000;
+
+/**
+ * Counts this post against the IP's one-minute window and returns the count so far. One upsert
+ * per post; old windows are pruned now and then rather than on every request.
+ */
+export async function countSubmissionFromIp(db: Db, ip: string, now: Date): Promise<number> {
+  const windowStart = new Date(Math.floor(now.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS).toISOString();
+  const [row] = await db.all<{ count: number }>(
+    sql`INSERT INTO form_rate_limits (ip, window_start, count) VALUES (${ip}, ${windowStart}, 1)
+        ON CONFLICT (ip, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
+  );
+  if (Math.random() < 0.01) {
+    const cutoff = new Date(now.getTime() - 10 * RATE_WINDOW_MS).toISOString();
+    await db.run(sql`DELETE FROM form_rate_limits WHERE window_start < ${cutoff}`);
+  }
+  return row?.count ?? 1;
+}

@@ -1,0 +1,119 @@
+import { createDb } from "../../db/client";
+import { filterRules } from "../../db/queries/filters";
+import {
+  countSubmissionFromIp,
+  recordAcceptedSubmission,
+  recordFilteredSubmission,
+  type SubmissionInput,
+  submissionDedupeKey,
+} from "../../db/queries/submissions";
+import { matchFilter } from "../../domain/filters";
+import { goToRegistrant, prospectUpdate, validateSubmission } from "../../domain/form-submission";
+import { type FormAction, type FormField, registerAction } from "../../domain/forms";
+import type { Env } from "../../env";
+import { errorFields, log } from "../../lib/log";
+import type { RegistrationQueued, RegistrationRequest } from "../../sync/outbox-contract";
+
+/** Posts per IP per minute before the forms answer 429: far above what a person sends. */
+export const SUBMISSIONS_PER_IP_PER_MINUTE = 20;
+
+export interface SubmissionSource {
+  formId: string | null;
+  handlerId: string | null;
+  fields: FormField[];
+  actions: FormAction[];
+}
+
+export interface SubmissionMeta {
+  ip: string | null;
+  utm: Record<string, string>;
+  referrer: string | null;
+  now: Date;
+}
+
+export type SubmissionOutcome =
+  | { kind: "invalid"; errors: Record<string, string>; values: Record<string, string> }
+  | { kind: "rate_limited" }
+  | { kind: "filtered"; reason: string }
+  | {
+      kind: "accepted";
+      submissionId: string;
+      prospectId: string | null;
+      registrationId: string | null;
+      duplicate: boolean;
+    };
+
+/** What the webinar's outbox offers, typed by the contract (src/sync/outbox-contract.ts). */
+interface Outbox {
+  register(request: RegistrationRequest): Promise<RegistrationQueued>;
+}
+
+/**
+ * One submission, from a Rollcall form or a form handler: rate limit, validation, filters, then
+ * the one D1 batch and the hand-off to the webinar's outbox. Nothing here waits for GoTo.
+ */
+export async function processSubmission(
+  env: Env,
+  source: SubmissionSource,
+  body: Record<string, string>,
+  meta: SubmissionMeta,
+): Promise<SubmissionOutcome> {
+  const db = createDb(env.DB);
+  if (meta.ip && (await countSubmissionFromIp(db, meta.ip, meta.now)) > SUBMISSIONS_PER_IP_PER_MINUTE) {
+    return { kind: "rate_limited" };
+  }
+  const action = registerAction(source.actions);
+  const checked = validateSubmission(source.fields, body, action);
+  if (!checked.ok) return { kind: "invalid", errors: checked.errors, values: body };
+
+  const input: SubmissionInput = {
+    formId: source.formId,
+    handlerId: source.handlerId,
+    email: checked.email,
+    values: checked.values,
+    utm: meta.utm,
+    referrer: meta.referrer,
+    ip: meta.ip,
+    dedupeKey: await submissionDedupeKey(
+      source.formId ?? source.handlerId ?? "",
+      checked.email,
+      checked.values,
+      meta.now,
+    ),
+    now: meta.now.toISOString(),
+  };
+  const reason = matchFilter(await filterRules(db), { ip: meta.ip, email: checked.email });
+  if (reason) {
+    await recordFilteredSubmission(db, input, reason);
+    return { kind: "filtered", reason };
+  }
+  const recorded = await recordAcceptedSubmission(db, env.DB, {
+    ...input,
+    prospect: prospectUpdate(source.fields, checked.values),
+    actions: source.actions,
+  });
+  const registration = recorded.registration;
+  // A double submit re-offers a still-pending registration: register() queues a registrationId once.
+  if (action && registration && recorded.prospectId && registration.status === "pending") {
+    const request: RegistrationRequest = {
+      registrationId: registration.id,
+      webinarId: registration.webinarId,
+      prospectId: recorded.prospectId,
+      registrant: goToRegistrant(source.fields, checked.values, action),
+    };
+    try {
+      const outbox = env.WEBINAR_SYNC.getByName(registration.webinarId) as unknown as Outbox;
+      await outbox.register(request);
+    } catch (error) {
+      // The registration is already stored as pending in D1; the visitor's answer does not depend on GoTo.
+      log("error", "outbox register failed", { registrationId: registration.id, ...errorFields(error) });
+    }
+  }
+  return {
+    kind: "accepted",
+    submissionId: recorded.submissionId,
+    prospectId: recorded.prospectId,
+    registrationId: registration?.id ?? null,
+    duplicate: recorded.duplicate,
+  };
+}

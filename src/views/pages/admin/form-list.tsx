@@ -1,0 +1,152 @@
+import type { FC } from "hono/jsx";
+import type { SubmissionRow } from "../../../db/queries/submissions";
+import { EmptyState, PageHeader, Time } from "../../components";
+
+export const FormList: FC<{
+  forms: { id: string; name: string; status: string; updatedAt: string; accepted: number; filtered: number }[];
+}> = ({ forms }) => (
+  <div id="forms">
+    <PageHeader
+      title="Forms"
+      lead="Registration forms for your own site: hosted pages, embeds and form handlers."
+      actions={
+        <>
+          <a class="button primary" href="/admin/forms/new">
+            New form
+          </a>
+          <a class="button" href="/admin/form-handlers">
+            Form handlers
+          </a>
+          <a class="button" href="/admin/filters">
+            Filters
+          </a>
+        </>
+      }
+    />
+    {forms.length === 0 ? (
+      <EmptyState title="No forms yet">
+        <p>Build a form with the completion action Register for webinar, then put it on your site.</p>
+      </EmptyState>
+    ) : (
+      <section class="panel">
+        <div class="table-wrap">
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Status</th>
+                <th scope="col">Accepted</th>
+                <th scope="col">Filtered</th>
+                <th scope="col">Changed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {forms.map((f) => (
+                <tr>
+                  <td data-label="Name">
+                    <a href={`/admin/forms/${f.id}`}>{f.name}</a>
+                  </td>
+                  <td data-label="Status">{f.status === "live" ? "Live" : "Draft"}</td>
+                  <td data-label="Accepted">
+                    <a href={`/admin/forms/${f.id}/submissions`}>{f.accepted}</a>
+                  </td>
+                  <td data-label="Filtered">{f.filtered}</td>
+                  <td data-label="Changed">
+                    <Time iso={f.updatedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    )}
+  </div>
+);
+
+function summary(data: string): string {
+  try {
+    const values = JSON.parse(data) as Record<string, string>;
+    return [values.firstName, values.lastName].filter(Boolean).join(" ");
+  } catch {
+    return "";
+  }
+}
+
+function utmText(utm: string | null): string {
+  if (!utm) return "";
+  try {
+    return Object.entries(JSON.parse(utm) as Record<string, string>)
+      .map(([k, v]) => `${k.replace("utm_", "")}=${v}`)
+      .join(", ");
+  } catch {
+    return "";
+  }
+}
+
+/** Every submission, accepted or filtered, and for a filtered one the rule that matched (F12). */
+export const SubmissionList: FC<{ title: string; backHref: string; submissions: SubmissionRow[] }> = (p) => (
+  <div id="submissions">
+    <PageHeader
+      title={p.title}
+      lead="Accepted submissions ran the completion actions; filtered ones saw the thank-you and ran none."
+      actions={
+        <a class="button" href={p.backHref}>
+          Back
+        </a>
+      }
+    />
+    {p.submissions.length === 0 ? (
+      <EmptyState title="No submissions yet">
+        <p>Submissions appear here as visitors send the form.</p>
+      </EmptyState>
+    ) : (
+      <section class="panel">
+        <div class="table-wrap">
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Result</th>
+                <th scope="col">UTM</th>
+                <th scope="col">Referrer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.submissions.map((s) => {
+                let email = "";
+                try {
+                  email = (JSON.parse(s.data) as Record<string, string>).email ?? "";
+                } catch {
+                  email = "";
+                }
+                return (
+                  <tr>
+                    <td data-label="When">
+                      <Time iso={s.createdAt} />
+                    </td>
+                    <td data-label="Email">
+                      {s.prospectId ? <a href={`/admin/prospects/${s.prospectId}`}>{email}</a> : email}
+                    </td>
+                    <td data-label="Name">{summary(s.data)}</td>
+                    <td data-label="Result">
+                      {s.status === "filtered" ? (
+                        <span class="badge badge-warn">Filtered: {s.filterReason}</span>
+                      ) : (
+                        <span class="badge badge-ok">Accepted</span>
+                      )}
+                    </td>
+                    <td data-label="UTM">{utmText(s.utm)}</td>
+                    <td data-label="Referrer">{s.referrer ?? ""}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    )}
+  </div>
+);

@@ -1,0 +1,105 @@
+import type { FC } from "hono/jsx";
+import type { ListRow } from "../../../db/queries/lists";
+import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
+
+export const ListsPage: FC<{
+  lists: (ListRow & { members: number })[];
+  state: { flash?: string; name?: string; error?: string };
+  csrfToken: string | null;
+}> = ({ lists, state, csrfToken }) => (
+  <div id="lists">
+    <PageHeader
+      title="Lists"
+      lead="Lists of prospects. Forms add their prospects to a list with the completion action Add to list."
+    />
+    {state.flash && <Flash kind="success">{state.flash}</Flash>}
+    <section class="panel">
+      <h2>Add a list</h2>
+      <form method="post" action="/admin/lists" class="row-form" novalidate>
+        <CsrfField token={csrfToken} />
+        <Field label="Name" name="name" value={state.name} error={state.error} required maxlength={100} />
+        <button type="submit" class="button primary">
+          Add list
+        </button>
+      </form>
+    </section>
+    <section class="panel">
+      {lists.length === 0 ? (
+        <EmptyState title="No lists yet">
+          <p>Add one above, then pick it in a form's completion actions.</p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table class="responsive">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Members</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lists.map((l) => (
+                <tr>
+                  <td data-label="Name">
+                    <a href={`/admin/lists/${l.id}`}>{l.name}</a>
+                  </td>
+                  <td data-label="Members">{l.members}</td>
+                  <td data-label="Created">
+                    <Time iso={l.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  </div>
+);
+
+export const ListDetail: FC<{
+  list: ListRow;
+  members: { prospectId: string; email: string; firstName: string | null; lastName: string | null; addedAt: string }[];
+}> = ({ list, members }) => (
+  <div id="list">
+    <PageHeader
+      title={`List: ${list.name}`}
+      actions={
+        <a class="button" href="/admin/lists">
+          All lists
+        </a>
+      }
+    />
+    <section class="panel">
+      {members.length === 0 ? (
+        <EmptyState title="No members yet">
+          <p>Prospects join when a form with Add to list is submitted.</p>
+        </EmptyState>
+      ) : (
+        <table class="responsive">
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">Added</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr>
+                <td data-label="Email">
+                  <a href={`/admin/prospects/${m.prospectId}`}>{m.email}</a>
+                </td>
+                <td data-label="Name">{[m.firstName, m.lastName].filter(Boolean).join(" ")}</td>
+                <td data-label="Added">
+                  <Time iso={m.addedAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  </div>
+);

@@ -1,0 +1,139 @@
+// A marketer finds a person who registered twice on GoTo's own page (two emails), opens the
+// webinar's report, searches prospects, merges the two keeping the work address, and sees the
+// whole timeline on the master. Data comes in the way it does in production: the simulator holds
+// the webinar and its registrants, a verified connector discovers it, Sync now ingests it.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser | null;
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await startApp();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${app.url}/sim/control${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const HOUR = 3600_000;
+const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+const SUBJECT = "Spring launch webinar";
+
+test("search prospects, open one, merge two, see the timeline on the master", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const organizer = "events@acme.test";
+  await control("/organizers", { email: organizer, firstName: "Eve", lastName: "Events" });
+  const webinar = await control("/webinars", {
+    organizerEmail: organizer,
+    subject: SUBJECT,
+    times: [{ startTime: at(-50), endTime: at(-49) }],
+  });
+  const key = String(webinar.webinarKey);
+  for (const [email, firstName, lastName] of [
+    ["ann@acme.test", "Ann", "Able"],
+    ["ann.able@mail.test", "Ann", "Able"],
+    ["bob@acme.test", "Bob", "Baker"],
+  ]) {
+    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
+  }
+  await control(`/webinars/${key}/attendance`, {
+    email: "ann.able@mail.test",
+    joinTime: at(-50),
+    leaveTime: at(-49.25),
+  });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page, [409, 422]);
+  await logIn(page, app.url);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await nav.getByRole("link", { name: "Prospects" }).click();
+  await page.getByText("No prospects yet").waitFor();
+  await screenshot(page, "prospects-01-empty");
+
+  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
+  await page.getByLabel("Organizer email").fill(organizer);
+  await page.getByRole("button", { name: "Save connector" }).click();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByLabel("Organizer").selectOption(organizer);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.getByText("Verified with GoTo.").waitFor();
+
+  // Discovery runs in the gateway's alarm; then Sync now reads registrants and attendance.
+  await nav.getByRole("link", { name: "Webinars" }).click();
+  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await page.getByRole("link", { name: SUBJECT }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByText(/Sync started/).waitFor();
+  const registered = page.locator('[data-count="registered"]');
+  for (let i = 0; i < 90 && (await registered.textContent())?.trim() !== "3"; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await screenshot(page, "prospects-02-webinar-report");
+  assert.equal((await registered.textContent())?.trim(), "3");
+  assert.equal((await page.locator('[data-count="attended"]').textContent())?.trim(), "1");
+  assert.equal((await page.locator('[data-count="absent"]').textContent())?.trim(), "2");
+
+  await nav.getByRole("link", { name: "Prospects" }).click();
+  await page.getByLabel("Search by email or name").fill("ann");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "ann@acme.test" }).waitFor();
+  await page.getByRole("link", { name: "ann.able@mail.test" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "bob@acme.test" }).count(), 0);
+  await screenshot(page, "prospects-03-search");
+
+  await page.getByRole("link", { name: "ann.able@mail.test" }).click();
+  await page.getByRole("heading", { name: "Activity" }).waitFor();
+  await page.getByText("Attended").first().waitFor();
+  await screenshot(page, "prospects-04-detail");
+
+  await page.goBack();
+  await page.getByLabel("Choose ann@acme.test to merge").check();
+  await page.getByLabel("Choose ann.able@mail.test to merge").check();
+  await page.getByRole("button", { name: "Merge the two chosen" }).click();
+  await page.getByText("Which prospect do you keep?").waitFor();
+  await page.locator("label.merge-side", { hasText: "ann@acme.test" }).click();
+  await screenshot(page, "prospects-05-merge-confirm");
+  await page.getByRole("button", { name: "Merge prospects" }).click();
+
+  await page.getByText("Merged. ann.able@mail.test now lives on this prospect.").waitFor();
+  await page.getByRole("heading", { name: "Ann Able" }).waitFor();
+  const timeline = page.locator("ol.timeline");
+  await timeline.getByText("Attended").waitFor();
+  await timeline.getByText("Registered").first().waitFor();
+  await page.getByText("ann.able@mail.test merged in on").waitFor();
+  await screenshot(page, "prospects-06-master-timeline");
+
+  await nav.getByRole("link", { name: "Prospects" }).click();
+  await page.getByLabel("Search by email or name").fill("ann");
+  await page.getByRole("button", { name: "Search" }).click();
+  assert.equal(await page.getByRole("link", { name: "ann.able@mail.test" }).count(), 0, "merged away");
+  await page.getByText("also ann.able@mail.test").waitFor();
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole("link", { name: "ann@acme.test" }).click();
+  await screenshot(page, "prospects-07-master-on-phone");
+
+  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  await context.close();
+});

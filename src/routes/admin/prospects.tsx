@@ -102,8 +102,12 @@ prospectRoutes.get("/merge", async (c) => {
   if (picks.length > 0 && picks.length !== 2) {
     return chooseAgain(c, { a: "", b: "" }, { _form: "Tick exactly two prospects in the list to merge them." });
   }
-  if (!a || !b) return c.render(<MergeChoosePage a={a} b={b} errors={{}} />, { title: MERGE_TITLE });
   const db = createDb(c.env.DB);
+  if (!a || !b) {
+    // Coming from a prospect's page: show its email rather than its id.
+    const known = a ? await findActiveProspect(db, a) : null;
+    return c.render(<MergeChoosePage a={known?.email ?? a} b={b} errors={{}} />, { title: MERGE_TITLE });
+  }
   const [first, second] = await Promise.all([findActiveProspect(db, a), findActiveProspect(db, b)]);
   const shown = { a: first?.email ?? a, b: second?.email ?? b };
   if (!first || !second) {

@@ -76,7 +76,8 @@ export function nextPoll(input: PollInput): PollPlan {
   if (upcoming) {
     const intervalMs = pollInterval(upcoming.start - now);
     const due = input.lastPollAt === null ? now : input.lastPollAt + intervalMs;
-    const jitter = (input.jitter ?? defaultJitter)(intervalMs);
+    // The first poll is not delayed: a new webinar's registrants should show at once.
+    const jitter = input.lastPollAt === null ? 0 : (input.jitter ?? defaultJitter)(intervalMs);
     registrants = { at: Math.max(now, due) + jitter, intervalMs };
   }
 

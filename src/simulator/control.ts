@@ -19,6 +19,7 @@ import {
   type RegistrantRow,
   recordAttendance,
   registrantByEmail,
+  registrantByKey,
   sessionsOf,
   type WebinarRow,
   webinarByKey,
@@ -83,6 +84,8 @@ export const RegistrantBody = v.object({
   timeZone: v.optional(v.string()),
   ...Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, v.optional(v.pipe(v.string(), v.maxLength(2048)))])),
 });
+
+export const RegistrantStatusBody = v.object({ status: v.picklist(["APPROVED", "WAITING", "DENIED"]) });
 
 export const AttendanceBody = v.object({ email: Email, joinTime: Iso, leaveTime: Iso });
 
@@ -287,6 +290,23 @@ export function mountControl(app: SimApp, transaction: <T>(fn: () => T) => T): v
     } catch (e) {
       controlError(e);
     }
+  });
+
+  // The organizer approving or denying a registration in GoTo (F18 tests: a denied registrant shows as such).
+  app.put("/control/webinars/:webinarKey/registrants/:registrantKey", async (c) => {
+    const sim = c.get("sim");
+    const w = controlWebinar(sim, c.req.param("webinarKey"));
+    const body = controlParse(RegistrantStatusBody, await readJsonBody(c));
+    const key = c.req.param("registrantKey");
+    const existing = /^\d{1,20}$/.test(key) ? registrantByKey(sim.sql, w.webinar_key, key) : null;
+    if (!existing) throw new SimError(404, "not_found", "There is no registrant with that key.");
+    sim.sql.exec(
+      "UPDATE registrants SET status = ? WHERE webinar_key = ? AND registrant_key = ?",
+      body.status,
+      w.webinar_key,
+      existing.registrant_key,
+    );
+    return jsonText(registrantJson({ ...existing, status: body.status }));
   });
 
   app.post("/control/webinars/:webinarKey/attendance", async (c) => {

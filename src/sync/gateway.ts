@@ -147,6 +147,7 @@ export class GoToGateway extends DurableObject<Env> {
     writeTokens(this.sql, stored, Date.now());
     setState(this.sql, "discovery", JSON.stringify({ phase: "queued", pages: 0, webinars: 0, startedAt: null }));
     await this.ctx.storage.setAlarm(Date.now());
+    await this.wakeWaitingSyncs();
   }
 
   /** Deleting a connector: forget its tokens and stop its alarm. D1 keeps what it brought. */
@@ -160,6 +161,27 @@ export class GoToGateway extends DurableObject<Env> {
   async setPaused(paused: boolean): Promise<void> {
     setState(this.sql, "paused", paused ? new Date().toISOString() : null);
     if (!paused && readTokens(this.sql)) await this.ctx.storage.setAlarm(Date.now());
+    if (!paused) await this.wakeWaitingSyncs();
+  }
+
+  /** A WebinarSync whose work waits for this connector (re-verification, pause) asks to be told when it can go on. */
+  async notifyWhenReady(webinarId: string): Promise<void> {
+    const waiting = new Set(JSON.parse(getState(this.sql, "waiting_syncs") ?? "[]") as string[]);
+    waiting.add(webinarId);
+    setState(this.sql, "waiting_syncs", JSON.stringify([...waiting]));
+  }
+
+  /** Tells every waiting WebinarSync; one that cannot be reached still re-checks on its own backoff. */
+  private async wakeWaitingSyncs(): Promise<void> {
+    const waiting = JSON.parse(getState(this.sql, "waiting_syncs") ?? "[]") as string[];
+    setState(this.sql, "waiting_syncs", null);
+    for (const webinarId of waiting) {
+      try {
+        await this.env.WEBINAR_SYNC.getByName(webinarId).connectorReady();
+      } catch (error) {
+        log("warn", "could not wake a webinar sync", { webinarId, ...errorFields(error) });
+      }
+    }
   }
 
   /** "Sync now": discovery at once (it also runs every 10 minutes). */

@@ -1,69 +1,319 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client";
+import { loadScoringRules } from "../db/queries/scoring";
+import { backoffDelay } from "../domain/backoff";
 import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
+import { errorFields, log } from "../lib/log";
+import { callGateway } from "./gateway";
+import {
+  earliestWaiting,
+  enqueue,
+  nextWaiting,
+  OUTBOX_RATE_LIMITED,
+  type OutboxCounts,
+  outboxCounts,
+  type PushDeps,
+  pushOne,
+  wakeWaiting,
+} from "./outbox";
+import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
+import { GatewayCallError, writeSyncTimes } from "./poll";
+import { ingestInbox, loadSyncTarget, runPoll, schedulePoll } from "./sync-jobs";
+import {
+  deleteJob,
+  dueJob,
+  earliestJob,
+  failJob,
+  getJob,
+  getState,
+  type JobRow,
+  SYNC_MIGRATIONS,
+  saveTracked,
+  scheduleJob,
+  setState,
+  succeedJob,
+  trackedWebinar,
+} from "./sync-storage";
 import type { WebhookEvent } from "./webhook-events";
 
-/** Storage migrations; the sync engine appends its jobs and outbox tables. */
-const MIGRATIONS: string[][] = [
-  [
-    "CREATE TABLE webinar (id INTEGER PRIMARY KEY CHECK (id = 1), webinar_id TEXT NOT NULL, connector_id TEXT NOT NULL, tracked_at TEXT NOT NULL)",
-    // Webhook events waiting for ingestion (the sync engine consumes them like a poll's results).
-    "CREATE TABLE inbox (event_key TEXT PRIMARY KEY, event_name TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL)",
-  ],
-];
+/** What the webinar page shows of the sync (F6, F19). */
+export interface SyncStatus {
+  webinarId: string | null;
+  outbox: OutboxCounts;
+  lastSyncAt: string | null;
+  nextSyncAt: string | null;
+  lastError: { message: string; at: string } | null;
+  /** The connector needs re-verification or is paused: registrations wait for it. */
+  waitingForConnector: boolean;
+}
+
+/** One alarm run works at most this long, then re-arms (alarms are capped at 15 minutes). */
+const RUN_BUDGET_MS = 25_000;
+const JOB_RETRY = { baseMs: 30_000, maxMs: 30 * 60_000 };
+const CONNECTOR_RECHECK = { baseMs: 60_000, maxMs: 30 * 60_000 };
+const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connected"]);
 
 /**
- * WebinarSync: one per webinar (`getByName(webinarId)`): tiered polling, the registration outbox
- * and ingestion. Discovery tells it about its webinar with `track`; the sync engine issue builds
- * the polling and the outbox on top of what it records here.
+ * WebinarSync: one per webinar (`getByName(webinarId)`): tiered polling (F16), the registration
+ * outbox (F14) and ingestion of polls and webhook events (F15, F17, F18). A `jobs` table drives the
+ * one alarm: `poll`, `push` and `ingest`, each idempotent, with retry counts in storage; the alarm
+ * is re-armed at MIN(run_at) after every change and in `finally`.
  */
 export class WebinarSync extends DurableObject<Env> {
   private version = 0;
+  private running = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.version = migrateDurableStorage(ctx.storage.sql, MIGRATIONS);
+      this.version = migrateDurableStorage(ctx.storage.sql, SYNC_MIGRATIONS);
     });
+  }
+
+  private get sql(): SqlStorage {
+    return this.ctx.storage.sql;
   }
 
   async schemaVersion(): Promise<number> {
     return this.version;
   }
 
-  /** Discovery found this webinar new, changed or cancelled. Idempotent. */
+  /** Discovery found this webinar new, changed or cancelled: (re)plan polling. Idempotent. */
   async track(input: { webinarId: string; connectorId: string }): Promise<void> {
-    this.ctx.storage.sql.exec(
-      `INSERT INTO webinar (id, webinar_id, connector_id, tracked_at) VALUES (1, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET tracked_at = excluded.tracked_at`,
-      input.webinarId,
-      input.connectorId,
-      new Date().toISOString(),
-    );
+    saveTracked(this.sql, input.webinarId, input.connectorId, new Date().toISOString());
+    const target = await loadSyncTarget(createDb(this.env.DB), input.webinarId);
+    if (target) await schedulePoll(this.sql, createDb(this.env.DB), target.webinar, Date.now());
+    await this.arm();
   }
 
-  /** A registrant webhook event for this webinar, kept for ingestion. Idempotent per event key. */
+  /** A registrant webhook event for this webinar, ingested soon. Idempotent per event key. */
   async receiveEvent(event: WebhookEvent & { webinarId: string; connectorId: string }): Promise<void> {
-    this.ctx.storage.sql.exec(
+    if (!trackedWebinar(this.sql)) saveTracked(this.sql, event.webinarId, event.connectorId, new Date().toISOString());
+    this.sql.exec(
       "INSERT OR IGNORE INTO inbox (event_key, event_name, payload, received_at) VALUES (?, ?, ?, ?)",
       event.eventKey,
       event.eventName,
       event.payload,
       new Date().toISOString(),
     );
+    scheduleJob(this.sql, "ingest", Date.now(), { earliest: true });
+    await this.arm();
   }
 
-  async inbox(): Promise<{ eventKey: string; eventName: string; payload: string }[]> {
-    return this.ctx.storage.sql
-      .exec<{ event_key: string; event_name: string; payload: string }>("SELECT * FROM inbox ORDER BY received_at")
+  async inbox(): Promise<{ eventKey: string; eventName: string; payload: string; processed: boolean }[]> {
+    return this.sql
+      .exec<{ event_key: string; event_name: string; payload: string; processed_at: string | null }>(
+        "SELECT * FROM inbox ORDER BY received_at",
+      )
       .toArray()
-      .map((r) => ({ eventKey: r.event_key, eventName: r.event_name, payload: r.payload }));
+      .map((r) => ({
+        eventKey: r.event_key,
+        eventName: r.event_name,
+        payload: r.payload,
+        processed: r.processed_at !== null,
+      }));
   }
 
   async tracked(): Promise<{ webinarId: string; connectorId: string; trackedAt: string } | null> {
-    const row = this.ctx.storage.sql
-      .exec<{ webinar_id: string; connector_id: string; tracked_at: string }>("SELECT * FROM webinar WHERE id = 1")
-      .toArray()[0];
-    return row ? { webinarId: row.webinar_id, connectorId: row.connector_id, trackedAt: row.tracked_at } : null;
+    return trackedWebinar(this.sql);
+  }
+
+  /**
+   * The outbox contract (src/sync/outbox-contract.ts): stored here before this returns (the output
+   * gate holds the answer until the write is durable), pushed within seconds.
+   */
+  async register(request: RegistrationRequest): Promise<RegistrationQueued> {
+    const tracked = trackedWebinar(this.sql);
+    if (!tracked) {
+      const target = await loadSyncTarget(createDb(this.env.DB), request.webinarId);
+      if (!target) throw new Error(`unknown webinar ${request.webinarId}`);
+      // Re-read after the await: another call may have tracked it meanwhile.
+      if (!trackedWebinar(this.sql))
+        saveTracked(this.sql, request.webinarId, target.webinar.connectorId, new Date().toISOString());
+    }
+    const queued = enqueue(this.sql, request, Date.now());
+    if (queued.queued) scheduleJob(this.sql, "push", Date.now(), { earliest: true });
+    await this.arm();
+    return queued;
+  }
+
+  /** "Sync now" (F19): poll (with attendance once a session has ended), push and ingest at once. */
+  async syncNow(): Promise<void> {
+    const now = Date.now();
+    scheduleJob(this.sql, "poll", now, { payload: { attendance: true, manual: true }, resetAttempts: true });
+    wakeWaiting(this.sql, now);
+    if (earliestWaiting(this.sql) !== null) scheduleJob(this.sql, "push", now, { resetAttempts: true });
+    await this.arm();
+  }
+
+  /** The gateway's word that the connector works again (verified, resumed): waiting work goes on. */
+  async connectorReady(): Promise<void> {
+    const now = Date.now();
+    setState(this.sql, "connector_waiting", null);
+    wakeWaiting(this.sql, now);
+    if (earliestWaiting(this.sql) !== null) scheduleJob(this.sql, "push", now, { resetAttempts: true });
+    const poll = getJob(this.sql, "poll");
+    if (poll && poll.attempts > 0) scheduleJob(this.sql, "poll", now, { payload: JSON.parse(poll.payload) });
+    await this.arm();
+  }
+
+  async status(): Promise<SyncStatus> {
+    const lastError = getState(this.sql, "last_error");
+    const poll = getJob(this.sql, "poll");
+    return {
+      webinarId: trackedWebinar(this.sql)?.webinarId ?? null,
+      outbox: outboxCounts(this.sql),
+      lastSyncAt: getState(this.sql, "last_sync_at"),
+      nextSyncAt: poll ? new Date(poll.run_at).toISOString() : null,
+      lastError: lastError ? (JSON.parse(lastError) as { message: string; at: string }) : null,
+      waitingForConnector: getState(this.sql, "connector_waiting") !== null,
+    };
+  }
+
+  override async alarm(): Promise<void> {
+    // A test's runDurableObjectAlarm can overlap the real alarm; the running one re-arms at the end.
+    if (this.running) return;
+    this.running = true;
+    const started = Date.now();
+    try {
+      for (;;) {
+        if (Date.now() - started > RUN_BUDGET_MS) break;
+        const job = dueJob(this.sql, Date.now());
+        if (!job) break;
+        await this.runJob(job);
+      }
+    } finally {
+      this.running = false;
+      await this.arm();
+    }
+  }
+
+  private async runJob(job: JobRow): Promise<void> {
+    const tracked = trackedWebinar(this.sql);
+    if (!tracked) {
+      deleteJob(this.sql, job.id);
+      return;
+    }
+    try {
+      if (job.id === "poll") await runPoll(this.env, this.sql, tracked, job);
+      else if (job.id === "push") await this.runPush(tracked.webinarId, tracked.connectorId);
+      else await ingestInbox(this.env, this.sql, tracked);
+      succeedJob(this.sql, job.id);
+    } catch (error) {
+      await this.jobFailed(job, tracked, error);
+    }
+  }
+
+  private async jobFailed(
+    job: JobRow,
+    tracked: { webinarId: string; connectorId: string },
+    error: unknown,
+  ): Promise<void> {
+    const now = Date.now();
+    const message = error instanceof Error ? error.message : String(error);
+    const connector = error instanceof GatewayCallError && CONNECTOR_KINDS.has(error.failure.kind);
+    const current = getJob(this.sql, job.id);
+    const delay = connector
+      ? await this.waitForConnector(tracked.connectorId, tracked.webinarId)
+      : backoffDelay(current?.attempts ?? 0, JOB_RETRY);
+    failJob(this.sql, job.id, delay, message, now);
+    setState(this.sql, "last_error", JSON.stringify({ message, at: new Date(now).toISOString() }));
+    log("warn", "webinar sync job failed", { job: job.id, webinarId: tracked.webinarId, ...errorFields(error) });
+    if (job.id === "poll") {
+      await writeSyncTimes(createDb(this.env.DB), tracked.webinarId, {
+        nextSyncAt: new Date(now + delay).toISOString(),
+      }).catch(() => undefined);
+    }
+  }
+
+  /** Asks the gateway to say when the connector works again; re-checks on a slow backoff meanwhile. */
+  private async waitForConnector(connectorId: string, webinarId: string): Promise<number> {
+    const waits = Number(getState(this.sql, "connector_waits") ?? "0");
+    setState(this.sql, "connector_waits", String(waits + 1));
+    setState(this.sql, "connector_waiting", new Date().toISOString());
+    try {
+      await this.env.GOTO_GATEWAY.getByName(connectorId).notifyWhenReady(webinarId);
+    } catch (error) {
+      log("warn", "could not ask the gateway to notify", { connectorId, ...errorFields(error) });
+    }
+    return backoffDelay(waits, CONNECTOR_RECHECK);
+  }
+
+  private async runPush(webinarId: string, connectorId: string): Promise<void> {
+    const db = createDb(this.env.DB);
+    const target = await loadSyncTarget(db, webinarId);
+    if (!target) throw new Error(`webinar ${webinarId} is not in D1`);
+    const organizerKey = target.connector?.organizerKey ?? "";
+    const webinarKey = target.webinar.webinarKey;
+    let rules: Promise<Map<string, number>> | null = null;
+    const deps: PushDeps = {
+      sql: this.sql,
+      db,
+      webinarId,
+      subject: target.webinar.subject,
+      now: () => Date.now(),
+      rules: () => {
+        rules ??= loadScoringRules(db);
+        return rules;
+      },
+      create: async (registrant) => {
+        const r = await callGateway(this.env, connectorId, "createRegistrant", {
+          organizerKey,
+          webinarKey,
+          registrant,
+        });
+        return r.ok ? { ok: true, value: r.value } : r;
+      },
+      lookup: async (registrantKey) => {
+        const r = await callGateway(this.env, connectorId, "getRegistrant", {
+          organizerKey,
+          webinarKey,
+          registrantKey,
+        });
+        return r.ok
+          ? {
+              ok: true,
+              value: { registrantKey: r.value.registrantKey, joinUrl: r.value.joinUrl, status: r.value.status },
+            }
+          : r;
+      },
+    };
+    const started = Date.now();
+    while (Date.now() - started < RUN_BUDGET_MS) {
+      const row = nextWaiting(this.sql, Date.now());
+      if (!row) break;
+      const outcome = await pushOne(deps, row);
+      if (outcome === "connector_waiting") {
+        const delay = await this.waitForConnector(connectorId, webinarId);
+        scheduleJob(this.sql, "push", Date.now() + delay);
+        return;
+      }
+      if (outcome === "rate_limited") {
+        const waits = Number(getState(this.sql, "rate_limited") ?? "0");
+        setState(this.sql, "rate_limited", String(waits + 1));
+        scheduleJob(this.sql, "push", Date.now() + backoffDelay(waits, OUTBOX_RATE_LIMITED));
+        return;
+      }
+      setState(this.sql, "rate_limited", null);
+      if (outcome === "done") {
+        setState(this.sql, "connector_waiting", null);
+        setState(this.sql, "connector_waits", null);
+      }
+    }
+    const next = earliestWaiting(this.sql);
+    if (next === null) deleteJob(this.sql, "push");
+    else scheduleJob(this.sql, "push", Math.max(next, Date.now()));
+  }
+
+  /** The one alarm, at the earliest job; none when there is nothing to do. */
+  private async arm(): Promise<void> {
+    const at = earliestJob(this.sql);
+    if (at === null) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const current = await this.ctx.storage.getAlarm();
+    if (current !== at) await this.ctx.storage.setAlarm(at);
   }
 }

@@ -1,0 +1,367 @@
+import type { Db } from "../db/client";
+import {
+  type NewActivity,
+  recomputeScores,
+  upsertActivities,
+  WEBINAR_ACTIVITY_TYPES,
+  type WebinarActivityKind,
+  webinarActivityIndex,
+  webinarActivityKey,
+} from "../db/queries/activities";
+import {
+  activeProspectsByEmail,
+  insertProspects,
+  mastersByMergedEmail,
+  type NewProspect,
+  normalizeEmail,
+} from "../db/queries/prospects";
+import {
+  deleteUnmatched,
+  type KnownRegistration,
+  type RegistrationStatus,
+  type RegistrationWrite,
+  type UnmatchedWrite,
+  upsertRegistrations,
+  upsertUnmatched,
+  webinarRegistrations,
+} from "../db/queries/registrations";
+import { loadScoringRules } from "../db/queries/scoring";
+import { runBatch } from "../db/queries/statements";
+
+import type { WebinarRow } from "../db/queries/webinars";
+import { pointsFor } from "../domain/scoring";
+import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
+import { newId } from "../lib/encoding";
+
+/** A registrant as GoTo lists it (R1), or as a webhook event carries it. */
+export interface IncomingRegistrant {
+  registrantKey: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  status: GoToRegistrantStatus;
+  joinUrl: string | null;
+  registrationDate: string | null;
+}
+
+/** A registrant's attendance summed over every ended session. */
+export interface IncomingAttendance {
+  registrantKey: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  minutes: number;
+  firstJoin: string | null;
+}
+
+export interface IngestRequest {
+  webinar: Pick<WebinarRow, "id" | "subject" | "endsAt">;
+  connector: { createProspects: boolean; campaignId: string | null };
+  registrants: readonly IncomingRegistrant[];
+  /** The whole list from GoTo: a registration missing from it was deleted there (F18). */
+  complete: boolean;
+  /** The attendance of every ended session, or null when this run did not read attendance. */
+  attendance: readonly IncomingAttendance[] | null;
+  /** When the list was read from GoTo: rows written after it are not judged by it. */
+  fetchedAt: string;
+  now: string;
+}
+
+export interface IngestSummary {
+  registrants: number;
+  prospectsCreated: number;
+  registrationsWritten: number;
+  activitiesWritten: number;
+  cancelled: number;
+  unmatched: number;
+}
+
+/** Prospects per D1 batch: each batch is one atomic group of prospects, registrations, activities, scores. */
+const PROSPECTS_PER_BATCH = 250;
+
+const STATUS: Record<GoToRegistrantStatus, RegistrationStatus> = {
+  APPROVED: "approved",
+  WAITING: "waiting",
+  DENIED: "denied",
+};
+
+/** Statuses GoTo holds: such a row vanishing from GoTo's list means the registration was deleted. */
+const HELD_BY_GOTO: ReadonlySet<RegistrationStatus> = new Set(["registered", "waiting", "approved", "denied"]);
+
+interface Person {
+  registrant: IncomingRegistrant;
+  attended: boolean;
+  minutes: number;
+  firstJoin: string | null;
+}
+
+interface Group {
+  prospectId: string;
+  people: Person[];
+}
+
+/**
+ * Brings D1 in line with what GoTo says about one webinar's registrants (and attendees). Matching
+ * (F15, F22): the registrant key of a known registration; else an active prospect by email; else a
+ * merged-away prospect's email, to its master; else a new prospect in the connector's campaign
+ * when the connector allows it; else an unmatched registrant. Everything it writes is idempotent:
+ * activities carry dedupe keys, scores are recomputed from activities, and unchanged rows are not
+ * written at all, so repeated polls, alarm re-runs and duplicate events change nothing.
+ */
+export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary> {
+  const webinarId = req.webinar.id;
+  const [known, activityIndex, rules] = await Promise.all([
+    webinarRegistrations(db, webinarId),
+    webinarActivityIndex(db, webinarId),
+    loadScoringRules(db),
+  ]);
+  const byKey = new Map<string, KnownRegistration>();
+  const byProspect = new Map<string, KnownRegistration>();
+  for (const r of known) {
+    if (r.registrantKey) byKey.set(r.registrantKey, r);
+    byProspect.set(r.prospectId, r);
+  }
+
+  const people = collectPeople(req);
+  const emailsToResolve = [...people.values()]
+    .filter((p) => !byKey.has(p.registrant.registrantKey))
+    .map((p) => normalizeEmail(p.registrant.email));
+  const active = await activeProspectsByEmail(db, emailsToResolve);
+  const masters = await mastersByMergedEmail(
+    db,
+    emailsToResolve.filter((e) => !active.has(e)),
+  );
+
+  const created = new Map<string, NewProspect>();
+  const unmatched: UnmatchedWrite[] = [];
+  const groups = new Map<string, Group>();
+  for (const person of people.values()) {
+    const r = person.registrant;
+    const email = normalizeEmail(r.email);
+    let prospectId = byKey.get(r.registrantKey)?.prospectId ?? active.get(email) ?? masters.get(email) ?? null;
+    if (prospectId === null && req.connector.createProspects) {
+      let p = created.get(email);
+      if (!p) {
+        p = {
+          id: newId("pro"),
+          email,
+          firstName: r.firstName,
+          lastName: r.lastName,
+          campaignId: req.connector.campaignId,
+          source: "gotowebinar",
+        };
+        created.set(email, p);
+      }
+      prospectId = p.id;
+    }
+    if (prospectId === null) {
+      unmatched.push({
+        webinarId,
+        registrantKey: r.registrantKey,
+        email,
+        firstName: r.firstName,
+        lastName: r.lastName,
+        status: r.status,
+        seenAt: req.now,
+      });
+      continue;
+    }
+    const group = groups.get(prospectId) ?? { prospectId, people: [] };
+    group.people.push(person);
+    groups.set(prospectId, group);
+  }
+
+  const registrationWrites = new Map<string, RegistrationWrite>();
+  const activityWrites = new Map<string, NewActivity[]>();
+  const addActivity = (
+    prospectId: string,
+    kind: WebinarActivityKind,
+    occurredAt: string,
+    minutes: number | null = null,
+  ): void => {
+    const dedupeKey = webinarActivityKey(webinarId, kind);
+    const index = `${prospectId} ${dedupeKey}`;
+    if (activityIndex.has(index) && activityIndex.get(index) === minutes) return;
+    if (activityIndex.has(index) && kind !== "attended") return;
+    const type = WEBINAR_ACTIVITY_TYPES[kind];
+    const list = activityWrites.get(prospectId) ?? [];
+    list.push({
+      id: newId("act"),
+      prospectId,
+      webinarId,
+      type,
+      dedupeKey,
+      points: pointsFor(type, rules),
+      minutes,
+      detail: req.webinar.subject,
+      occurredAt,
+    });
+    activityWrites.set(prospectId, list);
+  };
+
+  for (const group of groups.values()) {
+    const existing = byProspect.get(group.prospectId);
+    // Two GoTo registrations landing on one prospect (its own email and a merged one): one row,
+    // keyed by the registration already known, with the attendance of both.
+    const primary = group.people.find((p) => p.registrant.registrantKey === existing?.registrantKey) ?? group.people[0];
+    if (!primary) continue;
+    const r = primary.registrant;
+    const attended = req.attendance ? group.people.some((p) => p.attended) : (existing?.attended ?? false);
+    const minutes = req.attendance
+      ? group.people.reduce((sum, p) => sum + p.minutes, 0)
+      : (existing?.minutesAttended ?? 0);
+    const status = STATUS[r.status];
+    const write: RegistrationWrite = {
+      id: existing?.id ?? newId("reg"),
+      prospectId: group.prospectId,
+      webinarId,
+      registrantKey: r.registrantKey,
+      joinUrl: r.joinUrl ?? existing?.joinUrl ?? null,
+      status,
+      source: "gotowebinar",
+      attended,
+      minutesAttended: minutes,
+      registeredAt: r.registrationDate ?? req.now,
+    };
+    const changed =
+      !existing ||
+      existing.registrantKey !== write.registrantKey ||
+      existing.joinUrl !== write.joinUrl ||
+      existing.status !== write.status ||
+      existing.attended !== write.attended ||
+      existing.minutesAttended !== write.minutesAttended;
+    if (changed) registrationWrites.set(group.prospectId, write);
+
+    const registeredAt = r.registrationDate ?? req.now;
+    addActivity(group.prospectId, "registered", registeredAt);
+    if (r.status === "APPROVED") addActivity(group.prospectId, "accepted", registeredAt);
+    if (r.status === "DENIED") addActivity(group.prospectId, "denied", req.now);
+    if (attended) {
+      const firstJoin = group.people
+        .map((p) => p.firstJoin)
+        .filter((t): t is string => t !== null)
+        .sort()[0];
+      addActivity(group.prospectId, "attended", firstJoin ?? req.now, minutes);
+    }
+  }
+
+  // F18: a registration GoTo no longer lists, for a webinar not yet over, was deleted there.
+  let cancelled = 0;
+  if (req.complete && req.now < req.webinar.endsAt) {
+    const listed = new Set(req.registrants.map((r) => r.registrantKey));
+    for (const r of known) {
+      if (!r.registrantKey || listed.has(r.registrantKey) || !HELD_BY_GOTO.has(r.status)) continue;
+      if (r.updatedAt >= req.fetchedAt || registrationWrites.has(r.prospectId)) continue;
+      registrationWrites.set(r.prospectId, {
+        id: r.id,
+        prospectId: r.prospectId,
+        webinarId,
+        registrantKey: r.registrantKey,
+        joinUrl: r.joinUrl,
+        status: "cancelled",
+        source: "gotowebinar",
+        attended: r.attended,
+        minutesAttended: r.minutesAttended,
+        registeredAt: req.now,
+      });
+      addActivity(r.prospectId, "cancelled", req.now);
+      cancelled++;
+    }
+  }
+
+  const written = await writeGroups(db, {
+    prospects: [...created.values()],
+    registrations: [...registrationWrites.values()],
+    activities: activityWrites,
+    now: req.now,
+  });
+
+  const listedKeys = req.complete ? req.registrants.map((r) => r.registrantKey) : null;
+  const matchedKeys = [...groups.values()].flatMap((g) => g.people.map((p) => p.registrant.registrantKey));
+  await upsertUnmatched(db, unmatched);
+  await deleteUnmatched(db, webinarId, { keep: listedKeys, matched: matchedKeys });
+
+  return {
+    registrants: people.size,
+    prospectsCreated: created.size,
+    registrationsWritten: registrationWrites.size,
+    activitiesWritten: written,
+    cancelled,
+    unmatched: unmatched.length,
+  };
+}
+
+/** Registrants and attendees by registrant key; an attendee GoTo did not list is a registrant too. */
+function collectPeople(req: IngestRequest): Map<string, Person> {
+  const people = new Map<string, Person>();
+  for (const r of req.registrants) {
+    if (!people.has(r.registrantKey))
+      people.set(r.registrantKey, { registrant: r, attended: false, minutes: 0, firstJoin: null });
+  }
+  for (const a of req.attendance ?? []) {
+    let person = people.get(a.registrantKey);
+    if (!person) {
+      person = {
+        registrant: {
+          registrantKey: a.registrantKey,
+          email: a.email,
+          firstName: a.firstName,
+          lastName: a.lastName,
+          status: "APPROVED",
+          joinUrl: null,
+          registrationDate: null,
+        },
+        attended: false,
+        minutes: 0,
+        firstJoin: null,
+      };
+      people.set(a.registrantKey, person);
+    }
+    person.attended = true;
+    person.minutes += a.minutes;
+    if (a.firstJoin && (person.firstJoin === null || a.firstJoin < person.firstJoin)) person.firstJoin = a.firstJoin;
+  }
+  return people;
+}
+
+/**
+ * Writes in atomic groups of prospects: each D1 batch holds the group's new prospects, its
+ * registrations, its activities and its recomputed scores, so a score never disagrees with the
+ * activities beside it, whatever fails in between.
+ */
+async function writeGroups(
+  db: Db,
+  input: {
+    prospects: NewProspect[];
+    registrations: RegistrationWrite[];
+    activities: Map<string, NewActivity[]>;
+    now: string;
+  },
+): Promise<number> {
+  const ids = new Set<string>([
+    ...input.prospects.map((p) => p.id),
+    ...input.registrations.map((r) => r.prospectId),
+    ...input.activities.keys(),
+  ]);
+  const all = [...ids];
+  const prospectById = new Map(input.prospects.map((p) => [p.id, p]));
+  const registrationByProspect = new Map(input.registrations.map((r) => [r.prospectId, r]));
+  let activitiesWritten = 0;
+  for (let i = 0; i < all.length; i += PROSPECTS_PER_BATCH) {
+    const chunk = all.slice(i, i + PROSPECTS_PER_BATCH);
+    const newProspects = chunk.map((id) => prospectById.get(id)).filter((p): p is NewProspect => p !== undefined);
+    const regs = chunk
+      .map((id) => registrationByProspect.get(id))
+      .filter((r): r is RegistrationWrite => r !== undefined);
+    const acts = chunk.flatMap((id) => input.activities.get(id) ?? []);
+    const scored = chunk.filter((id) => input.activities.has(id));
+    const statements = [];
+    if (newProspects.length > 0) statements.push(insertProspects(newProspects, input.now));
+    if (regs.length > 0) statements.push(upsertRegistrations(regs, input.now));
+    if (acts.length > 0) statements.push(upsertActivities(acts));
+    if (scored.length > 0) statements.push(recomputeScores(scored, input.now));
+    await runBatch(db, statements);
+    activitiesWritten += acts.length;
+  }
+  return activitiesWritten;
+}

@@ -1,0 +1,142 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { rows } from "../helpers";
+import {
+  addConnector,
+  adminSession,
+  callback,
+  consent,
+  controlJson,
+  discoveryDone,
+  newOrganizer,
+  startVerify,
+} from "./connector-helpers";
+
+/** Shared by the sync tests: a verified connector whose discovery found the given webinars. */
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export interface SimWebinarSpec {
+  subject: string;
+  times: { startTime: string; endTime: string }[];
+  approvalType?: "AUTOMATIC" | "MANUAL";
+  questions?: { question: string; required?: boolean }[];
+}
+
+export function session(startInMs: number, lengthMs = HOUR): { startTime: string; endTime: string } {
+  const start = Date.now() + startInMs;
+  return { startTime: new Date(start).toISOString(), endTime: new Date(start + lengthMs).toISOString() };
+}
+
+export interface SyncFixture {
+  connectorId: string;
+  organizerKey: string;
+  organizerEmail: string;
+  webinars: { id: string; webinarKey: string }[];
+}
+
+/**
+ * Creates the organizer's webinars in the simulator (with `prepare` run on each before the
+ * connector exists, e.g. to add registrants and attendance), verifies a connector and waits for
+ * discovery; every webinar's WebinarSync then has its first poll planned.
+ */
+export async function syncFixture(
+  specs: SimWebinarSpec[],
+  prepare: (webinarKey: string, index: number) => Promise<void> = async () => undefined,
+  options: { createProspects?: boolean; fastGateway?: boolean } = {},
+): Promise<SyncFixture> {
+  const admin = await adminSession();
+  const organizer = await newOrganizer();
+  const webinarKeys: string[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const created = await controlJson<{ webinarKey: string }>("POST", "/webinars", {
+      organizerEmail: organizer.email,
+      timeZone: "Europe/Berlin",
+      ...spec,
+    });
+    webinarKeys.push(created.webinarKey);
+    await prepare(created.webinarKey, i);
+  }
+  const connectorId = await addConnector(admin, organizer.email);
+  if (options.createProspects === false) {
+    await env.DB.prepare("UPDATE connectors SET create_prospects = 0 WHERE id = ?").bind(connectorId).run();
+  }
+  const { authorize, cookie } = await startVerify(admin, connectorId);
+  const res = await callback(admin, cookie, await consent(authorize, organizer.email));
+  if (res.status !== 303) throw new Error(`verification failed: ${res.status}`);
+  if (options.fastGateway !== false) await env.GOTO_GATEWAY.getByName(connectorId).setRateLimit(1000);
+  await discoveryDone(connectorId);
+  const webinars: { id: string; webinarKey: string }[] = [];
+  for (const key of webinarKeys) {
+    const [row] = await rows<{ id: string }>(
+      "SELECT id FROM webinars WHERE connector_id = ? AND webinar_key = ?",
+      connectorId,
+      key,
+    );
+    if (!row) throw new Error(`webinar ${key} was not discovered`);
+    webinars.push({ id: row.id, webinarKey: key });
+  }
+  return { connectorId, organizerKey: organizer.organizerKey, organizerEmail: organizer.email, webinars };
+}
+
+/** Runs the webinar's alarm until its poll has finished after `since` (the real alarm may run it first). */
+export async function pollDone(webinarId: string, since: string, timeoutMs = 30_000): Promise<void> {
+  const stub = env.WEBINAR_SYNC.getByName(webinarId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await runDurableObjectAlarm(stub);
+    const status = await stub.status();
+    if ((status.lastSyncAt ?? "") > since) return;
+    if (Date.now() > deadline) throw new Error(`no poll after ${since}: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Sync now, and wait until that poll is done. */
+export async function syncNow(webinarId: string): Promise<void> {
+  const since = new Date().toISOString();
+  await env.WEBINAR_SYNC.getByName(webinarId).syncNow();
+  await pollDone(webinarId, since);
+}
+
+/** Everything ingestion writes, for before/after comparisons. */
+export async function snapshot(webinarId: string): Promise<unknown> {
+  return {
+    prospects: await rows(
+      "SELECT id, email, score, campaign_id, source, updated_at FROM prospects WHERE id IN (SELECT prospect_id FROM registrations WHERE webinar_id = ?) ORDER BY id",
+      webinarId,
+    ),
+    registrations: await rows("SELECT * FROM registrations WHERE webinar_id = ? ORDER BY id", webinarId),
+    activities: await rows("SELECT * FROM activities WHERE webinar_id = ? ORDER BY id", webinarId),
+    unmatched: await rows(
+      "SELECT * FROM unmatched_registrants WHERE webinar_id = ? ORDER BY registrant_key",
+      webinarId,
+    ),
+    prospectCount: await rows("SELECT COUNT(*) AS n FROM prospects"),
+  };
+}
+
+export async function registrationOf(
+  webinarId: string,
+  email: string,
+): Promise<Record<string, unknown> & { status: string; prospect_id: string; score: number }> {
+  const [row] = await rows<Record<string, unknown> & { status: string; prospect_id: string; score: number }>(
+    `SELECT r.*, p.email, p.score FROM registrations r JOIN prospects p ON p.id = r.prospect_id
+     WHERE r.webinar_id = ? AND p.email = ?`,
+    webinarId,
+    email,
+  );
+  if (!row) throw new Error(`no registration of ${email}`);
+  return row;
+}
+
+export async function activityTypes(prospectId: string, webinarId: string): Promise<string[]> {
+  const list = await rows<{ type: string }>(
+    "SELECT type FROM activities WHERE prospect_id = ? AND webinar_id = ? ORDER BY type",
+    prospectId,
+    webinarId,
+  );
+  return list.map((a) => a.type);
+}

@@ -11,6 +11,7 @@ import { requestContext } from "./middleware/request-context";
 import { securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
 import { areaRoutes } from "./routes/admin/areas";
+import { automationRoutes } from "./routes/admin/automation";
 import { campaignRoutes } from "./routes/admin/campaigns";
 import { connectorRoutes } from "./routes/admin/connectors";
 import { dashboardRoutes } from "./routes/admin/dashboard";
@@ -74,6 +75,7 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/lists", listRoutes);
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);
+  admin.route("/automation", automationRoutes);
   admin.route("/settings", settingsIndexRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {
     const local = prefix.slice("/admin".length);

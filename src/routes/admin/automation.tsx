@@ -1,0 +1,70 @@
+import { type Context, Hono } from "hono";
+import * as v from "valibot";
+import { createDb } from "../../db/client";
+import { recordAudit } from "../../db/queries/audit";
+import { effectivePoints, setScoringRule } from "../../db/queries/scoring";
+import { ACTIVITY_TYPES, type ActivityType } from "../../domain/scoring";
+import type { AppEnv } from "../../env";
+import { clientIp, formFields } from "../../lib/request";
+import { AutomationPage } from "../../views/pages/admin/automation";
+import { ScoringPage, type ScoringRow } from "../../views/pages/admin/scoring";
+
+const TYPES = Object.keys(ACTIVITY_TYPES) as ActivityType[];
+const POINTS_MESSAGE = "Enter whole points from -1000 to 1000.";
+const Points = v.pipe(
+  v.string(POINTS_MESSAGE),
+  v.trim(),
+  v.regex(/^[-+]?\d{1,4}$/, POINTS_MESSAGE),
+  v.transform(Number),
+  v.minValue(-1000, POINTS_MESSAGE),
+  v.maxValue(1000, POINTS_MESSAGE),
+);
+
+/** Automation Settings: the area page and Scoring Rules (F21). */
+export const automationRoutes = new Hono<AppEnv>();
+
+automationRoutes.get("/", (c) => c.render(<AutomationPage />, { title: "Automation" }));
+
+async function renderScoring(c: Context<AppEnv>, flash?: string) {
+  const rules = await effectivePoints(createDb(c.env.DB));
+  const rows: ScoringRow[] = rules.map((r) => ({ type: r.type, value: String(r.points), isDefault: r.isDefault }));
+  return c.render(<ScoringPage rows={rows} csrfToken={c.get("csrfToken")} flash={flash} />, {
+    title: "Scoring rules",
+  });
+}
+
+automationRoutes.get("/scoring", (c) => renderScoring(c));
+
+automationRoutes.post("/scoring", async (c) => {
+  const body = await formFields(c);
+  const rows: ScoringRow[] = [];
+  const valid: [ActivityType, number][] = [];
+  for (const type of TYPES) {
+    const raw = body[`points_${type}`] ?? "";
+    const parsed = v.safeParse(Points, raw);
+    rows.push({ type, value: raw.slice(0, 12), isDefault: false, error: parsed.success ? undefined : POINTS_MESSAGE });
+    if (parsed.success) valid.push([type, parsed.output]);
+  }
+  if (valid.length !== TYPES.length) {
+    c.status(422);
+    return c.render(<ScoringPage rows={rows} csrfToken={c.get("csrfToken")} />, { title: "Scoring rules" });
+  }
+  const db = createDb(c.env.DB);
+  const before = new Map((await effectivePoints(db)).map((r) => [r.type, r.points]));
+  const changed = valid.filter(([type, points]) => before.get(type) !== points);
+  for (const [type, points] of changed) await setScoringRule(db, type, points);
+  if (changed.length > 0) {
+    await recordAudit(db, {
+      actorId: c.get("user")?.id ?? null,
+      action: "scoring.updated",
+      subject: changed.map(([type, points]) => `${type}=${points}`).join(", "),
+      ip: clientIp(c),
+    });
+  }
+  return renderScoring(
+    c,
+    changed.length > 0
+      ? "Scoring rules saved. Activities recorded from now on get these points; scores already given stay."
+      : "Nothing changed.",
+  );
+});

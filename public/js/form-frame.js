@@ -6,7 +6,8 @@
     if (inFrame) window.parent.postMessage(message, "*");
   };
   const reportHeight = () => {
-    send({ type: "rollcall:height", height: document.documentElement.scrollHeight });
+    // The body's own height, not the document's: that is at least the iframe's current height.
+    send({ type: "rollcall:height", height: Math.ceil(document.body.getBoundingClientRect().height) });
   };
   const followRedirect = () => {
     const target = document.querySelector("[data-redirect-url]");

@@ -20,9 +20,12 @@ beforeAll(async () => {
   key = await apiKey();
 });
 
-async function page(path: string, init: RequestInit = {}): Promise<{ status: number; html: string }> {
+async function page(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; html: string; location: string | null }> {
   const res = await call(path, { cookie: admin.cookie, ...init });
-  return { status: res.status, html: await res.text() };
+  return { status: res.status, html: await res.text(), location: res.headers.get("location") };
 }
 
 /** The figure of each count card on the webinar page. */
@@ -134,6 +137,25 @@ describe("Sync now", () => {
     expect(res.status).toBe(409);
     expect(res.html).toContain('id="webinar-sync"');
     expect(res.html).toContain("Verify its connector to sync.");
+  });
+
+  it("starts a sync for a verified connector's webinar and answers the panel for htmx", async () => {
+    await env.DB.prepare("UPDATE connectors SET status = 'verified' WHERE id = ?").bind(fx.connectorId).run();
+    const res = await page(`/admin/webinars/${fx.upcoming}/sync`, {
+      method: "POST",
+      headers: { "hx-request": "true", "x-csrf-token": admin.csrf },
+    });
+    expect(res.status).toBe(200);
+    expect(res.html).toContain("Sync started");
+    expect(res.html).not.toContain("<html");
+    const plain = await page(`/admin/webinars/${fx.upcoming}/sync`, { method: "POST", ...form({ _csrf: admin.csrf }) });
+    expect(plain.status).toBe(303);
+    expect(plain.location).toBe(`/admin/webinars/${fx.upcoming}`);
+    const audits = await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'webinar.sync_now'").first<{
+      n: number;
+    }>();
+    expect(audits?.n).toBe(2);
+    await env.DB.prepare("UPDATE connectors SET status = 'unverified' WHERE id = ?").bind(fx.connectorId).run();
   });
 
   it("refuses a cancelled webinar", async () => {

@@ -16,6 +16,7 @@ import {
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
+import type { SyncStatus } from "../../sync/webinar-sync";
 import {
   RegistrantsPage,
   type SyncEngineStatus,
@@ -60,37 +61,23 @@ async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
   return webinar;
 }
 
-/** What the page reads of WebinarSync.status(); narrowed, because a stub answers whatever it answers. */
-const EngineReport = v.looseObject({
-  lastSyncAt: v.optional(v.nullable(v.string())),
-  nextSyncAt: v.optional(v.nullable(v.string())),
-  lastError: v.optional(v.nullable(v.union([v.string(), v.looseObject({ message: v.string() })]))),
-  waitingForConnector: v.optional(v.boolean()),
-  outbox: v.optional(v.looseObject({ waiting: v.optional(v.number()), done: v.optional(v.number()) })),
-});
-
-/** The sync engine's own report; the page renders from D1 alone if it cannot answer. */
+/** The sync engine's own report (F6); the page still renders from D1 alone if it cannot answer. */
 async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<SyncEngineStatus> {
-  const none: SyncEngineStatus = { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [] };
-  let raw: unknown;
+  let report: SyncStatus;
   try {
-    raw = await (c.env.WEBINAR_SYNC.getByName(webinarId) as unknown as { status(): Promise<unknown> }).status();
+    report = await c.env.WEBINAR_SYNC.getByName(webinarId).status();
   } catch {
-    return none;
+    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [] };
   }
-  const parsed = v.safeParse(EngineReport, raw);
-  if (!parsed.success) return { ...none, available: true };
-  const r = parsed.output;
-  const facts: SyncEngineStatus["facts"] = [];
-  if (r.outbox?.waiting !== undefined) facts.push({ label: "Being pushed to GoTo", value: String(r.outbox.waiting) });
-  if (r.waitingForConnector) {
+  const facts: SyncEngineStatus["facts"] = [{ label: "Being pushed to GoTo", value: String(report.outbox.waiting) }];
+  if (report.waitingForConnector) {
     facts.push({ label: "Connector", value: "needs attention: registrations wait until it is verified or resumed" });
   }
   return {
     available: true,
-    lastError: typeof r.lastError === "string" ? r.lastError : (r.lastError?.message ?? null),
-    lastSyncAt: r.lastSyncAt ?? null,
-    nextSyncAt: r.nextSyncAt ?? null,
+    lastError: report.lastError?.message ?? null,
+    lastSyncAt: report.lastSyncAt,
+    nextSyncAt: report.nextSyncAt,
     facts,
   };
 }
@@ -175,8 +162,7 @@ webinarRoutes.post("/:id/sync", async (c) => {
     status = 409;
   } else {
     try {
-      const stub = c.env.WEBINAR_SYNC.getByName(webinar.id) as unknown as { syncNow(): Promise<unknown> };
-      await stub.syncNow();
+      await c.env.WEBINAR_SYNC.getByName(webinar.id).syncNow();
       flash = { kind: "info", text: "Sync started: registrants and attendance are being read from GoTo." };
       await recordAudit(createDb(c.env.DB), {
         actorId: c.get("user")?.id ?? null,

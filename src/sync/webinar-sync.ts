@@ -177,6 +177,8 @@ export class WebinarSync extends DurableObject<Env> {
     this.running = true;
     const started = Date.now();
     try {
+      // A watchdog: if this run dies with the object (eviction, crash), the work resumes from storage.
+      await this.ctx.storage.setAlarm(started + RUN_BUDGET_MS + 30_000);
       for (;;) {
         if (Date.now() - started > RUN_BUDGET_MS) break;
         const job = dueJob(this.sql, Date.now());

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { syncDevRoutes } from "./sync-dev";
 
 /**
  * /sim: the GoToWebinar simulator, present only when GOTO_MODE=simulator. Its control API is open
@@ -13,6 +14,9 @@ simulatorRoutes.use(async (c, next) => {
   if (c.env.GOTO_MODE !== "simulator") return c.notFound();
   await next();
 });
+
+// The sync engine's bench and dev surface, behind the same simulator-mode guard.
+simulatorRoutes.route("/sync", syncDevRoutes);
 
 simulatorRoutes.all("*", async (c) => {
   const raw = c.req.raw;

@@ -112,7 +112,7 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
 
   // Re-read D1 after GoTo's answers: the webinar may have been cancelled or changed meanwhile.
   const fresh = (await loadSyncTarget(db, tracked.webinarId)) ?? target;
-  await ingest(db, {
+  const summary = await ingest(db, {
     webinar: fresh.webinar,
     connector: {
       createProspects: fresh.connector?.createProspects ?? false,
@@ -133,6 +133,11 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
   const finished = new Date().toISOString();
   setState(sql, "last_poll_at", String(started));
   setState(sql, "last_sync_at", finished);
+  setState(
+    sql,
+    "last_poll",
+    JSON.stringify({ ...summary, attendees: attendance?.length ?? null, ms: Date.now() - started }),
+  );
   setState(sql, "last_error", null);
   await writeSyncTimes(db, webinar.id, { lastSyncedAt: finished, nextSyncAt: null });
   await schedulePoll(sql, db, fresh.webinar, Date.now());

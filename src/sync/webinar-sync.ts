@@ -6,6 +6,7 @@ import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
 import { callGateway } from "./gateway";
+import type { IngestSummary } from "./ingest";
 import {
   earliestWaiting,
   enqueue,
@@ -46,6 +47,8 @@ export interface SyncStatus {
   lastError: { message: string; at: string } | null;
   /** The connector needs re-verification or is paused: registrations wait for it. */
   waitingForConnector: boolean;
+  /** What the last poll found and wrote, and how long it took (GoTo calls and ingestion). */
+  lastPoll: (IngestSummary & { attendees: number | null; ms: number }) | null;
 }
 
 /** One alarm run works at most this long, then re-arms (alarms are capped at 15 minutes). */
@@ -160,6 +163,7 @@ export class WebinarSync extends DurableObject<Env> {
 
   async status(): Promise<SyncStatus> {
     const lastError = getState(this.sql, "last_error");
+    const lastPoll = getState(this.sql, "last_poll");
     const poll = getJob(this.sql, "poll");
     return {
       webinarId: trackedWebinar(this.sql)?.webinarId ?? null,
@@ -168,6 +172,7 @@ export class WebinarSync extends DurableObject<Env> {
       nextSyncAt: poll ? new Date(poll.run_at).toISOString() : null,
       lastError: lastError ? (JSON.parse(lastError) as { message: string; at: string }) : null,
       waitingForConnector: getState(this.sql, "connector_waiting") !== null,
+      lastPoll: lastPoll ? (JSON.parse(lastPoll) as SyncStatus["lastPoll"]) : null,
     };
   }
 

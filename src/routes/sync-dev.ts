@@ -1,0 +1,178 @@
+import { and, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import * as v from "valibot";
+import { createDb } from "../db/client";
+import { webinarActivityKey } from "../db/queries/activities";
+import { normalizeEmail } from "../db/queries/prospects";
+import { runBatch, type Statement } from "../db/queries/statements";
+import { activities, prospects, registrations, webinars } from "../db/schema";
+import type { AppEnv } from "../env";
+import { newId } from "../lib/encoding";
+
+/**
+ * /sim/sync: a simulator-mode-only surface over the sync engine for benchmarks and local poking
+ * (the Durable Objects' RPC is not reachable from outside the Worker). It is mounted inside the
+ * simulator routes, whose guard answers 404 for every /sim path unless GOTO_MODE=simulator.
+ */
+export const syncDevRoutes = new Hono<AppEnv>();
+
+syncDevRoutes.use(async (c, next) => {
+  if (c.env.GOTO_MODE !== "simulator") return c.notFound();
+  await next();
+});
+
+const RegistrationBody = v.object({
+  email: v.pipe(v.string(), v.trim(), v.email(), v.maxLength(254)),
+  firstName: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(128)),
+  lastName: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(128)),
+});
+
+async function json<S extends v.GenericSchema>(schema: S, request: Request): Promise<v.InferOutput<S> | null> {
+  const parsed = v.safeParse(schema, await request.json().catch(() => null));
+  return parsed.success ? parsed.output : null;
+}
+
+/** The webinar of a connector by GoTo key, once discovery has stored it. */
+syncDevRoutes.get("/webinars", async (c) => {
+  const connectorId = c.req.query("connectorId") ?? "";
+  const webinarKey = c.req.query("webinarKey") ?? "";
+  const [row] = await createDb(c.env.DB)
+    .select({ id: webinars.id })
+    .from(webinars)
+    .where(and(eq(webinars.connectorId, connectorId), eq(webinars.webinarKey, webinarKey)))
+    .limit(1);
+  return row ? c.json(row) : c.json({ error: { code: "not_found", message: "Not discovered (yet)." } }, 404);
+});
+
+/**
+ * What a form does for "Register for webinar" (prospect, pending registration and Registered
+ * activity in one batch), then the outbox's `register`. Answers when `register` has returned.
+ */
+syncDevRoutes.post("/webinars/:webinarId/registrations", async (c) => {
+  const body = await json(RegistrationBody, c.req.raw);
+  if (!body) return c.json({ error: { code: "invalid_request", message: "email, firstName, lastName" } }, 400);
+  const webinarId = c.req.param("webinarId");
+  const db = createDb(c.env.DB);
+  const now = new Date().toISOString();
+  const prospectId = newId("pro");
+  const registrationId = newId("reg");
+  const email = normalizeEmail(body.email);
+  await db.batch([
+    db.insert(prospects).values({
+      id: prospectId,
+      email,
+      firstName: body.firstName,
+      lastName: body.lastName,
+      source: "form",
+      updatedAt: now,
+    }),
+    db.insert(registrations).values({
+      id: registrationId,
+      prospectId,
+      webinarId,
+      status: "pending",
+      source: "form",
+      registeredAt: now,
+      updatedAt: now,
+    }),
+  ]);
+  const queued = await c.env.WEBINAR_SYNC.getByName(webinarId).register({
+    registrationId,
+    webinarId,
+    prospectId,
+    registrant: { email, firstName: body.firstName, lastName: body.lastName },
+  });
+  return c.json({ registrationId, ...queued, returnedAt: Date.now() });
+});
+
+syncDevRoutes.post("/webinars/:webinarId/sync", async (c) => {
+  await c.env.WEBINAR_SYNC.getByName(c.req.param("webinarId")).syncNow();
+  return c.json({ ok: true });
+});
+
+syncDevRoutes.get("/webinars/:webinarId/status", async (c) => {
+  return c.json(await c.env.WEBINAR_SYNC.getByName(c.req.param("webinarId")).status());
+});
+
+syncDevRoutes.post("/connectors/:connectorId/rate-limit", async (c) => {
+  const body = await json(v.object({ limit: v.pipe(v.number(), v.integer(), v.minValue(1)) }), c.req.raw);
+  if (!body) return c.json({ error: { code: "invalid_request", message: "limit" } }, 400);
+  await c.env.GOTO_GATEWAY.getByName(c.req.param("connectorId")).setRateLimit(body.limit);
+  return c.json({ ok: true });
+});
+
+/**
+ * The ingestion benchmark's baseline: the rows an ingestion of `registrants` (of whom `attendees`
+ * attended) writes, inserted straight into D1 with plain multi-row INSERTs under the 100-parameter
+ * limit, in batches; no reads, no matching. Answers how long that took.
+ */
+syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
+  const body = await json(
+    v.object({
+      registrants: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50_000)),
+      attendees: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      tag: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,20}$/)),
+    }),
+    c.req.raw,
+  );
+  if (!body) return c.json({ error: { code: "invalid_request", message: "registrants, attendees, tag" } }, 400);
+  const webinarId = c.req.param("webinarId");
+  const db = createDb(c.env.DB);
+  const started = Date.now();
+  const now = new Date().toISOString();
+  const ps: (typeof prospects.$inferInsert)[] = [];
+  const rs: (typeof registrations.$inferInsert)[] = [];
+  const as: (typeof activities.$inferInsert)[] = [];
+  for (let i = 0; i < body.registrants; i++) {
+    const prospectId = newId("pro");
+    const attended = i < body.attendees;
+    ps.push({
+      id: prospectId,
+      email: `${body.tag}-${i}@example.com`,
+      firstName: "F",
+      lastName: "L",
+      source: "gotowebinar",
+      score: attended ? 40 : 15,
+      updatedAt: now,
+    });
+    rs.push({
+      id: newId("reg"),
+      prospectId,
+      webinarId,
+      registrantKey: String(1e15 + i),
+      joinUrl: `https://example.com/j/${i}`,
+      status: "approved",
+      source: "gotowebinar",
+      attended,
+      minutesAttended: attended ? 30 : 0,
+      registeredAt: now,
+      updatedAt: now,
+    });
+    for (const kind of attended
+      ? (["registered", "accepted", "attended"] as const)
+      : (["registered", "accepted"] as const)) {
+      as.push({
+        id: newId("act"),
+        prospectId,
+        webinarId,
+        type: `webinar_${kind}`,
+        dedupeKey: webinarActivityKey(webinarId, kind),
+        points: 5,
+        minutes: kind === "attended" ? 30 : null,
+        occurredAt: now,
+      });
+    }
+  }
+  const statements: Statement[] = [];
+  const chunked = <T>(rows: T[], make: (chunk: T[]) => { toSQL(): { params: unknown[] } } & Statement): void => {
+    const first = rows[0];
+    if (first === undefined) return;
+    const per = Math.max(1, Math.floor(100 / make([first]).toSQL().params.length));
+    for (let i = 0; i < rows.length; i += per) statements.push(make(rows.slice(i, i + per)));
+  };
+  chunked(ps, (chunk) => db.insert(prospects).values(chunk));
+  chunked(rs, (chunk) => db.insert(registrations).values(chunk));
+  chunked(as, (chunk) => db.insert(activities).values(chunk));
+  for (let i = 0; i < statements.length; i += 100) await runBatch(db, statements.slice(i, i + 100));
+  return c.json({ ms: Date.now() - started, statements: statements.length, rows: ps.length + rs.length + as.length });
+});

@@ -6,10 +6,9 @@ import { backoffDelay } from "../domain/backoff";
 import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
 import type { Env } from "../env";
 import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
-import { GoToError, GoToInvalidGrantError, GoToInvalidTokenError } from "../gotowebinar/errors";
+import { GoToError, GoToInvalidTokenError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
-import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { type DiscoveryProgress, runDiscovery } from "./discovery";
 import {
   type GatewayFailure,
@@ -30,9 +29,9 @@ import {
   recordCall,
   type StoredWebhook,
   setState,
-  writeTokens,
 } from "./gateway-storage";
-import { gotoFetch, gotoOAuth } from "./goto-env";
+import { GatewayTokens } from "./gateway-tokens";
+import { gotoFetch } from "./goto-env";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, webhookBase } from "./webhooks";
 
@@ -76,8 +75,6 @@ export function bucketFor(limit: number): BucketConfig {
 }
 const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF = { baseMs: 400, maxMs: 8_000 };
-/** Refresh a little before expiry, so no call carries a token that dies on the way. */
-const REFRESH_MARGIN_MS = 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,11 +88,11 @@ export class GoToGateway extends DurableObject<Env> {
   private version = 0;
   private rate: BucketConfig = bucketFor(GOTO_DEFAULT_RATE_LIMIT);
   private bucket: BucketState = fullBucket(this.rate, Date.now());
-  /** The refresh in flight, shared by every call that needs it: one refresh at a time. */
-  private refreshing: Promise<string> | null = null;
+  private readonly tokens: GatewayTokens;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.tokens = new GatewayTokens(ctx.storage.sql, env);
     ctx.blockConcurrencyWhile(async () => {
       this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
       const limit = Number(getState(ctx.storage.sql, "rate_limit") ?? GOTO_DEFAULT_RATE_LIMIT);
@@ -126,25 +123,11 @@ export class GoToGateway extends DurableObject<Env> {
     return id;
   }
 
-  private key(): Promise<CryptoKey> {
-    return importSecretsKey(this.env.SECRETS_KEY);
-  }
-
   /** Stores the tokens of a fresh verification and starts discovery at once. */
   async storeVerification(input: ConnectInput): Promise<void> {
-    const key = await this.key();
-    const context = `connector:${input.connectorId}`;
-    const stored = {
-      accessToken: await encryptSecret(key, input.accessToken, context),
-      refreshToken: await encryptSecret(key, input.refreshToken, context),
-      expiresAt: input.expiresAt,
-      organizerKey: input.organizerKey,
-      accountKey: input.accountKey,
-    };
     setState(this.sql, "connector_id", input.connectorId);
     setState(this.sql, "app_origin", input.appOrigin);
-    setState(this.sql, "needs_reverification", null);
-    writeTokens(this.sql, stored, Date.now());
+    await this.tokens.store(input);
     setState(this.sql, "discovery", JSON.stringify({ phase: "queued", pages: 0, webinars: 0, startedAt: null }));
     await this.ctx.storage.setAlarm(Date.now());
     await this.wakeWaitingSyncs();
@@ -225,7 +208,7 @@ export class GoToGateway extends DurableObject<Env> {
       const client = createGoToClient({
         fetch: this.limitedFetch(),
         accessToken: async () => {
-          used = await this.accessToken();
+          used = await this.tokens.access();
           return used;
         },
       });
@@ -236,7 +219,7 @@ export class GoToGateway extends DurableObject<Env> {
         if (error instanceof GoToInvalidTokenError && refreshedFor === null) {
           // Refresh only if nobody did since our token was handed out; then retry once.
           refreshedFor = used;
-          if (used === (await this.currentAccessToken())) await this.refreshOnce();
+          if (used === (await this.tokens.current())) await this.tokens.refreshOnce();
           continue;
         }
         const retry =
@@ -268,76 +251,6 @@ export class GoToGateway extends DurableObject<Env> {
         throw error;
       }
     };
-  }
-
-  private async currentAccessToken(): Promise<string | null> {
-    const tokens = readTokens(this.sql);
-    if (!tokens) return null;
-    return decryptSecret(await this.key(), tokens.accessToken, `connector:${this.connectorId()}`);
-  }
-
-  private async accessToken(): Promise<string> {
-    if (getState(this.sql, "needs_reverification")) throw new NeedsReverificationError();
-    const tokens = readTokens(this.sql);
-    if (!tokens) throw new NotConnectedError();
-    if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) {
-      return decryptSecret(await this.key(), tokens.accessToken, `connector:${this.connectorId()}`);
-    }
-    return this.refreshOnce();
-  }
-
-  private refreshOnce(): Promise<string> {
-    if (!this.refreshing) {
-      this.refreshing = this.refresh().finally(() => {
-        this.refreshing = null;
-      });
-    }
-    return this.refreshing;
-  }
-
-  private async refresh(): Promise<string> {
-    const tokens = readTokens(this.sql);
-    if (!tokens) throw new NotConnectedError();
-    const connectorId = this.connectorId();
-    const key = await this.key();
-    const context = `connector:${connectorId}`;
-    const oauth = gotoOAuth(this.env, this.env.PUBLIC_URL || "http://localhost");
-    try {
-      const fresh = await oauth.refresh(await decryptSecret(key, tokens.refreshToken, context));
-      // Re-read after the await: storage may have changed while the input gate was open.
-      const current = readTokens(this.sql);
-      if (!current) throw new NotConnectedError();
-      writeTokens(
-        this.sql,
-        {
-          ...current,
-          accessToken: await encryptSecret(key, fresh.accessToken, context),
-          // GoTo usually keeps the refresh token; when it rotates one, the old one stops working.
-          refreshToken: fresh.refreshToken
-            ? await encryptSecret(key, fresh.refreshToken, context)
-            : current.refreshToken,
-          expiresAt: fresh.expiresAt.getTime(),
-        },
-        Date.now(),
-      );
-      return fresh.accessToken;
-    } catch (error) {
-      if (error instanceof GoToInvalidGrantError) {
-        await this.markNeedsReverification(connectorId, error.message);
-        throw new NeedsReverificationError();
-      }
-      throw error;
-    }
-  }
-
-  private async markNeedsReverification(connectorId: string, reason: string): Promise<void> {
-    setState(this.sql, "needs_reverification", new Date().toISOString());
-    await updateConnector(createDb(this.env.DB), connectorId, {
-      status: "needs_reverification",
-      lastError: `GoTo refused to renew access (${reason}). Verify the connector again; waiting work resumes after that.`,
-      lastErrorAt: new Date().toISOString(),
-    });
-    log("warn", "connector needs re-verification", { connectorId, reason });
   }
 
   /** Discovery, every 10 minutes and on demand; always re-arms itself unless the connector is gone. */

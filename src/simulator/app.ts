@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { mountConsole } from "./console";
+import { mountConsole } from "./console/routes";
 import { mountControl } from "./control";
 import { SimError } from "./errors";
 import { goToError, invalidTokenResponse, type SimApp, type SimEnv, type SimServices } from "./http";

@@ -4,26 +4,30 @@ import { invalid, notFound, SimError } from "./errors";
 import { readJsonBody, type SimApp, type SimServices } from "./http";
 import { type JsonValue, jsonText } from "./json";
 import {
-  addRegistrant,
-  attendeesOf,
-  cancelWebinar,
   createOrganizer,
-  createWebinar,
   listOrganizers,
-  OPTIONAL_FIELDS,
   type OrganizerRow,
   organizerByEmail,
   organizerByKey,
-  phaseOf,
+} from "./model-organizers";
+import {
+  addRegistrant,
+  attendeesOf,
   type RegistrantInput,
   type RegistrantRow,
   recordAttendance,
   registrantByEmail,
   registrantByKey,
+} from "./model-registrants";
+import {
+  cancelWebinar,
+  createWebinar,
+  OPTIONAL_FIELDS,
+  phaseOf,
   sessionsOf,
   type WebinarRow,
   webinarByKey,
-} from "./model";
+} from "./model-webinars";
 import { FaultsBody, readSettings, writeSettings } from "./settings";
 import { all, isoMillis, isoTime, parseIsoTime, SIM_TABLES } from "./storage";
 

@@ -1,5 +1,7 @@
 import { type JsonValue, num, toJson } from "./json";
-import type { OrganizerRow, RegistrantRow, SessionRow, WebinarRow } from "./model";
+import type { OrganizerRow } from "./model-organizers";
+import type { RegistrantRow } from "./model-registrants";
+import type { SessionRow, WebinarRow } from "./model-webinars";
 import { all, isoMillis, isoTime } from "./storage";
 
 /**

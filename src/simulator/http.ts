@@ -2,7 +2,7 @@ import type { Context, Hono } from "hono";
 import type { Env } from "../env";
 import { goToErrorBody, invalid, type SimError } from "./errors";
 import { jsonText, parseLossless } from "./json";
-import type { OrganizerRow } from "./model";
+import type { OrganizerRow } from "./model-organizers";
 
 /** What every simulator route can reach: the object's storage, the Worker env and the clock. */
 export interface SimServices {

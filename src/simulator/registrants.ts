@@ -2,19 +2,10 @@ import * as v from "valibot";
 import { invalid, notFound } from "./errors";
 import { keyOf, pathKey, readJsonBody, type SimApp } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
-import {
-  addRegistrant,
-  deleteRegistrant,
-  fieldsOf,
-  joinUrl,
-  liveWebinar,
-  OPTIONAL_FIELDS,
-  questionsOf,
-  type RegistrantRow,
-  registrantByKey,
-} from "./model";
+import { addRegistrant, deleteRegistrant, joinUrl, type RegistrantRow, registrantByKey } from "./model-registrants";
+import { fieldsOf, liveWebinar, OPTIONAL_FIELDS, questionsOf } from "./model-webinars";
 import { limitParams } from "./paging";
-import { parseBody, pathOrganizer } from "./rest";
+import { parseBody, pathOrganizer } from "./rest-shared";
 import { all, isoMillis, one } from "./storage";
 
 /**

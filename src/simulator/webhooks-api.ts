@@ -4,7 +4,7 @@ import { invalid, notFound } from "./errors";
 import { EVENT_NAMES } from "./events";
 import { readJsonBody, type SimApp, type SimContext } from "./http";
 import { type JsonValue, jsonText, parseLossless } from "./json";
-import { parseBody } from "./rest";
+import { parseBody } from "./rest-shared";
 import { all, isoTime, one, parseIsoTime } from "./storage";
 
 /**

@@ -8,18 +8,18 @@ describe("Durable Object storage schema", () => {
     const stub = env.WEBINAR_SYNC.getByName(`schema-${crypto.randomUUID()}`);
     await runInDurableObject(stub, (_instance, state) => {
       const migrations = [
-        ["CREATE TABLE jobs (id INTEGER PRIMARY KEY, run_at TEXT NOT NULL)"],
+        ["CREATE TABLE test_jobs (id INTEGER PRIMARY KEY, run_at TEXT NOT NULL)"],
         [
-          "ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
-          "CREATE INDEX jobs_run_at ON jobs (run_at)",
+          "ALTER TABLE test_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX test_jobs_run_at ON test_jobs (run_at)",
         ],
       ];
       expect(migrateDurableStorage(state.storage.sql, migrations.slice(0, 1), "test_version")).toBe(1);
-      state.storage.sql.exec("INSERT INTO jobs (run_at) VALUES ('2026-11-28T00:00:00Z')");
+      state.storage.sql.exec("INSERT INTO test_jobs (run_at) VALUES ('2026-11-28T00:00:00Z')");
       expect(migrateDurableStorage(state.storage.sql, migrations, "test_version")).toBe(2);
       // Running again changes nothing: no "duplicate column" error, the row is still there.
       expect(migrateDurableStorage(state.storage.sql, migrations, "test_version")).toBe(2);
-      const row = state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM jobs").one();
+      const row = state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM test_jobs").one();
       expect(row.attempts).toBe(0);
     });
   });

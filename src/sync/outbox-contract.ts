@@ -17,6 +17,12 @@ export interface RegistrationRequest {
   prospectId: string;
   /** What GoTo's create-registrant call gets: email, names, the optional fields and `responses`. */
   registrant: GoToNewRegistrant;
+  /**
+   * Set by a new submission that found this registration cancelled or refused by GoTo and set it
+   * back to `pending`: a finished outbox entry for the same registrationId is queued again with
+   * this request (a waiting one is left as it is). A double submit never sets it.
+   */
+  requeue?: boolean;
 }
 
 export interface RegistrationQueued {

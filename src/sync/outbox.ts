@@ -50,9 +50,17 @@ export type OutboxRow = {
 
 /** Stores the request (idempotent per registration id) and answers the contract's shape. */
 export function enqueue(sql: SqlStorage, request: RegistrationRequest, now: number): RegistrationQueued {
-  const existing = sql
-    .exec<{ seq: number }>("SELECT seq FROM outbox WHERE registration_id = ?", request.registrationId)
+  let existing = sql
+    .exec<{ seq: number; state: string }>(
+      "SELECT seq, state FROM outbox WHERE registration_id = ?",
+      request.registrationId,
+    )
     .toArray()[0];
+  if (existing && request.requeue && existing.state !== "waiting") {
+    // A registration asked for again after GoTo dropped or refused it: back of the queue, fresh.
+    sql.exec("DELETE FROM outbox WHERE registration_id = ?", request.registrationId);
+    existing = undefined;
+  }
   if (!existing) {
     sql.exec(
       `INSERT INTO outbox (registration_id, prospect_id, request, state, next_at, created_at)

@@ -142,7 +142,10 @@ export async function recordAcceptedSubmission(
       sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, registered_at, updated_at)
           SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${input.now}, ${input.now}
           ${fromActive}
-          ON CONFLICT (prospect_id, webinar_id) DO NOTHING`,
+          ON CONFLICT (prospect_id, webinar_id) DO UPDATE SET
+            status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
+            referrer = excluded.referrer, updated_at = excluded.updated_at
+          WHERE registrations.status IN ('cancelled', 'error')`,
       // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
       sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
           SELECT ${newId("act")}, p.id, ${register.webinarId}, 'webinar_registered', ${`webinar:${register.webinarId}:registered`},

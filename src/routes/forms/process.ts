@@ -100,6 +100,8 @@ export async function processSubmission(
       webinarId: registration.webinarId,
       prospectId: recorded.prospectId,
       registrant: goToRegistrant(source.fields, checked.values, action),
+      // A new submission for a cancelled or refused registration (reset to pending above) goes to GoTo again.
+      requeue: !recorded.duplicate,
     };
     try {
       const outbox = env.WEBINAR_SYNC.getByName(registration.webinarId) as unknown as Outbox;

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { createDb } from "../../db/client";
 import { listApiKeys } from "../../db/queries/api-keys";
 import { recentAudit } from "../../db/queries/audit";
+import { dashboardFigures } from "../../db/queries/dashboard";
 import { listUsers } from "../../db/queries/users";
 import type { AppEnv } from "../../env";
 import { PageHeader, Time } from "../../views/components";
@@ -17,23 +18,57 @@ dashboardRoutes.get("/", async (c) => {
     : [[], [], []];
   const activeKeys = keys.filter((k) => !k.revokedAt).length;
   const simulator = c.env.GOTO_MODE === "simulator";
+  const figures = await dashboardFigures(db, new Date().toISOString());
   return c.render(
     <>
       <PageHeader title={`Welcome, ${user?.name ?? ""}`} lead="What Rollcall is doing for you today." />
+      {figures.registrations.error > 0 && (
+        <div class="flash flash-error" role="alert">
+          GoTo refused {figures.registrations.error} registration{figures.registrations.error === 1 ? "" : "s"}. Each
+          webinar's page shows GoTo's reason. <a href="/admin/webinars">Open Webinars</a>
+        </div>
+      )}
+      {figures.connectors.needAttention > 0 && (
+        <div class="flash flash-info" role="status">
+          {figures.connectors.needAttention} connector{figures.connectors.needAttention === 1 ? " needs" : "s need"}{" "}
+          attention (not verified, paused, or waiting to be verified again).{" "}
+          <a href="/admin/connectors">Open Connectors</a>
+        </div>
+      )}
       <section class="cards">
+        <a class="card link-card" href="/admin/connectors">
+          <h2>Connectors</h2>
+          <p class="figure">{figures.connectors.verified}</p>
+          <p>
+            verified and syncing
+            {figures.connectors.total === 0 && ". Add one to start: Rollcall finds its webinars, past and upcoming."}
+          </p>
+        </a>
+        <a class="card link-card" href="/admin/webinars?show=upcoming">
+          <h2>Upcoming webinars</h2>
+          <p class="figure">{figures.upcomingWebinars}</p>
+          <p>with registrations syncing on their schedule.</p>
+        </a>
+        <a class="card link-card" href="/admin/prospects">
+          <h2>Prospects</h2>
+          <p class="figure">{figures.prospects}</p>
+          <p>
+            {figures.registrations.pending > 0
+              ? `${figures.registrations.pending} registrations on their way to GoTo.`
+              : "from forms and from GoTo."}
+          </p>
+        </a>
         <article class="card">
           <h2>GoToWebinar</h2>
           <p>
             {simulator ? (
               <>
-                Running against the built-in <strong>GoToWebinar simulator</strong>: no GoTo account needed.
+                Running against the built-in <strong>GoToWebinar simulator</strong>: no GoTo account needed. Its console
+                is at <a href="/sim">/sim</a>.
               </>
             ) : (
               <>Connected to GoToWebinar's live API.</>
             )}
-          </p>
-          <p>
-            <a href="/admin/connectors">Connectors</a>: add and verify the GoToWebinar organizer accounts to sync.
           </p>
         </article>
         {isAdmin && (

@@ -6,6 +6,8 @@ export interface NavItem {
   href: string;
   label: string;
   adminOnly?: boolean;
+  /** Other areas that belong under this item (they light it up too). */
+  also?: string[];
 }
 
 /** The admin areas, in the order marketers use them. */
@@ -15,14 +17,15 @@ export const NAV: NavItem[] = [
   { href: "/admin/webinars", label: "Webinars" },
   { href: "/admin/prospects", label: "Prospects" },
   { href: "/admin/campaigns", label: "Campaigns" },
-  { href: "/admin/forms", label: "Forms" },
+  { href: "/admin/forms", label: "Forms", also: ["/admin/form-handlers", "/admin/filters"] },
   { href: "/admin/lists", label: "Lists" },
   { href: "/admin/automation", label: "Automation" },
   { href: "/admin/settings", label: "Settings" },
 ];
 
-function isCurrent(path: string, href: string): boolean {
-  return href === "/admin" ? path === "/admin" : path === href || path.startsWith(`${href}/`);
+function isCurrent(path: string, item: NavItem): boolean {
+  if (item.href === "/admin") return path === "/admin";
+  return [item.href, ...(item.also ?? [])].some((href) => path === href || path.startsWith(`${href}/`));
 }
 
 export interface PageMeta {
@@ -89,7 +92,7 @@ export const AdminLayout: FC<{ meta: PageMeta; children: Child }> = ({ meta, chi
           <ul>
             {items.map((item) => (
               <li>
-                <a href={item.href} aria-current={isCurrent(meta.path, item.href) ? "page" : undefined}>
+                <a href={item.href} aria-current={isCurrent(meta.path, item) ? "page" : undefined}>
                   {item.label}
                 </a>
               </li>

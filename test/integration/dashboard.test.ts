@@ -28,3 +28,20 @@ describe("the dashboard", () => {
     expect(html).toContain("GoTo refused 1 registration.");
   });
 });
+
+describe("the navigation", () => {
+  it("marks the area a page belongs to, including Forms for form handlers and filters", async () => {
+    const admin = await login(ADMIN.email, ADMIN.password);
+    for (const [path, label] of [
+      ["/admin", "Dashboard"],
+      ["/admin/connectors", "Connectors"],
+      ["/admin/filters", "Forms"],
+      ["/admin/form-handlers", "Forms"],
+      ["/admin/settings/users", "Settings"],
+    ]) {
+      const html = await (await call(path ?? "", { cookie: admin.cookie })).text();
+      const current = [...html.matchAll(/aria-current="page">([^<]+)</g)].map((m) => m[1]);
+      expect(current, path).toEqual([label]);
+    }
+  });
+});

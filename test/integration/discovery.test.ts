@@ -92,5 +92,26 @@ describe("webinar discovery", () => {
     expect(page).toContain("Webinar 249");
     expect(page).toContain("1 cancelled");
     expect(page).toContain("GoTo API calls, last hour");
+
+    // Registrations on their way to GoTo, and refused ones, show in the sync health (F6).
+    const [w1, w2] = await rows<{ id: string }>("SELECT id FROM webinars WHERE connector_id = ? LIMIT 2", connectorId);
+    const now = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO prospects (id, email, source, updated_at) VALUES ('pro_b1', 'b1@example.com', 'form', ?)",
+      ).bind(now),
+      env.DB.prepare(
+        "INSERT INTO prospects (id, email, source, updated_at) VALUES ('pro_b2', 'b2@example.com', 'form', ?)",
+      ).bind(now),
+      env.DB.prepare(
+        "INSERT INTO registrations (id, prospect_id, webinar_id, status, source, registered_at, updated_at) VALUES ('reg_b1', 'pro_b1', ?, 'pending', 'form', ?, ?)",
+      ).bind(w1?.id, now, now),
+      env.DB.prepare(
+        "INSERT INTO registrations (id, prospect_id, webinar_id, status, source, registered_at, updated_at) VALUES ('reg_b2', 'pro_b2', ?, 'error', 'form', ?, ?)",
+      ).bind(w2?.id, now, now),
+    ]);
+    const healthPanel = await (await call(`/admin/connectors/${connectorId}/health`, { cookie: session.cookie })).text();
+    expect(healthPanel).toMatch(/Registrations waiting to reach GoTo<\/dt><dd>1/);
+    expect(healthPanel).toContain("1 refused by GoTo");
   }, 60_000);
 });

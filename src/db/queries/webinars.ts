@@ -162,3 +162,14 @@ export async function findWebinarByKey(db: Db, connectorId: string, webinarKey: 
     .limit(1);
   return row ?? null;
 }
+
+/** Registrations of this connector's webinars still on their way to GoTo, and those GoTo refused (F6). */
+export async function connectorBacklog(db: Db, connectorId: string): Promise<{ pending: number; error: number }> {
+  const row = await db.get<{ pending: number | null; error: number | null } | undefined>(
+    sql`SELECT sum(CASE WHEN r.status = 'pending' THEN 1 ELSE 0 END) AS pending,
+               sum(CASE WHEN r.status = 'error' THEN 1 ELSE 0 END) AS error
+        FROM registrations r JOIN webinars w ON w.id = r.webinar_id
+        WHERE w.connector_id = ${connectorId} AND r.status IN ('pending', 'error')`,
+  );
+  return { pending: row?.pending ?? 0, error: row?.error ?? 0 };
+}

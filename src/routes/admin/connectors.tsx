@@ -6,7 +6,7 @@ import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns";
 import { findConnector, insertConnector, listConnectors, updateConnector } from "../../db/queries/connectors";
-import { countConnectorWebinars, listConnectorWebinars } from "../../db/queries/webinars";
+import { connectorBacklog, countConnectorWebinars, listConnectorWebinars } from "../../db/queries/webinars";
 import type { AppEnv } from "../../env";
 import { newId } from "../../lib/encoding";
 import { clientIp, formFields } from "../../lib/request";
@@ -131,16 +131,18 @@ connectorRoutes.get("/:id", async (c) => {
   const connector = await loadConnector(c);
   const db = createDb(c.env.DB);
   const now = new Date().toISOString();
-  const [health, webinars, counts] = await Promise.all([
+  const [health, webinars, counts, backlog] = await Promise.all([
     gatewayHealth(c, connector.id),
     listConnectorWebinars(db, connector.id),
     countConnectorWebinars(db, connector.id, now),
+    connectorBacklog(db, connector.id),
   ]);
   const flash = FLASHES[c.req.query("flash") ?? ""];
   return c.render(
     <ConnectorDetailPage
       connector={connector}
       health={health}
+      backlog={backlog}
       webinars={webinars}
       counts={counts}
       csrfToken={c.get("csrfToken")}
@@ -153,8 +155,11 @@ connectorRoutes.get("/:id", async (c) => {
 
 connectorRoutes.get("/:id/health", async (c) => {
   const connector = await loadConnector(c);
-  const health = await gatewayHealth(c, connector.id);
-  return c.html(<SyncHealth connector={connector} health={health} />);
+  const [health, backlog] = await Promise.all([
+    gatewayHealth(c, connector.id),
+    connectorBacklog(createDb(c.env.DB), connector.id),
+  ]);
+  return c.html(<SyncHealth connector={connector} health={health} backlog={backlog} />);
 });
 
 async function renderEditForm(

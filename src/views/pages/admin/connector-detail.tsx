@@ -18,7 +18,16 @@ function percent(p: DiscoveryProgress): number {
 }
 
 /** Sync health (F6) and discovery progress; polls itself while discovery runs. */
-export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null }> = ({ connector, health }) => {
+export interface Backlog {
+  pending: number;
+  error: number;
+}
+
+export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null; backlog: Backlog }> = ({
+  connector,
+  health,
+  backlog,
+}) => {
   const progress = health?.discovery ?? null;
   const running = progress !== null && RUNNING.includes(progress.phase);
   return (
@@ -77,6 +86,18 @@ export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null
           </dd>
         </div>
         <div>
+          <dt>Registrations waiting to reach GoTo</dt>
+          <dd>
+            {backlog.pending}
+            {backlog.error > 0 && (
+              <>
+                {" "}
+                <span class="error-text">({backlog.error} refused by GoTo: see each webinar's page)</span>
+              </>
+            )}
+          </dd>
+        </div>
+        <div>
           <dt>Last error</dt>
           <dd>
             {connector.lastError ? (
@@ -99,12 +120,13 @@ export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null
 export const ConnectorDetailPage: FC<{
   connector: Connector;
   health: GatewayHealth | null;
+  backlog: Backlog;
   webinars: WebinarRow[];
   counts: { upcoming: number; past: number; cancelled: number };
   csrfToken: string | null;
   flash?: { kind: "success" | "error" | "info"; text: string } | undefined;
   now: string;
-}> = ({ connector, health, webinars, counts, csrfToken, flash, now }) => {
+}> = ({ connector, health, backlog, webinars, counts, csrfToken, flash, now }) => {
   const base = `/admin/connectors/${connector.id}`;
   return (
     <>
@@ -161,7 +183,7 @@ export const ConnectorDetailPage: FC<{
           verify it again.
         </Flash>
       )}
-      <SyncHealth connector={connector} health={health} />
+      <SyncHealth connector={connector} health={health} backlog={backlog} />
       <section class="panel">
         <h2>Settings</h2>
         <dl class="facts">

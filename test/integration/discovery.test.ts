@@ -110,7 +110,9 @@ describe("webinar discovery", () => {
         "INSERT INTO registrations (id, prospect_id, webinar_id, status, source, registered_at, updated_at) VALUES ('reg_b2', 'pro_b2', ?, 'error', 'form', ?, ?)",
       ).bind(w2?.id, now, now),
     ]);
-    const healthPanel = await (await call(`/admin/connectors/${connectorId}/health`, { cookie: session.cookie })).text();
+    const healthPanel = await (
+      await call(`/admin/connectors/${connectorId}/health`, { cookie: session.cookie })
+    ).text();
     expect(healthPanel).toMatch(/Registrations waiting to reach GoTo<\/dt><dd>1/);
     expect(healthPanel).toContain("1 refused by GoTo");
   }, 60_000);

@@ -155,7 +155,7 @@ export function saveProblems(def: FormDefinition): string[] {
   if (registerAction(def.actions)) {
     for (const key of REGISTRATION_REQUIRED) {
       const field = def.fields.find((f) => f.key === key);
-      if (!field || !field.required || field.type === "hidden" || field.type === "checkbox") {
+      if (!field?.required || field.type === "hidden" || field.type === "checkbox") {
         problems.push(
           `Register for webinar needs ${PROSPECT_FIELDS[key].label.toLowerCase()} as a required field: GoTo refuses a registration without it.`,
         );

@@ -163,7 +163,7 @@ export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutco
     result = found.ok ? found : { ok: true, value: { registrantKey: key, joinUrl: null, status: null } };
   }
   const current = readRow(deps.sql, row.seq);
-  if (!current || current.state !== "waiting") return "done";
+  if (current?.state !== "waiting") return "done";
   const now = deps.now();
 
   if (result.ok) {

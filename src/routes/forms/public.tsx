@@ -83,6 +83,7 @@ function respond(
 ) {
   c.header("Content-Security-Policy", formCsp(form.redirectUrl));
   c.header("Cache-Control", "no-store");
+  // biome-ignore lint/complexity/noUselessFragments: the fragment turns a Child into the HTML string c.html takes
   if (isHtmx(c)) return c.html(<>{content}</>, status);
   const embed = c.req.query("embed") === "1" || c.req.header("sec-fetch-dest") === "iframe";
   return c.html(

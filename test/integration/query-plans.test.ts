@@ -1,0 +1,105 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import { ADMIN, login, type Session } from "../helpers";
+import { apiKey, seedWebinarFixture, type WebinarFixture } from "./report-seed";
+
+/**
+ * Every report query must be served by an index (style.md): this test runs the report pages and
+ * API routes against a D1 binding that records each statement with its parameters, then asks
+ * SQLite for the plan of every SELECT and refuses full scans of the tables that grow.
+ */
+const GROWING = ["registrations", "activities", "prospects", "webinars", "submissions", "prospect_merges"];
+/** Searching by a fragment of a name or email (`LIKE '%q%'`) cannot use an index; that one scan is known. */
+const ALLOWED_SCANS = [/LIKE/i];
+
+interface Recorded {
+  sql: string;
+  params: unknown[];
+}
+
+function recordingD1(real: D1Database, log: Recorded[]): D1Database {
+  const wrap = (statement: D1PreparedStatement, sql: string, params: unknown[]): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, prop, receiver) {
+        if (prop === "bind") {
+          return (...args: unknown[]) => {
+            const bound = target.bind(...args);
+            return wrap(bound, sql, args);
+          };
+        }
+        if (prop === "first" || prop === "all" || prop === "raw" || prop === "run") log.push({ sql, params });
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql, []);
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+async function plan(sql: string, params: unknown[]): Promise<string[]> {
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...params)
+    .all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
+}
+
+let fx: WebinarFixture;
+let admin: Session;
+let key: string;
+
+beforeAll(async () => {
+  fx = await seedWebinarFixture("plans");
+  admin = await login(ADMIN.email, ADMIN.password);
+  key = await apiKey();
+});
+
+describe("report queries use indexes", () => {
+  it("no full scan of a growing table on the report pages and API routes", async () => {
+    const log: Recorded[] = [];
+    const app = createApp();
+    const db = recordingD1(env.DB, log);
+    const anyProspect = Object.values(fx.people)[0] ?? "";
+    const pages = [
+      `/admin/webinars`,
+      `/admin/webinars?show=finished`,
+      `/admin/webinars/${fx.finished}`,
+      `/admin/webinars/${fx.finished}/registrants?status=absent`,
+      `/admin/prospects/${anyProspect}`,
+      `/admin/connectors/${fx.connectorId}`,
+    ];
+    const api = [
+      `/api/v1/webinars?status=all`,
+      `/api/v1/webinars/${fx.finished}`,
+      `/api/v1/webinars/${fx.finished}/registrants?status=attended`,
+      `/api/v1/prospects?email=ann-plans@example.com`,
+      `/api/v1/prospects/${anyProspect}`,
+    ];
+    for (const path of pages) {
+      const res = await app.request(path, { headers: { cookie: admin.cookie } }, { ...env, DB: db });
+      expect(res.status, path).toBe(200);
+    }
+    for (const path of api) {
+      const res = await app.request(path, { headers: { authorization: `Bearer ${key}` } }, { ...env, DB: db });
+      expect(res.status, path).toBe(200);
+    }
+    const selects = log.filter((r) => /^\s*(select|with)\b/i.test(r.sql));
+    expect(selects.length).toBeGreaterThan(10);
+    const offenders: string[] = [];
+    for (const { sql, params } of selects) {
+      if (ALLOWED_SCANS.some((re) => re.test(sql))) continue;
+      for (const detail of await plan(sql, params)) {
+        const scan = /^SCAN (\w+)/.exec(detail);
+        if (scan?.[1] && GROWING.includes(scan[1]) && !/USING (COVERING )?INDEX/.test(detail)) {
+          offenders.push(`${detail}\n    in: ${sql.slice(0, 240)}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});

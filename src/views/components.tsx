@@ -80,3 +80,13 @@ export function formatTime(iso: string | null | undefined): string {
 
 export const Time: FC<{ iso: string | null | undefined }> = ({ iso }) =>
   iso ? <time datetime={iso}>{formatTime(iso)}</time> : <span class="muted">never</span>;
+
+/** The link to the next page of a keyset-paged list; nothing when there is no next page. */
+export const Pager: FC<{ nextHref: string | null | undefined }> = ({ nextHref }) =>
+  nextHref ? (
+    <p class="pager">
+      <a class="button" href={nextHref}>
+        Next page
+      </a>
+    </p>
+  ) : null;

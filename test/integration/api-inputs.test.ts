@@ -14,12 +14,12 @@ const ODD_QUERIES = [
   "",
   "?limit=0",
   "?limit=abc&cursor=%%%",
-  "?cursor=" + "A".repeat(500),
+  `?cursor=${"A".repeat(500)}`,
   "?status=everything",
   "?status=registered&status=absent",
   "?email=%00",
-  "?email=" + encodeURIComponent("<script>alert(1)</script>"),
-  "?accent=%23zzz&background=javascript:alert(1)&text=" + "f".repeat(300),
+  `?email=${encodeURIComponent("<script>alert(1)</script>")}`,
+  `?accent=%23zzz&background=javascript:alert(1)&text=${"f".repeat(300)}`,
 ];
 
 function getRoutes(prefixes: string[]): string[] {

@@ -7,7 +7,7 @@ import type {
   WebinarWithCounts,
 } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../db/queries/reports";
-import { CsrfField, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -319,13 +319,7 @@ export const RegistrantsPage: FC<{
           </table>
         </div>
       )}
-      {nextHref && (
-        <p class="pager">
-          <a class="button" href={nextHref}>
-            Next page
-          </a>
-        </p>
-      )}
+      <Pager nextHref={nextHref} />
     </section>
   </>
 );

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { WebinarFilter, WebinarWithCounts } from "../../../db/queries/reports";
-import { EmptyState, PageHeader, Time } from "../../components";
+import { EmptyState, PageHeader, Pager, Time } from "../../components";
 import { PhaseBadge, registrantsHref } from "./webinar-parts";
 
 const TABS: { filter: WebinarFilter; label: string }[] = [
@@ -88,13 +88,7 @@ export const WebinarsPage: FC<{
           </table>
         </div>
       )}
-      {nextHref && (
-        <p class="pager">
-          <a class="button" href={nextHref}>
-            Next page
-          </a>
-        </p>
-      )}
+      <Pager nextHref={nextHref} />
     </section>
   </>
 );

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import {
   ActionSchema,
+  checkRedirect,
   FIELD_TYPES,
   type FormAction,
   type FormField,
@@ -8,7 +9,6 @@ import {
   type FormTheme,
   type GoToForm,
   isProspectField,
-  isSafeRedirect,
   PROSPECT_FIELDS,
   ThemeSchema,
 } from "./forms";
@@ -131,10 +131,10 @@ export function parseBuilder(body: Record<string, string>, previous: FormAction[
 
   const thankYou = (body.thank_you ?? "").trim();
   if (thankYou.length > 1000) errors.thank_you = "Use at most 1,000 characters for the thank-you message.";
-  const redirect = (body.redirect_url ?? "").trim();
-  if (redirect && (!isSafeRedirect(redirect) || redirect.length > 1000)) {
-    errors.redirect_url =
-      "Enter a full web address starting with https://, or leave it empty to show the thank-you message.";
+  const redirectText = (body.redirect_url ?? "").trim();
+  const redirect = redirectText ? checkRedirect(redirectText) : null;
+  if (redirect && !redirect.ok) {
+    errors.redirect_url = `${redirect.error} Or leave it empty to show the thank-you message.`;
   }
   return {
     input: {
@@ -144,7 +144,7 @@ export function parseBuilder(body: Record<string, string>, previous: FormAction[
       actions,
       theme: theme.success ? theme.output : { accent: "#2457d6", background: "#ffffff", text: "#1d2330" },
       thankYouMessage: thankYou || null,
-      redirectUrl: redirect && !errors.redirect_url ? redirect : null,
+      redirectUrl: redirect?.ok ? redirect.href : null,
     },
     errors,
   };

@@ -228,12 +228,44 @@ export function cleanReferrer(text: string | undefined | null): string | null {
   }
 }
 
-/** A redirect target a form may send visitors to: absolute http(s) only. */
-export function isSafeRedirect(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
+/** The longest redirect address stored, after normalization. */
+export const MAX_REDIRECT = 1000;
+
+/**
+ * Control characters (C0, DEL, C1). The URL parser drops tabs and line breaks without a word, so
+ * they are refused before it sees the text: stored raw, a CR/LF makes every Location header fail.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+export type RedirectCheck = { ok: true; href: string } | { ok: false; error: string };
+
+/**
+ * A redirect target a form or handler may send visitors to: absolute http(s), no control
+ * characters, at most 1,000 characters. `href` is the parser's normal form, which is what is stored.
+ */
+export function checkRedirect(text: string): RedirectCheck {
+  if (CONTROL.test(text)) {
+    return { ok: false, error: "The address contains a line break, tab or other control character: type it again." };
   }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, error: "Enter a full web address starting with https://." };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return { ok: false, error: "Enter a full web address starting with https:// (other schemes are refused)." };
+  }
+  if (url.href.length > MAX_REDIRECT) {
+    return { ok: false, error: `Use a web address of at most ${MAX_REDIRECT} characters.` };
+  }
+  return { ok: true, href: url.href };
+}
+
+/** A stored redirect that can still be used, in its normal form; null when there is none or it no longer checks out. */
+export function usableRedirect(stored: string | null): string | null {
+  if (!stored) return null;
+  const checked = checkRedirect(stored);
+  return checked.ok ? checked.href : null;
 }

@@ -4,7 +4,7 @@ import { recordAudit } from "../../db/queries/audit";
 import { findHandler, listHandlers, type StoredHandler, saveHandler } from "../../db/queries/forms";
 import { listHandlerSubmissions } from "../../db/queries/submissions";
 import { parseBuilder } from "../../domain/form-builder";
-import { isProspectField, isSafeRedirect, liveProblems, registerAction, saveProblems } from "../../domain/forms";
+import { checkRedirect, isProspectField, liveProblems, registerAction, saveProblems } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
 import { type HandlerDraft, HandlerEditor, HandlerList } from "../../views/pages/admin/form-handlers";
@@ -105,16 +105,23 @@ async function save(c: Context<AppEnv>, id: string | null) {
   // The actions come from the same controls as a form's; the field rows do not exist here.
   const { input, errors: actionErrors } = parseBuilder({ ...body, name: body.name ?? "" }, existing?.actions ?? []);
   Object.assign(errors, actionErrors);
+  const urls = { success_url: "", error_url: "" };
   for (const k of ["success_url", "error_url"] as const) {
-    if (!isSafeRedirect((body[k] ?? "").trim())) errors[k] = "Enter a full web address starting with https://.";
+    const text = (body[k] ?? "").trim();
+    const checked = checkRedirect(text);
+    if (checked.ok) urls[k] = checked.href;
+    else {
+      errors[k] = checked.error;
+      urls[k] = text;
+    }
   }
   const draft: HandlerDraft = {
     id,
     name: input.name,
     fieldMap,
     actions: input.actions,
-    successUrl: (body.success_url ?? "").trim(),
-    errorUrl: (body.error_url ?? "").trim(),
+    successUrl: urls.success_url,
+    errorUrl: urls.error_url,
     allowedOrigins: origins,
   };
   const fields = handlerFields({ ...draft, id: id ?? "" } as StoredHandler);

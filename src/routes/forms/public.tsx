@@ -14,6 +14,7 @@ import {
   REGISTRATION_REQUIRED,
   registerAction,
   ThemeSchema,
+  usableRedirect,
 } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
@@ -41,13 +42,8 @@ export const publicFormRoutes = new Hono<AppEnv>();
 
 function formCsp(redirectUrl: string | null): string {
   let formAction = "'self'";
-  if (redirectUrl) {
-    try {
-      formAction += ` ${new URL(redirectUrl).origin}`;
-    } catch {
-      // an unparseable redirect was refused when the form was saved
-    }
-  }
+  const redirect = usableRedirect(redirectUrl);
+  if (redirect) formAction += ` ${new URL(redirect).origin}`;
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -214,9 +210,12 @@ publicFormRoutes.post("/f/:formId", tooLarge, async (c) => {
       422,
     );
   }
-  if (form.redirectUrl) {
-    if (!isHtmx(c)) return c.redirect(form.redirectUrl, 303);
-    return respond(c, form, <ThankYou message={form.thankYouMessage} redirectUrl={form.redirectUrl} />, 200);
+  // The submission is stored: a redirect that no longer checks out (saved before the check) falls
+  // back to the thank-you, so the visitor never sees an error and never sends it again.
+  const redirect = usableRedirect(form.redirectUrl);
+  if (redirect) {
+    if (!isHtmx(c)) return c.redirect(redirect, 303);
+    return respond(c, form, <ThankYou message={form.thankYouMessage} redirectUrl={redirect} />, 200);
   }
   return respond(c, form, <ThankYou message={form.thankYouMessage} />, 200);
 });
@@ -243,6 +242,32 @@ function withQuery(url: string, params: Record<string, string>): string {
   return u.href;
 }
 
+/**
+ * A handler's answer: a redirect to its URL, or, when the stored URL no longer checks out (saved
+ * before the check), the same message as a page of our own, so a recorded submission never ends in a 500.
+ */
+function handlerAnswer(
+  c: Context<AppEnv>,
+  stored: string,
+  params: Record<string, string>,
+  fallback: { status: 200 | 400 | 422 | 429; title: string; message: string },
+) {
+  const url = usableRedirect(stored);
+  if (url) return c.redirect(withQuery(url, params), 303);
+  c.header("Content-Security-Policy", formCsp(null));
+  c.header("Cache-Control", "no-store");
+  return c.html(
+    <PublicDocument title={fallback.title} theme={DEFAULT_THEME} formId="" embed={false}>
+      {fallback.status === 200 ? (
+        <ThankYou message={fallback.message} />
+      ) : (
+        <PublicMessage title={fallback.title} message={fallback.message} />
+      )}
+    </PublicDocument>,
+    fallback.status,
+  );
+}
+
 function requestOrigin(c: Context): string | null {
   const origin = c.req.header("origin");
   if (origin && origin !== "null") return origin;
@@ -264,11 +289,13 @@ publicFormRoutes.post("/fh/:handlerId", tooLarge, async (c) => {
       403,
     );
   }
+  const thanks = { status: 200, title: "Thank you", message: "Thank you! We have your details." } as const;
   const raw = await readForm(c);
   if (raw === "unsupported" || raw === null) {
-    return c.redirect(withQuery(handler.errorUrl, { error: "The form could not be read. Send it again." }), 303);
+    const error = "The form could not be read. Send it again.";
+    return handlerAnswer(c, handler.errorUrl, { error }, { status: 400, title: "Not sent", message: error });
   }
-  if (raw[HONEYPOT_FIELD]) return c.redirect(handler.successUrl, 303);
+  if (raw[HONEYPOT_FIELD]) return handlerAnswer(c, handler.successUrl, {}, thanks);
   const body: Record<string, string> = {};
   for (const [theirs, ours] of Object.entries(handler.fieldMap))
     if (raw[theirs] !== undefined) body[ours] = raw[theirs];
@@ -282,15 +309,19 @@ publicFormRoutes.post("/fh/:handlerId", tooLarge, async (c) => {
   );
   if (outcome.kind === "invalid") {
     const theirName = (key: string) => Object.entries(handler.fieldMap).find(([, ours]) => ours === key)?.[0] ?? key;
-    const params: Record<string, string> = { error: Object.values(outcome.errors).join(" ") };
+    const error = Object.values(outcome.errors).join(" ");
+    const params: Record<string, string> = { error };
     for (const [key, message] of Object.entries(outcome.errors)) params[`error_${theirName(key)}`] = message;
-    return c.redirect(withQuery(handler.errorUrl, params), 303);
+    return handlerAnswer(c, handler.errorUrl, params, { status: 422, title: "Check the form", message: error });
   }
   if (outcome.kind === "rate_limited") {
-    return c.redirect(
-      withQuery(handler.errorUrl, { error: "Too many submissions in the last minute. Try again in a minute." }),
-      303,
+    const error = "Too many submissions in the last minute. Try again in a minute.";
+    return handlerAnswer(
+      c,
+      handler.errorUrl,
+      { error },
+      { status: 429, title: "Too many submissions", message: error },
     );
   }
-  return c.redirect(handler.successUrl, 303);
+  return handlerAnswer(c, handler.successUrl, {}, thanks);
 });

@@ -18,6 +18,7 @@ import {
 } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
+import { processSubmission } from "../../services/submission";
 import {
   type FormState,
   HONEYPOT_FIELD,
@@ -28,7 +29,6 @@ import {
   ThankYou,
 } from "../../views/pages/public/form";
 import { embedScript } from "./embed";
-import { processSubmission } from "./process";
 
 /** Forms are small: 64 KB is far beyond any honest submission and stops huge bodies before parsing. */
 const MAX_BODY = 64 * 1024;

@@ -1,18 +1,18 @@
-import { createDb } from "../../db/client";
-import { filterRules } from "../../db/queries/filters";
+import { createDb } from "../db/client";
+import { filterRules } from "../db/queries/filters";
 import {
   countSubmissionFromIp,
   recordAcceptedSubmission,
   recordFilteredSubmission,
   type SubmissionInput,
   submissionDedupeKey,
-} from "../../db/queries/submissions";
-import { matchFilter } from "../../domain/filters";
-import { goToRegistrant, prospectUpdate, validateSubmission } from "../../domain/form-submission";
-import { type FormAction, type FormField, registerAction } from "../../domain/forms";
-import type { Env } from "../../env";
-import { errorFields, log } from "../../lib/log";
-import type { RegistrationQueued, RegistrationRequest } from "../../sync/outbox-contract";
+} from "../db/queries/submissions";
+import { matchFilter } from "../domain/filters";
+import { goToRegistrant, prospectUpdate, validateSubmission } from "../domain/form-submission";
+import { type FormAction, type FormField, registerAction } from "../domain/forms";
+import type { Env } from "../env";
+import { errorFields, log } from "../lib/log";
+import type { RegistrationQueued, RegistrationRequest } from "../sync/outbox-contract";
 
 /** Posts per IP per minute before the forms answer 429: far above what a person sends. */
 export const SUBMISSIONS_PER_IP_PER_MINUTE = 20;

@@ -349,12 +349,15 @@ export const submissions = sqliteTable(
     utm: text("utm"),
     referrer: text("referrer"),
     ip: text("ip"),
-    /** Same form, same email, same content within a short window: a double submit, stored once. */
+    /**
+     * A hash of form, email and content. A submission with the key of one stored within ten
+     * minutes either side is a double submit and is stored once (the window slides with each post).
+     */
     dedupeKey: text("dedupe_key").notNull(),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("submissions_dedupe_unique").on(t.dedupeKey),
+    index("submissions_dedupe_idx").on(t.dedupeKey, t.createdAt),
     index("submissions_form_idx").on(t.formId, t.createdAt),
     index("submissions_handler_idx").on(t.handlerId, t.createdAt),
   ],

@@ -74,12 +74,7 @@ export async function processSubmission(
     utm: meta.utm,
     referrer: meta.referrer,
     ip: meta.ip,
-    dedupeKey: await submissionDedupeKey(
-      source.formId ?? source.handlerId ?? "",
-      checked.email,
-      checked.values,
-      meta.now,
-    ),
+    dedupeKey: await submissionDedupeKey(source.formId ?? source.handlerId ?? "", checked.email, checked.values),
     now: meta.now.toISOString(),
   };
   const reason = matchFilter(await filterRules(db), { ip: meta.ip, email: checked.email });

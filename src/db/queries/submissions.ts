@@ -38,22 +38,31 @@ export interface RecordedSubmission {
   registration: { id: string; webinarId: string; status: string } | null;
 }
 
-/** Dedupe key of a submission: same form, email and content within the same ten minutes. */
+/** How far apart two identical submissions are still one: a double click, a reload, a retry. */
+export const DOUBLE_SUBMIT_WINDOW_MS = 10 * 60_000;
+
+/** Dedupe key of a submission: a hash of form, email and content (the time is compared separately). */
 export async function submissionDedupeKey(
   source: string,
   email: string,
   values: Record<string, string>,
-  now: Date,
 ): Promise<string> {
-  const window = Math.floor(now.getTime() / 600_000);
-  const canonical = JSON.stringify([
-    source,
-    email,
-    Object.entries(values).sort(([a], [b]) => a.localeCompare(b)),
-    window,
-  ]);
+  const canonical = JSON.stringify([source, email, Object.entries(values).sort(([a], [b]) => a.localeCompare(b))]);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * True when no submission with this key was stored within the window either side of `now`. Used
+ * as the INSERT's own condition: D1 runs one statement at a time, so of two concurrent double
+ * submits the second sees the first's row and inserts nothing.
+ */
+function noRecentTwin(dedupeKey: string, now: string): SQL {
+  const at = Date.parse(now);
+  const since = new Date(at - DOUBLE_SUBMIT_WINDOW_MS).toISOString();
+  const until = new Date(at + DOUBLE_SUBMIT_WINDOW_MS).toISOString();
+  return sql`NOT EXISTS (SELECT 1 FROM submissions WHERE dedupe_key = ${dedupeKey}
+                         AND created_at > ${since} AND created_at < ${until})`;
 }
 
 async function scoringMap(db: Db): Promise<Map<string, number>> {
@@ -63,22 +72,13 @@ async function scoringMap(db: Db): Promise<Map<string, number>> {
 
 /** A filtered submission (F12): stored with the rule that matched, and nothing else runs. */
 export async function recordFilteredSubmission(db: Db, input: SubmissionInput, reason: string): Promise<void> {
-  await db
-    .insert(submissions)
-    .values({
-      id: newId("sub"),
-      formId: input.formId,
-      handlerId: input.handlerId,
-      data: JSON.stringify(input.values),
-      status: "filtered",
-      filterReason: reason,
-      utm: Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null,
-      referrer: input.referrer,
-      ip: input.ip,
-      dedupeKey: input.dedupeKey,
-      createdAt: input.now,
-    })
-    .onConflictDoNothing();
+  const utm = Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null;
+  await db.run(
+    sql`INSERT INTO submissions (id, form_id, handler_id, data, status, filter_reason, utm, referrer, ip, dedupe_key, created_at)
+        SELECT ${newId("sub")}, ${input.formId}, ${input.handlerId}, ${JSON.stringify(input.values)}, 'filtered', ${reason},
+               ${utm}, ${input.referrer}, ${input.ip}, ${input.dedupeKey}, ${input.now}
+        WHERE ${noRecentTwin(input.dedupeKey, input.now)}`,
+  );
 }
 
 /**
@@ -88,7 +88,7 @@ export async function recordFilteredSubmission(db: Db, input: SubmissionInput, r
  * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities.
  *
  * Every statement after the first runs only if this submission's row was inserted (`mine`): a
- * double submit hits the dedupe key and changes nothing. Rows refer to the prospect by its active
+ * double submit (its twin stored within the window) changes nothing. Rows refer to the prospect by its active
  * email, not by an id chosen before the batch, so two first submits of a new email racing each
  * other both land on the one prospect the unique index lets in.
  */
@@ -111,9 +111,9 @@ export async function recordAcceptedSubmission(
 
   const statements: SQL[] = [
     sql`INSERT INTO submissions (id, form_id, handler_id, data, status, utm, referrer, ip, dedupe_key, created_at)
-        VALUES (${submissionId}, ${input.formId}, ${input.handlerId}, ${JSON.stringify(input.values)}, 'accepted',
-                ${utm}, ${input.referrer}, ${input.ip}, ${input.dedupeKey}, ${input.now})
-        ON CONFLICT (dedupe_key) DO NOTHING`,
+        SELECT ${submissionId}, ${input.formId}, ${input.handlerId}, ${JSON.stringify(input.values)}, 'accepted',
+               ${utm}, ${input.referrer}, ${input.ip}, ${input.dedupeKey}, ${input.now}
+        WHERE ${noRecentTwin(input.dedupeKey, input.now)}`,
     sql`INSERT INTO prospects (id, email, first_name, last_name, company, job_title, phone, country, custom_fields,
                                campaign_id, source, created_at, updated_at)
         SELECT ${newId("pro")}, ${input.email}, ${f.firstName ?? null}, ${f.lastName ?? null}, ${f.company ?? null},
@@ -203,12 +203,6 @@ export async function recordAcceptedSubmission(
         ? { id: String(row.registration_id), webinarId: register.webinarId, status: String(row.registration_status) }
         : null,
   };
-}
-
-/** The submission of a double submit, to answer it as the first one was answered. */
-export async function findSubmissionByDedupeKey(db: Db, dedupeKey: string): Promise<SubmissionRow | null> {
-  const [row] = await db.select().from(submissions).where(eq(submissions.dedupeKey, dedupeKey)).limit(1);
-  return row ?? null;
 }
 
 export async function listFormSubmissions(db: Db, formId: string, limit = 200): Promise<SubmissionRow[]> {

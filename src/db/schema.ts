@@ -346,6 +346,11 @@ export const submissions = sqliteTable(
     status: text("status", { enum: ["accepted", "filtered"] }).notNull(),
     /** For a filtered submission: the rule that matched, e.g. `email domain acme.com`. */
     filterReason: text("filter_reason"),
+    /**
+     * JSON `[{type, id}]`: completion actions of an accepted submission that did not run because
+     * their webinar, list or campaign no longer existed. Null when every action ran.
+     */
+    skippedActions: text("skipped_actions"),
     utm: text("utm"),
     referrer: text("referrer"),
     ip: text("ip"),

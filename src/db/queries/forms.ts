@@ -13,7 +13,7 @@ import {
 } from "../../domain/forms";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
-import { formHandlers, forms, submissions, webinars } from "../schema";
+import { campaigns, formHandlers, forms, lists, submissions, webinars } from "../schema";
 
 export type FormRow = typeof forms.$inferSelect;
 export type FormHandlerRow = typeof formHandlers.$inferSelect;
@@ -145,6 +145,34 @@ export async function findWebinarForForm(db: Db, id: string): Promise<(UpcomingW
     .where(eq(webinars.id, id))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * What is wrong with the targets of a form's or handler's completion actions, by the control that
+ * picks each one: a webinar that does not exist or is not upcoming (F7), a list or campaign that
+ * does not exist. A hand-made post can name any id; a saved action must point at something.
+ */
+export async function actionTargetErrors(db: Db, actions: FormAction[], now: string): Promise<Record<string, string>> {
+  const errors: Record<string, string> = {};
+  for (const action of actions) {
+    if (action.type === "register_webinar") {
+      const webinar = await findWebinarForForm(db, action.webinarId);
+      if (!webinar) errors.register_webinar = "This webinar is not in Rollcall: pick an upcoming one from the list.";
+      else if (webinar.status !== "scheduled" || webinar.startsAt <= now)
+        errors.register_webinar = "Pick an upcoming webinar: this one has started, ended or was cancelled.";
+    } else if (action.type === "add_to_list") {
+      const [row] = await db.select({ id: lists.id }).from(lists).where(eq(lists.id, action.listId)).limit(1);
+      if (!row) errors.add_to_list = "This list does not exist (any more): pick one from the list.";
+    } else if (action.type === "assign_campaign") {
+      const [row] = await db
+        .select({ id: campaigns.id })
+        .from(campaigns)
+        .where(eq(campaigns.id, action.campaignId))
+        .limit(1);
+      if (!row) errors.assign_campaign = "This campaign does not exist (any more): pick one from the list.";
+    }
+  }
+  return errors;
 }
 
 // ---- form handlers ---------------------------------------------------------------------------

@@ -81,11 +81,46 @@ export async function recordFilteredSubmission(db: Db, input: SubmissionInput, r
   );
 }
 
+const TARGET_TABLE = { register_webinar: "webinars", add_to_list: "lists", assign_campaign: "campaigns" } as const;
+
+/** The id an action points at, for the actions that point at a row. */
+function actionTarget(action: FormAction): { type: keyof typeof TARGET_TABLE; id: string } | null {
+  if (action.type === "register_webinar") return { type: action.type, id: action.webinarId };
+  if (action.type === "add_to_list") return { type: action.type, id: action.listId };
+  if (action.type === "assign_campaign") return { type: action.type, id: action.campaignId };
+  return null;
+}
+
+/**
+ * Records on the submission which actions' targets no longer exist (deleted since the form was
+ * saved); the statements of those actions check the same and write nothing, so the batch never
+ * fails a foreign key and the visitor's submission is kept.
+ */
+function skippedActions(submissionId: string, actions: FormAction[]): SQL[] {
+  const checks: SQL[] = [];
+  for (const action of actions) {
+    const target = actionTarget(action);
+    if (!target) continue;
+    checks.push(
+      sql`SELECT ${target.type} AS action_type, ${target.id} AS target_id
+          WHERE NOT EXISTS (SELECT 1 FROM ${sql.raw(TARGET_TABLE[target.type])} WHERE id = ${target.id})`,
+    );
+  }
+  if (checks.length === 0) return [];
+  return [
+    sql`UPDATE submissions SET skipped_actions = (
+          SELECT nullif(json_group_array(json_object('type', action_type, 'id', target_id)), '[]')
+          FROM (${sql.join(checks, sql` UNION ALL `)})
+        ) WHERE id = ${submissionId}`,
+  ];
+}
+
 /**
  * Records an accepted submission and every completion action in ONE D1 batch (atomic, in order):
  * the submission, the prospect (the active one with this email, else a new one, F22), its fields
  * (F9), the Form submitted and Registered activities, the `pending` registration with UTM and
- * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities.
+ * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities. An
+ * action whose target was deleted since the form was saved is skipped and recorded as skipped.
  *
  * Every statement after the first runs only if this submission's row was inserted (`mine`): a
  * double submit (its twin stored within the window) changes nothing. Rows refer to the prospect by its active
@@ -118,7 +153,7 @@ export async function recordAcceptedSubmission(
                                campaign_id, source, created_at, updated_at)
         SELECT ${newId("pro")}, ${input.email}, ${f.firstName ?? null}, ${f.lastName ?? null}, ${f.company ?? null},
                ${f.jobTitle ?? null}, ${f.phone ?? null}, ${f.country ?? null}, ${JSON.stringify(input.prospect.custom)},
-               ${campaign}, 'form', ${input.now}, ${input.now}
+               ${campaign ? sql`(SELECT id FROM campaigns WHERE id = ${campaign})` : null}, 'form', ${input.now}, ${input.now}
         WHERE ${mine}
         ON CONFLICT (email) WHERE merged_into_id IS NULL DO UPDATE SET
           first_name = coalesce(excluded.first_name, first_name),
@@ -131,6 +166,7 @@ export async function recordAcceptedSubmission(
           campaign_id = coalesce(excluded.campaign_id, campaign_id),
           updated_at = excluded.updated_at`,
     sql`UPDATE submissions SET prospect_id = ${active} WHERE id = ${submissionId}`,
+    ...skippedActions(submissionId, input.actions),
     sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
         SELECT ${newId("act")}, p.id, NULL, 'form_submitted', ${`submission:${submissionId}`}, ${points("form_submitted")},
                ${input.formId ?? input.handlerId}, ${input.now}, ${input.now}
@@ -138,10 +174,11 @@ export async function recordAcceptedSubmission(
         ON CONFLICT DO NOTHING`,
   ];
   if (register) {
+    const webinarExists = sql`EXISTS (SELECT 1 FROM webinars WHERE id = ${register.webinarId})`;
     statements.push(
       sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, registered_at, updated_at)
           SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${input.now}, ${input.now}
-          ${fromActive}
+          ${fromActive} AND ${webinarExists}
           ON CONFLICT (prospect_id, webinar_id) DO UPDATE SET
             status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
             referrer = excluded.referrer, updated_at = excluded.updated_at
@@ -150,7 +187,7 @@ export async function recordAcceptedSubmission(
       sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
           SELECT ${newId("act")}, p.id, ${register.webinarId}, 'webinar_registered', ${`webinar:${register.webinarId}:registered`},
                  ${points("webinar_registered")}, 'form', ${input.now}, ${input.now}
-          ${fromActive}
+          ${fromActive} AND ${webinarExists}
           ON CONFLICT DO NOTHING`,
     );
   }

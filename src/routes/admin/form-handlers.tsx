@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
-import { findHandler, listHandlers, type StoredHandler, saveHandler } from "../../db/queries/forms";
+import { actionTargetErrors, findHandler, listHandlers, type StoredHandler, saveHandler } from "../../db/queries/forms";
 import { listHandlerSubmissions } from "../../db/queries/submissions";
 import { parseBuilder } from "../../domain/form-builder";
 import { checkRedirect, isProspectField, liveProblems, registerAction, saveProblems } from "../../domain/forms";
@@ -104,7 +104,7 @@ async function save(c: Context<AppEnv>, id: string | null) {
   }
   // The actions come from the same controls as a form's; the field rows do not exist here.
   const { input, errors: actionErrors } = parseBuilder({ ...body, name: body.name ?? "" }, existing?.actions ?? []);
-  Object.assign(errors, actionErrors);
+  Object.assign(errors, actionErrors, await actionTargetErrors(db, input.actions, new Date().toISOString()));
   const urls = { success_url: "", error_url: "" };
   for (const k of ["success_url", "error_url"] as const) {
     const text = (body[k] ?? "").trim();

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
-import { findForm, listForms, saveForm } from "../../db/queries/forms";
+import { actionTargetErrors, findForm, listForms, saveForm } from "../../db/queries/forms";
 import { listFormSubmissions } from "../../db/queries/submissions";
 import { parseBuilder } from "../../domain/form-builder";
 import { type FormAction, liveProblems, registerAction, saveProblems } from "../../domain/forms";
@@ -82,9 +82,7 @@ async function save(c: Context<AppEnv>, id: string | null) {
   }
   const problems = saveProblems(input);
   const register = registerAction(input.actions);
-  if (register && !(await choices(c)).webinars.some((w) => w.id === register.webinarId)) {
-    errors.register_webinar = "Pick an upcoming webinar: this one has started, ended or was cancelled.";
-  }
+  Object.assign(errors, await actionTargetErrors(db, input.actions, new Date().toISOString()));
   if (Object.keys(errors).length > 0 || problems.length > 0) {
     return renderBuilder(c, { form: candidate, errors, problems }, 422);
   }

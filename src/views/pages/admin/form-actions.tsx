@@ -68,6 +68,7 @@ export const ActionsEditor: FC<{ actions: FormAction[]; choices: ActionChoices; 
         <small class="hint">
           Make lists under <a href="/admin/lists">Lists</a>.
         </small>
+        <Err id="f-add_to_list" message={errors.add_to_list} />
       </div>
       <div class="field">
         <label for="f-add_tag">Add tag</label>
@@ -97,6 +98,7 @@ export const ActionsEditor: FC<{ actions: FormAction[]; choices: ActionChoices; 
             </option>
           ))}
         </select>
+        <Err id="f-assign_campaign" message={errors.assign_campaign} />
       </div>
     </fieldset>
   );

@@ -84,6 +84,24 @@ function utmText(utm: string | null): string {
   }
 }
 
+const ACTION_LABELS: Record<string, string> = {
+  register_webinar: "Register for webinar",
+  add_to_list: "Add to list",
+  assign_campaign: "Assign campaign",
+};
+
+/** The completion actions that did not run because their webinar, list or campaign was deleted. */
+function skippedText(skipped: string | null): string[] {
+  if (!skipped) return [];
+  try {
+    return (JSON.parse(skipped) as { type: string; id: string }[]).map(
+      (a) => `${ACTION_LABELS[a.type] ?? a.type} skipped: ${a.id} no longer exists`,
+    );
+  } catch {
+    return [];
+  }
+}
+
 /** Every submission, accepted or filtered, and for a filtered one the rule that matched (F12). */
 export const SubmissionList: FC<{ title: string; backHref: string; submissions: SubmissionRow[] }> = (p) => (
   <div id="submissions">
@@ -137,6 +155,12 @@ export const SubmissionList: FC<{ title: string; backHref: string; submissions: 
                       ) : (
                         <span class="badge badge-ok">Accepted</span>
                       )}
+                      {skippedText(s.skippedActions).map((text) => (
+                        <>
+                          {" "}
+                          <span class="badge badge-warn">{text}</span>
+                        </>
+                      ))}
                     </td>
                     <td data-label="UTM">{utmText(s.utm)}</td>
                     <td data-label="Referrer">{s.referrer ?? ""}</td>

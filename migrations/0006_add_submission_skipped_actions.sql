@@ -1,0 +1,1 @@
+ALTER TABLE `submissions` ADD `skipped_actions` text;

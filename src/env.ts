@@ -9,6 +9,8 @@ export interface Env {
   GOTO_GATEWAY: DurableObjectNamespace<GoToGateway>;
   WEBINAR_SYNC: DurableObjectNamespace<WebinarSync>;
   GOTO_SIMULATOR: DurableObjectNamespace<GoToSimulator>;
+  /** Posts per form and client IP on the public forms (wrangler.toml: 20 a minute). */
+  FORM_LIMITER: RateLimit;
   GOTO_MODE: string;
   ADMIN_EMAIL?: string;
   ADMIN_PASSWORD?: string;

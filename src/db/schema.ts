@@ -412,18 +412,3 @@ export const prospectTags = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.prospectId, t.tag] }), index("prospect_tags_tag_idx").on(t.tag)],
 );
-
-/**
- * Per-IP submission counts for the public forms, one row per IP and fixed window: one upsert per
- * post, pruned as windows pass. In D1 rather than a Durable Object because the submission writes
- * to D1 anyway and a counter needs no coordination beyond SQLite's own.
- */
-export const formRateLimits = sqliteTable(
-  "form_rate_limits",
-  {
-    ip: text("ip").notNull(),
-    windowStart: text("window_start").notNull(),
-    count: integer("count").notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.ip, t.windowStart] }), index("form_rate_limits_window_idx").on(t.windowStart)],
-);

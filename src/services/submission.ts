@@ -1,7 +1,6 @@
 import { createDb } from "../db/client";
-import { filterRules } from "../db/queries/filters";
+import { cachedFilterRules } from "../db/queries/filters";
 import {
-  countSubmissionFromIp,
   recordAcceptedSubmission,
   recordFilteredSubmission,
   type SubmissionInput,
@@ -13,9 +12,6 @@ import { type FormAction, type FormField, registerAction } from "../domain/forms
 import type { Env } from "../env";
 import { errorFields, log } from "../lib/log";
 import type { RegistrationQueued, RegistrationRequest } from "../sync/outbox-contract";
-
-/** Posts per IP per minute before the forms answer 429: far above what a person sends. */
-export const SUBMISSIONS_PER_IP_PER_MINUTE = 20;
 
 export interface SubmissionSource {
   formId: string | null;
@@ -59,8 +55,11 @@ export async function processSubmission(
   meta: SubmissionMeta,
 ): Promise<SubmissionOutcome> {
   const db = createDb(env.DB);
-  if (meta.ip && (await countSubmissionFromIp(db, meta.ip, meta.now)) > SUBMISSIONS_PER_IP_PER_MINUTE) {
-    return { kind: "rate_limited" };
+  // The platform's limiter counts per location and approximately, with no storage write: enough
+  // to stop a flood from one address, which is all it is for.
+  if (meta.ip) {
+    const { success } = await env.FORM_LIMITER.limit({ key: `${source.formId ?? source.handlerId}:${meta.ip}` });
+    if (!success) return { kind: "rate_limited" };
   }
   const action = registerAction(source.actions);
   const checked = validateSubmission(source.fields, body, action);
@@ -77,7 +76,7 @@ export async function processSubmission(
     dedupeKey: await submissionDedupeKey(source.formId ?? source.handlerId ?? "", checked.email, checked.values),
     now: meta.now.toISOString(),
   };
-  const reason = matchFilter(await filterRules(db), { ip: meta.ip, email: checked.email });
+  const reason = matchFilter(await cachedFilterRules(db, meta.now.getTime()), { ip: meta.ip, email: checked.email });
   if (reason) {
     await recordFilteredSubmission(db, input, reason);
     return { kind: "filtered", reason };

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { findForm, type StoredForm } from "../../src/db/queries/forms";
 import { processSubmission } from "../../src/services/submission";
-import { rows, type Session } from "../helpers";
+import { call, form, rows, type Session } from "../helpers";
 import { adminSession } from "./connector-helpers";
-import { builderBody, liveForm, NAME_FIELDS, visitorIp } from "./form-helpers";
+import { builderBody, expectStatus, liveForm, NAME_FIELDS, submit, visitorIp } from "./form-helpers";
 
 /**
- * The submission's hot path over time, with the clock injected: double submits are caught in a
- * window that slides with each post (wherever the wall clock stands).
+ * The submission's hot path over time: double submits are caught in a window that slides with
+ * each post (the clock injected), posts are limited per form and IP by the platform's limiter, and
+ * the filters are read from a short per-isolate cache that a change in admin clears at once.
  */
 
 let session: Session;
@@ -89,5 +90,85 @@ describe("double submits in a sliding ten-minute window", () => {
     expect(
       await rows("SELECT id FROM activities WHERE prospect_id = ? AND type = 'form_submitted'", prospects[0]?.id),
     ).toHaveLength(1);
+  });
+});
+
+describe("the per-form, per-IP limit (the Rate Limiting binding)", () => {
+  // The local limiter counts in windows aligned to the minute. A fresh key's first 20 posts always
+  // pass; if the minute turns during the burst the count starts again once, so 41 posts (well under
+  // a minute) always meet a 429, wherever the clock stands.
+  it("20 posts from one IP pass, then it answers 429 (plain and htmx); another IP and another form are not affected", async () => {
+    const [formA, formB] = [await newForm(), await newForm()];
+    const ip = visitorIp();
+    const as = (i: number, headers: Record<string, string> = {}) =>
+      submit(
+        formA.id,
+        { email: `burst${i}@example.com`, firstName: "B", lastName: "Urst" },
+        { "cf-connecting-ip": ip, ...headers },
+      );
+    for (let i = 0; i < 20; i++) await expectStatus(await as(i), 200);
+    let limited: Response | null = null;
+    for (let i = 20; i < 41 && !limited; i++) {
+      const res = await as(i);
+      if (res.status === 429) limited = res;
+      else await expectStatus(res, 200);
+    }
+    expect(limited, "no 429 within 41 posts").not.toBeNull();
+    const page = await (limited as Response).text();
+    expect(page).toContain("Too many submissions from your network");
+    expect(page).toContain("<html");
+    const fragment = await expectStatus(await as(99, { "hx-request": "true" }), 429);
+    expect(fragment).toContain("Too many submissions from your network");
+    expect(fragment).not.toContain("<html");
+    expect(await rows("SELECT id FROM submissions WHERE data LIKE '%burst99@%'")).toHaveLength(0);
+    // Another visitor on the same form, and the same visitor on another form, go through.
+    await expectStatus(await submit(formA.id, { email: "other@example.com", firstName: "O", lastName: "Ther" }), 200);
+    await expectStatus(
+      await submit(
+        formB.id,
+        { email: "burst0@example.com", firstName: "B", lastName: "Urst" },
+        { "cf-connecting-ip": ip },
+      ),
+      200,
+    );
+  });
+});
+
+describe("the filters cache", () => {
+  async function filterPost(fields: Record<string, string>, path = "/admin/filters"): Promise<Response> {
+    return call(path, { method: "POST", cookie: session.cookie, ...form({ _csrf: session.csrf, ...fields }) });
+  }
+
+  it("a filter added in admin applies to the very next submission, and one removed stops at once", async () => {
+    const f = await newForm();
+    const visitor = (email: string) => ({ email, firstName: "F", lastName: "Ilter" });
+    await expectStatus(await submit(f.id, visitor("warm@cache.example")), 200);
+    await expectStatus(await filterPost({ kind: "email_domain", value: "cache.example" }), 200);
+    await expectStatus(await submit(f.id, visitor("next@cache.example")), 200);
+    const [filter] = await rows<{ id: string }>("SELECT id FROM filters WHERE value = 'cache.example'");
+    await expectStatus(await filterPost({}, `/admin/filters/${filter?.id}/delete`), 200);
+    await expectStatus(await submit(f.id, visitor("after@cache.example")), 200);
+    const subs = await rows<{ data: string; status: string }>(
+      "SELECT data, status FROM submissions WHERE form_id = ? ORDER BY created_at",
+      f.id,
+    );
+    expect(subs.map((s) => [JSON.parse(s.data).email, s.status])).toEqual([
+      ["warm@cache.example", "accepted"],
+      ["next@cache.example", "filtered"],
+      ["after@cache.example", "accepted"],
+    ]);
+  });
+
+  it("a filter written elsewhere (another isolate) applies within ten seconds", async () => {
+    const f = await newForm();
+    const t0 = at("2031-05-06T07:08:00.000Z");
+    expect(await post(f, "a@elsewhere.example", t0)).toMatchObject({ kind: "accepted" });
+    await env.DB.prepare(
+      "INSERT INTO filters (id, kind, value) VALUES ('flt_elsewhere', 'email_domain', 'elsewhere.example')",
+    ).run();
+    // Within the ten seconds the isolate's copy answers: no D1 read per post.
+    expect(await post(f, "b@elsewhere.example", new Date(t0.getTime() + 1_000))).toMatchObject({ kind: "accepted" });
+    expect(await post(f, "c@elsewhere.example", new Date(t0.getTime() + 10_001))).toMatchObject({ kind: "filtered" });
+    await env.DB.prepare("DELETE FROM filters WHERE id = 'flt_elsewhere'").run();
   });
 });

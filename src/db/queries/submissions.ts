@@ -259,22 +259,3 @@ export async function listHandlerSubmissions(db: Db, handlerId: string, limit = 
     .orderBy(desc(submissions.createdAt))
     .limit(limit);
 }
-
-const RATE_WINDOW_MS = 60_000;
-
-/**
- * Counts this post against the IP's one-minute window and returns the count so far. One upsert
- * per post; old windows are pruned now and then rather than on every request.
- */
-export async function countSubmissionFromIp(db: Db, ip: string, now: Date): Promise<number> {
-  const windowStart = new Date(Math.floor(now.getTime() / RATE_WINDOW_MS) * RATE_WINDOW_MS).toISOString();
-  const [row] = await db.all<{ count: number }>(
-    sql`INSERT INTO form_rate_limits (ip, window_start, count) VALUES (${ip}, ${windowStart}, 1)
-        ON CONFLICT (ip, window_start) DO UPDATE SET count = count + 1 RETURNING count`,
-  );
-  if (Math.random() < 0.01) {
-    const cutoff = new Date(now.getTime() - 10 * RATE_WINDOW_MS).toISOString();
-    await db.run(sql`DELETE FROM form_rate_limits WHERE window_start < ${cutoff}`);
-  }
-  return row?.count ?? 1;
-}

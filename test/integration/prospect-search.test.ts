@@ -90,7 +90,7 @@ describe("admin prospect search", () => {
 describe("GET /api/v1/prospects?email=", () => {
   it("answers 49, 200 and 2,000 characters without a 5xx", async () => {
     const at49 = await getJson<{ data: { email: string }[] }>(
-      `/api/v1/prospects?email=${encodeURIComponent(LONG_EMAIL.slice(0, 37) + "@example.com")}`,
+      `/api/v1/prospects?email=${encodeURIComponent(`${LONG_EMAIL.slice(0, 37)}@example.com`)}`,
       key,
     );
     expect(at49.status).toBe(200);

@@ -20,6 +20,7 @@ import { formHandlerRoutes } from "./routes/admin/form-handlers";
 import { formRoutes } from "./routes/admin/forms";
 import { listRoutes } from "./routes/admin/lists";
 import { prospectRoutes } from "./routes/admin/prospects";
+import { sessionRoutes } from "./routes/admin/sessions";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
 import { webinarRoutes } from "./routes/admin/webinars";
@@ -95,6 +96,7 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);
   admin.route("/settings", settingsIndexRoutes);
+  admin.route("/settings/sessions", sessionRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {
     const local = prefix.slice("/admin".length);
     admin.use(local, requireAdmin());

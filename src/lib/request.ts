@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { hasInvisible } from "../domain/text";
+import { cleanText, hasInvisible } from "../domain/text";
 
 /** The client's IP as Cloudflare reports it; locally there is none, so "local". */
 export function clientIp(c: Context): string {
@@ -39,10 +39,16 @@ export function safeNextPath(next: string | undefined | null): string {
   return path;
 }
 
-/** The string fields of a urlencoded or multipart body; files and repeated names are dropped. */
+/**
+ * The string fields of a urlencoded or multipart body; files and repeated names are dropped. Bidi
+ * controls and zero-width spaces are removed from every value (a name holding U+202E renders as
+ * something it is not), except from passwords, which must stay exactly as typed.
+ */
 export async function formFields(c: Context): Promise<Record<string, string>> {
   const body = await c.req.parseBody();
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(body)) if (typeof val === "string") out[k] = val;
+  for (const [k, val] of Object.entries(body)) {
+    if (typeof val === "string") out[k] = /password/i.test(k) ? val : cleanText(val);
+  }
   return out;
 }

@@ -81,7 +81,7 @@ describe("admin prospect search", () => {
       const res = await search(q);
       expect(res.status, q).toBe(200);
       expect(res.html, q).toContain(`href="/admin/prospects/${master}"`);
-      expect(res.html, q).toContain(`also ${mergedEmail}`);
+      expect(res.html, q).toContain(`also <bdi>${mergedEmail}</bdi>`);
       expect(res.html, q).not.toContain(`href="/admin/prospects/${other}"`);
     }
   });

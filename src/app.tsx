@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { bootstrapAdmin } from "./auth/accounts";
 import { createDb } from "./db/client";
@@ -8,7 +8,7 @@ import { errorFields, log } from "./lib/log";
 import { loadSession, requireAdmin, requireUser } from "./middleware/auth";
 import { csrfProtection } from "./middleware/csrf";
 import { requestContext } from "./middleware/request-context";
-import { securityHeaders } from "./middleware/security-headers";
+import { noStore, securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
 import { areaRoutes } from "./routes/admin/areas";
 import { automationRoutes } from "./routes/admin/automation";
@@ -20,6 +20,7 @@ import { formHandlerRoutes } from "./routes/admin/form-handlers";
 import { formRoutes } from "./routes/admin/forms";
 import { listRoutes } from "./routes/admin/lists";
 import { prospectRoutes } from "./routes/admin/prospects";
+import { sessionRoutes } from "./routes/admin/sessions";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
 import { webinarRoutes } from "./routes/admin/webinars";
@@ -37,6 +38,23 @@ const bootstrapped = new WeakSet<D1Database>();
 
 /** Areas only administrators may open; the tests read this list to check every route under it. */
 export const ADMIN_ONLY_PREFIXES = ["/admin/settings/users", "/admin/settings/api-keys"] as const;
+
+/** Paths outside the browser area and the methods each answers. */
+const METHODS_ALLOWED: readonly (readonly [string, string])[] = [
+  ["/f/theme.css", "GET, HEAD"],
+  ["/f/:formId/embed.js", "GET, HEAD"],
+  ["/f/:formId", "GET, HEAD, POST"],
+  ["/fh/:handlerId", "POST"],
+  ["/webhooks/goto", "GET, HEAD"],
+  ["/webhooks/goto/:connectorId", "GET, HEAD, POST"],
+];
+
+function methodNotAllowed(c: Context<AppEnv>, allow: string): Response | Promise<Response> {
+  c.header("Allow", allow);
+  const message = `This address answers ${allow.replace(/, (\w+)$/, " and $1")} only.`;
+  if (c.req.path.startsWith("/webhooks/")) return c.json({ error: { code: "method_not_allowed", message } }, 405);
+  return c.html(<ErrorPage status={405} title="Method not allowed" message={message} />, 405);
+}
 
 /** Builds the Worker's Hono app: one place that shows every area and the middleware in front of it. */
 export function createApp(): Hono<AppEnv> {
@@ -58,6 +76,7 @@ export function createApp(): Hono<AppEnv> {
 
   // Everything a browser session can change goes through the session and CSRF checks.
   const browser = new Hono<AppEnv>();
+  browser.use(noStore());
   browser.use(loadSession());
   browser.use(csrfProtection());
   browser.route("/", authRoutes);
@@ -77,6 +96,7 @@ export function createApp(): Hono<AppEnv> {
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);
   admin.route("/settings", settingsIndexRoutes);
+  admin.route("/settings/sessions", sessionRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {
     const local = prefix.slice("/admin".length);
     admin.use(local, requireAdmin());
@@ -95,10 +115,19 @@ export function createApp(): Hono<AppEnv> {
   // The simulator is mounted before the browser areas: its control API and GoTo paths are not
   // session pages, so the session and CSRF middleware must not run for /sim.
   app.route("/sim", simulatorRoutes);
+  app.use("/api/*", noStore());
   app.route("/api/v1", apiV1);
   app.route("/webhooks/goto", webhookRoutes);
   // Public forms (F11): posts from customer sites by design, so no session or CSRF middleware.
   app.route("/", publicFormRoutes);
+  // Any other method on these paths would fall through to the browser area and its CSRF check:
+  // answer it here, with the methods that do work.
+  for (const [path, allow] of METHODS_ALLOWED) app.all(path, (c) => methodNotAllowed(c, allow));
+  app.all("/f/*", (c) => c.notFound());
+  app.all("/fh/*", (c) => c.notFound());
+  app.all("/webhooks/*", (c) =>
+    c.json({ error: { code: "not_found", message: "Webhooks are posted to /webhooks/goto/<connector id>." } }, 404),
+  );
   // Last: the browser area's session and CSRF middleware match every path below it.
   app.route("/", browser);
 

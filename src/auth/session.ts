@@ -7,6 +7,19 @@ export const SESSION_COOKIE = "rollcall_session";
 /** Sessions expire after a week without use; every day of use pushes the expiry out again. */
 export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 const SESSION_REFRESH_MS = 24 * 60 * 60 * 1000;
+/** Sessions one user may have at once; the oldest ends when one more starts. */
+export const MAX_SESSIONS_PER_USER = 10;
+
+/**
+ * When a session was last used, to within a day: every day of use moves its expiry to a week
+ * ahead, so the expiry minus a week is the last time it was extended (or created).
+ */
+export function lastSeenOf(session: { createdAt: string; expiresAt: string }): string {
+  const extended = new Date(session.expiresAt).getTime() - SESSION_TTL_MS;
+  const created = new Date(session.createdAt).getTime();
+  if (Number.isNaN(extended) || Number.isNaN(created)) return session.createdAt;
+  return new Date(Math.max(extended, created)).toISOString();
+}
 
 export interface ValidSession {
   id: string;
@@ -25,13 +38,18 @@ export async function createSession(
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = toBase64Url(randomBytes(32));
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await insertSession(db, {
-    id: await sha256Hex(token),
-    userId,
-    expiresAt: expiresAt.toISOString(),
-    ip: meta.ip,
-    userAgent: meta.userAgent?.slice(0, 300) ?? null,
-  });
+  await insertSession(
+    db,
+    {
+      id: await sha256Hex(token),
+      userId,
+      expiresAt: expiresAt.toISOString(),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    },
+    MAX_SESSIONS_PER_USER,
+    now.toISOString(),
+  );
   return { token, expiresAt };
 }
 

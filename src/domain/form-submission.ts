@@ -8,6 +8,7 @@ import {
   type RegisterAction,
   sourceForGoToField,
 } from "./forms";
+import { cleanText } from "./text";
 
 /**
  * A visitor's submission, validated against the form's own fields with valibot: one message per
@@ -28,6 +29,7 @@ function textSchema(field: FormField, maxSize: number): v.GenericSchema<unknown,
   const base = v.pipe(
     v.string(`${label}: send text.`),
     v.check((s) => !UNREADABLE.test(s), `${label} contains characters we can't read: type it again.`),
+    v.transform(cleanText),
     v.trim(),
     v.maxLength(maxSize, `${label}: use at most ${maxSize} characters.`),
   );

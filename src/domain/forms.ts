@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { cleanText } from "./text";
 
 /**
  * Forms (F7 to F13) as data: the fields a marketer builds, the completion actions, the look, and
@@ -211,7 +212,7 @@ export const UTM_KEYS = ["utm_source", "utm_medium", "utm_campaign", "utm_term",
 export function pickUtm(source: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of UTM_KEYS) {
-    const val = source[k]?.trim();
+    const val = cleanText(source[k] ?? "").trim();
     if (val) out[k] = val.slice(0, 200);
   }
   return out;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { cleanText } from "../domain/text";
 
 /** Turns valibot issues into one message per form field (the first issue of each wins). */
 export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<string, string> {
@@ -12,6 +13,7 @@ export function fieldErrors(issues: readonly v.BaseIssue<unknown>[]): Record<str
 
 export const EmailField = v.pipe(
   v.string("Enter an email address."),
+  v.transform(cleanText),
   v.trim(),
   v.toLowerCase(),
   v.nonEmpty("Enter an email address."),
@@ -25,9 +27,11 @@ export const PasswordField = v.pipe(
   v.maxLength(200, "Use a password of at most 200 characters."),
 );
 
+/** A name as typed, without bidi controls or zero-width spaces, trimmed and required. */
 export const NameField = (what: string, max = 100) =>
   v.pipe(
     v.string(`Enter ${what}.`),
+    v.transform(cleanText),
     v.trim(),
     v.nonEmpty(`Enter ${what}.`),
     v.maxLength(max, `Use at most ${max} characters for ${what}.`),

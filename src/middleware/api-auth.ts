@@ -15,7 +15,8 @@ export function requireApiKey(): MiddlewareHandler<AppEnv & { Variables: { apiKe
         "Send an API key as `Authorization: Bearer <key>`. Keys are made in Settings > API keys.",
       );
     }
-    const match = /^Bearer ([^\s]+)$/.exec(header.trim());
+    // The scheme name is case-insensitive (RFC 7235); the key is not.
+    const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
     if (!match?.[1]) {
       throw new ApiError(
         401,

@@ -35,3 +35,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     }
   };
 }
+
+/** Pages behind a login and API answers hold private data: no browser or proxy may keep a copy. */
+export function noStore(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  };
+}

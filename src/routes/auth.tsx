@@ -7,7 +7,7 @@ import { createSession, invalidateSession, SESSION_COOKIE } from "../auth/sessio
 import { createDb } from "../db/client";
 import { recordAudit } from "../db/queries/audit";
 import type { AppEnv } from "../env";
-import { clientIp, safeNextPath } from "../lib/request";
+import { clientIp, nextIsMalformed, safeNextPath } from "../lib/request";
 import { clearSessionCookie, setSessionCookie } from "../middleware/auth";
 import { LoginPage } from "../views/pages/login";
 
@@ -19,7 +19,11 @@ const LoginForm = v.object({
 
 export const authRoutes = new Hono<AppEnv>();
 
+/** The answer to a `next` with control characters in it (CR/LF could split the redirect's headers). */
+const BROKEN_LINK = "The link you followed is broken. Log in here to go to the dashboard.";
+
 authRoutes.get("/login", (c) => {
+  if (nextIsMalformed(c.req.query("next"))) return c.html(<LoginPage error={BROKEN_LINK} />, 400);
   if (c.get("user")) return c.redirect(safeNextPath(c.req.query("next")), 302);
   const notice = c.req.query("loggedOut") === "1" ? "You have logged out." : undefined;
   return c.html(<LoginPage next={safeNextPath(c.req.query("next"))} notice={notice} />);
@@ -34,6 +38,8 @@ authRoutes.post(
   }),
   async (c) => {
     const { email, password, next } = c.req.valid("form");
+    // Checked before any session exists, so a refused redirect never leaves one behind.
+    if (nextIsMalformed(next)) return c.html(<LoginPage email={email} error={BROKEN_LINK} />, 400);
     const target = safeNextPath(next);
     if (!email || !password) {
       return c.html(<LoginPage email={email} next={target} error="Enter your email and password." />, 422);

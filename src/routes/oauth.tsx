@@ -12,11 +12,18 @@ import { Flash, PageHeader } from "../views/components";
 export const oauthRoutes = new Hono<AppEnv>();
 
 oauthRoutes.get(OAUTH_CALLBACK_PATH.slice("/oauth".length), async (c) => {
-  const result = await completeVerification(c.env, new URL(c.req.url).origin, getCookie(c, OAUTH_COOKIE), {
-    code: c.req.query("code"),
-    state: c.req.query("state"),
-    error: c.req.query("error"),
-  });
+  const result = await completeVerification(
+    c.env,
+    new URL(c.req.url).origin,
+    getCookie(c, OAUTH_COOKIE),
+    { sessionId: c.get("sessionId"), userId: c.get("user")?.id ?? null },
+    {
+      code: c.req.query("code"),
+      state: c.req.query("state"),
+      error: c.req.query("error"),
+      errorDescription: c.req.query("error_description"),
+    },
+  );
   // One use only: the sealed state goes whatever happened.
   deleteCookie(c, OAUTH_COOKIE, { path: "/oauth" });
   const db = createDb(c.env.DB);
@@ -40,6 +47,7 @@ oauthRoutes.get(OAUTH_CALLBACK_PATH.slice("/oauth".length), async (c) => {
       <Flash kind="error">
         <strong>{message.title}.</strong> {message.text}
         {result.reason === "wrong_organizer" && result.detail && <> (GoTo says you are {result.detail}.)</>}
+        {result.reason === "code_refused" && result.detail && <> (GoTo's answer: {result.detail}.)</>}
       </Flash>
       <p>
         {result.connectorId ? (

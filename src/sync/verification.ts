@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { createDb } from "../db/client";
 import { findConnector, updateConnector } from "../db/queries/connectors";
+import { cleanText } from "../domain/text";
 import type { Env } from "../env";
 import { createGoToClient } from "../gotowebinar/client";
 import { GoToError, GoToInvalidGrantError, GoToOAuthError } from "../gotowebinar/errors";
@@ -16,14 +17,17 @@ const Sealed = v.object({
   state: v.string(),
   codeVerifier: v.string(),
   connectorId: v.string(),
+  /** The Rollcall session and user that pressed Verify: only they may finish it. */
+  sessionId: v.string(),
+  userId: v.string(),
   createdAt: v.number(),
 });
 type SealedState = v.InferOutput<typeof Sealed>;
 
-/** State, PKCE verifier and connector id, encrypted so the cookie can be neither read nor forged. */
+/** State, PKCE verifier, connector, session and user, encrypted so the cookie can be neither read nor forged. */
 export async function sealOAuthState(
   env: Env,
-  input: { state: string; codeVerifier: string; connectorId: string },
+  input: { state: string; codeVerifier: string; connectorId: string; sessionId: string; userId: string },
 ): Promise<string> {
   const sealed: SealedState = { ...input, createdAt: Date.now() };
   return encryptSecret(await importSecretsKey(env.SECRETS_KEY), JSON.stringify(sealed), SEAL_CONTEXT);
@@ -44,6 +48,7 @@ export type VerificationFailure =
   | "no_session"
   | "expired"
   | "state_mismatch"
+  | "other_session"
   | "connector_gone"
   | "code_refused"
   | "wrong_organizer"
@@ -71,6 +76,10 @@ export const VERIFICATION_MESSAGES: Record<VerificationFailure, { title: string;
     title: "The answer from GoTo was not the one Rollcall expected",
     text: "The security check (state) did not match, so the answer was refused. This happens when a link is reused or altered. Click Verify again.",
   },
+  other_session: {
+    title: "This verification was started by another login",
+    text: "GoTo's answer belongs to a Verify pressed in a different Rollcall session, so it was refused and nothing changed. Whoever wants to verify the connector clicks Verify on the connector's page and finishes on GoTo's page in the same browser.",
+  },
   connector_gone: {
     title: "The connector no longer exists",
     text: "The connector being verified was deleted meanwhile. Add it again from Connectors.",
@@ -93,6 +102,26 @@ export interface CallbackQuery {
   code?: string | undefined;
   state?: string | undefined;
   error?: string | undefined;
+  errorDescription?: string | undefined;
+}
+
+/** Who is at the callback: the session and user of the browser that arrived there. */
+export interface CallbackCaller {
+  sessionId: string | null;
+  userId: string | null;
+}
+
+export const MAX_OAUTH_ERROR = 200;
+
+/**
+ * GoTo's `error` and `error_description` as they may be logged and shown: anyone can put any text
+ * in a callback link, so control and invisible characters go and the length is capped.
+ */
+export function oauthErrorText(error: string, description: string | undefined): string {
+  const text = description ? `${error}: ${description}` : error;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  const clean = cleanText(text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ")).trim();
+  return clean.length > MAX_OAUTH_ERROR ? `${clean.slice(0, MAX_OAUTH_ERROR - 1)}…` : clean;
 }
 
 /**
@@ -104,6 +133,7 @@ export async function completeVerification(
   env: Env,
   requestOrigin: string,
   cookie: string | undefined,
+  caller: CallbackCaller,
   query: CallbackQuery,
 ): Promise<VerificationResult> {
   const sealed = cookie ? await unseal(env, cookie) : null;
@@ -113,11 +143,14 @@ export async function completeVerification(
       ok: false,
       reason: query.error === "access_denied" ? "denied" : "code_refused",
       connectorId,
-      detail: query.error,
+      detail: oauthErrorText(query.error, query.errorDescription),
     };
   if (!sealed) return { ok: false, reason: "no_session", connectorId };
   if (Date.now() - sealed.createdAt > OAUTH_COOKIE_MAX_AGE * 1000) return { ok: false, reason: "expired", connectorId };
   if (!query.state || query.state !== sealed.state) return { ok: false, reason: "state_mismatch", connectorId };
+  if (sealed.sessionId !== caller.sessionId || sealed.userId !== caller.userId) {
+    return { ok: false, reason: "other_session", connectorId };
+  }
   if (!query.code) return { ok: false, reason: "code_refused", connectorId };
 
   const db = createDb(env.DB);

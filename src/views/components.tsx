@@ -3,7 +3,7 @@ import type { Child, FC } from "hono/jsx";
 export const PageHeader: FC<{ title: string; lead?: Child; actions?: Child }> = (props) => (
   <div class="page-header">
     <div>
-      <h1>{props.title}</h1>
+      <h1 dir="auto">{props.title}</h1>
       {props.lead && <p class="lead">{props.lead}</p>}
     </div>
     {props.actions && <div class="actions">{props.actions}</div>}

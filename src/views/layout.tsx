@@ -76,7 +76,7 @@ export const AdminLayout: FC<{ meta: PageMeta; children: Child }> = ({ meta, chi
         {user && (
           <div class="account">
             <span class="account-name" title={user.email}>
-              {user.name} <span class="role">{user.role}</span>
+              <bdi>{user.name}</bdi> <span class="role">{user.role}</span>
             </span>
             <form method="post" action="/logout" class="inline">
               <input type="hidden" name="_csrf" value={meta.csrfToken ?? ""} />

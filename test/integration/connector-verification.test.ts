@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call } from "../helpers";
+import { call, login, makeUser, rows } from "../helpers";
 import {
   addConnector,
   adminSession,
@@ -109,6 +109,67 @@ describe("connector verification through the simulator (HTTP level)", () => {
     const html = await res.text();
     expect(html).toContain("That is a different GoTo organizer");
     expect(html).toContain(intruder.email);
+    expect((await connectorRow(connectorId))?.status).toBe("unverified");
+  });
+
+  it("refuses state, cookie and code replayed in another user's session, then still verifies in the session that started", async () => {
+    const sessionA = await adminSession();
+    const marketer = await makeUser("marketer");
+    const sessionB = await login(marketer.email, marketer.password);
+    const organizer = await newOrganizer();
+    const connectorId = await addConnector(sessionA, organizer.email);
+    const { authorize, cookie } = await startVerify(sessionA, connectorId);
+    const redirect = await consent(authorize, organizer.email);
+
+    const replayed = await callback(sessionB, cookie, redirect);
+    expect(replayed.status).toBe(400);
+    const html = await replayed.text();
+    expect(html).toContain("This verification was started by another login");
+    expect(html).toContain("different Rollcall session");
+    expect((await connectorRow(connectorId))?.status).toBe("unverified");
+    const [audit] = await rows<{ actor_id: string; detail: string }>(
+      "SELECT actor_id, detail FROM audit_log WHERE action = 'connector.verify_failed' AND subject = ? ORDER BY id DESC",
+      connectorId,
+    );
+    expect(audit).toEqual({ actor_id: marketer.id, detail: "other_session" });
+
+    // The same user in another login (another browser) is another session too.
+    const sessionA2 = await adminSession();
+    expect((await callback(sessionA2, cookie, redirect)).status).toBe(400);
+    expect((await connectorRow(connectorId))?.status).toBe("unverified");
+
+    const own = await callback(sessionA, cookie, redirect);
+    expect(own.status).toBe(303);
+    expect(own.headers.get("location")).toBe(`/admin/connectors/${connectorId}?flash=verified`);
+    expect((await connectorRow(connectorId))?.status).toBe("verified");
+  });
+
+  it("caps GoTo's error and error_description and cleans them before the audit log and the page", async () => {
+    const session = await adminSession();
+    const organizer = await newOrganizer();
+    const connectorId = await addConnector(session, organizer.email);
+    const { cookie } = await startVerify(session, connectorId);
+    const error = `server_error\r\nX-Injected: 1\u202e${"e".repeat(2000)}`;
+    const description = `\u0000bad\u200b news <script>alert(1)</script>${"d".repeat(5000)}`;
+    const query = new URLSearchParams({ error, error_description: description });
+    const res = await call(`/oauth/goto/callback?${query}`, { cookie: `${session.cookie}; ${cookie}` });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("GoTo refused the authorization");
+    expect(html).toContain("GoTo&#39;s answer: server_error X-Injected: 1eee");
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).not.toMatch(/[\u200b\u202e]/);
+    expect(html).not.toContain("\u0000");
+    expect(html).not.toContain("e".repeat(250));
+    const [audit] = await rows<{ detail: string }>(
+      "SELECT detail FROM audit_log WHERE action = 'connector.verify_failed' AND subject = ? ORDER BY id DESC",
+      connectorId,
+    );
+    const detail = audit?.detail ?? "";
+    expect(detail.startsWith("code_refused: server_error X-Injected: 1eee")).toBe(true);
+    expect(detail.length).toBeLessThanOrEqual("code_refused: ".length + 200);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+    expect(detail).not.toMatch(/[\u0000-\u001f\u200b\u202e]/);
     expect((await connectorRow(connectorId))?.status).toBe("unverified");
   });
 

@@ -37,7 +37,9 @@ function pageCounts(html: string): Record<string, number> {
 
 /** Prospect emails linked from a drill-down page's table. */
 function pageEmails(html: string): string[] {
-  return [...html.matchAll(/<td data-label="Email">([^<]+)<\/td>/g)].map((m) => m[1] ?? "").sort();
+  return [...html.matchAll(/<td data-label="Email">(?:<bdi>)?([^<]+)(?:<\/bdi>)?<\/td>/g)]
+    .map((m) => m[1] ?? "")
+    .sort();
 }
 
 describe("Webinars list", () => {

@@ -1,6 +1,7 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { sessions, users } from "../schema";
+import { runBatch } from "./statements";
 
 export interface SessionWithUser {
   id: string;
@@ -8,11 +9,65 @@ export interface SessionWithUser {
   user: { id: string; email: string; name: string; role: "admin" | "marketer"; active: boolean };
 }
 
+/**
+ * Inserts a session and, in the same batch, ends the user's oldest ones beyond `keep` (and any
+ * that expired), so logging in again and again never leaves an unlimited number alive.
+ */
 export async function insertSession(
   db: Db,
   row: { id: string; userId: string; expiresAt: string; ip: string | null; userAgent: string | null },
+  keep: number,
+  now: string,
 ): Promise<void> {
-  await db.insert(sessions).values(row);
+  await runBatch(db, [
+    db.insert(sessions).values(row),
+    sql`
+      DELETE FROM ${sessions} WHERE ${sessions.userId} = ${row.userId}
+      AND (${sessions.expiresAt} <= ${now} OR ${sessions.id} NOT IN (
+        SELECT ${sessions.id} FROM ${sessions} WHERE ${sessions.userId} = ${row.userId}
+        ORDER BY ${sessions.createdAt} DESC, rowid DESC LIMIT ${keep}))`,
+  ]);
+}
+
+export interface SessionListItem {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** A user's sessions, newest first. */
+export async function listUserSessions(db: Db, userId: string): Promise<SessionListItem[]> {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(desc(sessions.createdAt), desc(sql`rowid`));
+}
+
+/** Ends one of the user's sessions; false when the user has no such session. */
+export async function deleteOwnSession(db: Db, userId: string, id: string): Promise<boolean> {
+  const gone = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), eq(sessions.id, id)))
+    .returning({ id: sessions.id });
+  return gone.length > 0;
+}
+
+/** Ends every session of the user but `keepId`; returns how many ended. */
+export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<number> {
+  const gone = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepId)))
+    .returning({ id: sessions.id });
+  return gone.length;
 }
 
 export async function findSessionWithUser(db: Db, id: string): Promise<SessionWithUser | null> {

@@ -229,8 +229,12 @@ connectorRoutes.post("/:id/verify", async (c) => {
   const connector = await loadConnector(c);
   const origin = new URL(c.req.url).origin;
   const request = gotoOAuth(c.env, origin).createAuthorizationRequest();
-  // State, PKCE verifier and connector travel in one sealed, short-lived HttpOnly cookie.
-  setCookie(c, OAUTH_COOKIE, await sealOAuthState(c.env, { ...request, connectorId: connector.id }), {
+  const sessionId = c.get("sessionId");
+  const user = c.get("user");
+  if (!sessionId || !user) throw new HTTPException(401, { message: "Log in again, then click Verify." });
+  // State, PKCE verifier, connector, session and user travel in one sealed, short-lived HttpOnly cookie.
+  const sealed = await sealOAuthState(c.env, { ...request, connectorId: connector.id, sessionId, userId: user.id });
+  setCookie(c, OAUTH_COOKIE, sealed, {
     httpOnly: true,
     sameSite: "Lax",
     secure: new URL(c.req.url).protocol === "https:",

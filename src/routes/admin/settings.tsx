@@ -27,6 +27,10 @@ settingsIndexRoutes.get("/", (c) => {
             <p>Users and API keys are managed by your administrators.</p>
           </article>
         )}
+        <a class="card link-card" href="/admin/settings/sessions">
+          <h2>Your sessions</h2>
+          <p>Where you are logged in; log out the browsers you no longer use.</p>
+        </a>
         <a class="card link-card" href="/api/v1/openapi.json">
           <h2>API reference</h2>
           <p>The OpenAPI 3.1 document of the JSON API.</p>

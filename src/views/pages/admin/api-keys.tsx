@@ -86,7 +86,9 @@ export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; stat
             <tbody>
               {keys.map((k) => (
                 <tr data-key-id={k.id}>
-                  <td data-label="Name">{k.name}</td>
+                  <td data-label="Name">
+                    <bdi>{k.name}</bdi>
+                  </td>
                   <td data-label="Key">
                     <code>{k.prefix}…</code>
                   </td>

@@ -70,7 +70,11 @@ export const ConnectorsPage: FC<{ connectors: ConnectorListItem[]; flash?: strin
                 <tr>
                   <td data-label="Organizer">
                     <a href={`/admin/connectors/${c.id}`}>{c.organizerEmail}</a>
-                    {c.organizerName && <div class="muted small">{c.organizerName}</div>}
+                    {c.organizerName && (
+                      <div class="muted small">
+                        <bdi>{c.organizerName}</bdi>
+                      </div>
+                    )}
                   </td>
                   <td data-label="Type">GoToWebinar</td>
                   <td data-label="Status">

@@ -35,7 +35,9 @@ export const HandlerList: FC<{ handlers: (StoredHandler & { accepted: number })[
             {handlers.map((h) => (
               <tr>
                 <td data-label="Name">
-                  <a href={`/admin/form-handlers/${h.id}`}>{h.name}</a>
+                  <a href={`/admin/form-handlers/${h.id}`}>
+                    <bdi>{h.name}</bdi>
+                  </a>
                 </td>
                 <td data-label="Allowed origins">{h.allowedOrigins.join(", ") || "any"}</td>
                 <td data-label="Accepted">

@@ -44,7 +44,9 @@ export const FormList: FC<{
               {forms.map((f) => (
                 <tr>
                   <td data-label="Name">
-                    <a href={`/admin/forms/${f.id}`}>{f.name}</a>
+                    <a href={`/admin/forms/${f.id}`}>
+                      <bdi>{f.name}</bdi>
+                    </a>
                   </td>
                   <td data-label="Status">{f.status === "live" ? "Live" : "Draft"}</td>
                   <td data-label="Accepted">

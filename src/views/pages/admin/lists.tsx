@@ -42,7 +42,9 @@ export const ListsPage: FC<{
               {lists.map((l) => (
                 <tr>
                   <td data-label="Name">
-                    <a href={`/admin/lists/${l.id}`}>{l.name}</a>
+                    <a href={`/admin/lists/${l.id}`}>
+                      <bdi>{l.name}</bdi>
+                    </a>
                   </td>
                   <td data-label="Members">{l.members}</td>
                   <td data-label="Created">
@@ -89,7 +91,9 @@ export const ListDetail: FC<{
             {members.map((m) => (
               <tr>
                 <td data-label="Email">
-                  <a href={`/admin/prospects/${m.prospectId}`}>{m.email}</a>
+                  <a href={`/admin/prospects/${m.prospectId}`}>
+                    <bdi>{m.email}</bdi>
+                  </a>
                 </td>
                 <td data-label="Name">{[m.firstName, m.lastName].filter(Boolean).join(" ")}</td>
                 <td data-label="Added">

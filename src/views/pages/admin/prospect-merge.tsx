@@ -42,8 +42,10 @@ const Side: FC<{
       <input type="radio" name="master" id={`master-${prospect.id}`} value={prospect.id} checked={checked} required />{" "}
       Keep this one
     </span>
-    <strong class="merge-email">{prospect.email}</strong>
-    <span>{personName(prospect) || <span class="muted">(no name)</span>}</span>
+    <strong class="merge-email">
+      <bdi>{prospect.email}</bdi>
+    </strong>
+    <span>{personName(prospect) ? <bdi>{personName(prospect)}</bdi> : <span class="muted">(no name)</span>}</span>
     {prospect.company && <span class="muted">{prospect.company}</span>}
     <span>
       Score {prospect.score} · {totals.activities} activities · {totals.registrations} webinar registrations

@@ -95,11 +95,19 @@ export const ProspectsPage: FC<{
                       />
                     </td>
                     <td data-label="Name">
-                      <a href={`/admin/prospects/${p.id}`}>{personName(p) || "(no name)"}</a>
+                      <a href={`/admin/prospects/${p.id}`}>
+                        <bdi>{personName(p) || "(no name)"}</bdi>
+                      </a>
                     </td>
                     <td data-label="Email">
-                      <a href={`/admin/prospects/${p.id}`}>{p.email}</a>
-                      {p.mergedEmails.length > 0 && <div class="muted small">also {p.mergedEmails.join(", ")}</div>}
+                      <a href={`/admin/prospects/${p.id}`}>
+                        <bdi>{p.email}</bdi>
+                      </a>
+                      {p.mergedEmails.length > 0 && (
+                        <div class="muted small">
+                          also <bdi>{p.mergedEmails.join(", ")}</bdi>
+                        </div>
+                      )}
                     </td>
                     <td data-label="Score" class="num">
                       {p.score}

@@ -91,8 +91,12 @@ export const UsersPage: FC<{ users: UserRow[]; me: string; csrfToken: string | n
             <tbody>
               {users.map((u) => (
                 <tr>
-                  <td data-label="Email">{u.email}</td>
-                  <td data-label="Name">{u.name}</td>
+                  <td data-label="Email">
+                    <bdi>{u.email}</bdi>
+                  </td>
+                  <td data-label="Name">
+                    <bdi>{u.name}</bdi>
+                  </td>
                   <td data-label="Role">{u.role === "admin" ? "Administrator" : "Marketer"}</td>
                   <td data-label="Status">
                     <span class={u.active ? "badge ok" : "badge muted"}>{u.active ? "Active" : "Deactivated"}</span>

@@ -182,7 +182,9 @@ export const WebinarDetailPage: FC<{
                 {outboxRows.map((r) => (
                   <tr>
                     <td data-label="Prospect">
-                      <a href={`/admin/prospects/${r.prospectId}`}>{r.email}</a>
+                      <a href={`/admin/prospects/${r.prospectId}`}>
+                        <bdi>{r.email}</bdi>
+                      </a>
                     </td>
                     <td data-label="State">
                       <RegistrationBadge status={r.status} />
@@ -221,8 +223,12 @@ export const WebinarDetailPage: FC<{
               <tbody>
                 {unmatched.rows.map((u) => (
                   <tr>
-                    <td data-label="Email">{u.email}</td>
-                    <td data-label="Name">{personName(u)}</td>
+                    <td data-label="Email">
+                      <bdi>{u.email}</bdi>
+                    </td>
+                    <td data-label="Name">
+                      <bdi>{personName(u)}</bdi>
+                    </td>
                     <td data-label="GoTo status">{u.status}</td>
                     <td data-label="Seen">
                       <Time iso={u.seenAt} />
@@ -300,9 +306,13 @@ export const RegistrantsPage: FC<{
               {rows.map((r) => (
                 <tr>
                   <td data-label="Prospect">
-                    <a href={`/admin/prospects/${r.prospectId}`}>{personName(r) || r.email}</a>
+                    <a href={`/admin/prospects/${r.prospectId}`}>
+                      <bdi>{personName(r) || r.email}</bdi>
+                    </a>
                   </td>
-                  <td data-label="Email">{r.email}</td>
+                  <td data-label="Email">
+                    <bdi>{r.email}</bdi>
+                  </td>
                   <td data-label="Registration" title={REGISTRATION_LABEL[r.status]}>
                     <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
                   </td>

@@ -61,7 +61,9 @@ export const WebinarsPage: FC<{
               {webinars.map((w) => (
                 <tr>
                   <td data-label="Webinar">
-                    <a href={`/admin/webinars/${w.id}`}>{w.subject}</a>
+                    <a href={`/admin/webinars/${w.id}`}>
+                      <bdi>{w.subject}</bdi>
+                    </a>
                   </td>
                   <td data-label="Starts">
                     <Time iso={w.startsAt} />

@@ -103,3 +103,36 @@ test("the admin pages work on a phone", async (t) => {
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("Your sessions lists both logins, ends the other one, and fits a phone", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const laptop = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const desk = await laptop.newPage();
+  const mobile = await phone.newPage();
+  const problems = [...watchConsole(desk), ...watchConsole(mobile)];
+  desk.on("dialog", (dialog) => dialog.accept());
+  await logIn(desk, app.url);
+  await logIn(mobile, app.url);
+
+  await desk.goto(`${app.url}/admin/settings/sessions`);
+  await desk.getByRole("heading", { name: "Your sessions", level: 1 }).waitFor();
+  assert.ok((await desk.locator("tbody tr").count()) >= 2, "both logins are listed");
+  await desk.getByText("This session").waitFor();
+  await screenshot(desk, "accounts-10-sessions");
+
+  await mobile.goto(`${app.url}/admin/settings/sessions`);
+  await mobile.getByRole("heading", { name: "Your sessions", level: 1 }).waitFor();
+  const overflow = await mobile.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the sessions page fits the phone's width (overflow ${overflow}px)`);
+  await screenshot(mobile, "accounts-11-sessions-on-phone");
+
+  await desk.getByRole("button", { name: "Log out other sessions" }).click();
+  await desk.getByRole("button", { name: "Log out other sessions" }).waitFor({ state: "detached" });
+  await mobile.goto(`${app.url}/admin/settings/sessions`);
+  assert.match(mobile.url(), /\/login/, "the phone's session was ended from the laptop");
+
+  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  await laptop.close();
+  await phone.close();
+});

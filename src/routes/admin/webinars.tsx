@@ -67,7 +67,7 @@ async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<Sync
   try {
     report = await c.env.WEBINAR_SYNC.getByName(webinarId).status();
   } catch {
-    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [] };
+    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [], retrying: {} };
   }
   const facts: SyncEngineStatus["facts"] = [{ label: "Being pushed to GoTo", value: String(report.outbox.waiting) }];
   if (report.waitingForConnector) {
@@ -79,6 +79,9 @@ async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<Sync
     lastSyncAt: report.lastSyncAt,
     nextSyncAt: report.nextSyncAt,
     facts,
+    retrying: Object.fromEntries(
+      report.outbox.retrying.map((r) => [r.registrationId, { lastError: r.lastError, nextAt: r.nextAt }]),
+    ),
   };
 }
 

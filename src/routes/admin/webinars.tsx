@@ -70,6 +70,14 @@ async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<Sync
     return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [], retrying: {} };
   }
   const facts: SyncEngineStatus["facts"] = [{ label: "Being pushed to GoTo", value: String(report.outbox.waiting) }];
+  const retrying = report.outbox.retrying;
+  if (retrying.length > 0) {
+    const latest = retrying.reduce((a, b) => (b.nextAt > a.nextAt ? b : a));
+    facts.push({
+      label: "Retrying",
+      value: `${retrying.length === 1 ? "1 registration" : `${retrying.length} registrations`}: ${latest.lastError} Rollcall tries again on its own.`,
+    });
+  }
   if (report.waitingForConnector) {
     facts.push({ label: "Connector", value: "needs attention: registrations wait until it is verified or resumed" });
   }

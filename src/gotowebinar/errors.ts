@@ -369,9 +369,26 @@ const BAD_ANSWER_WORDS: Record<GoToBadAnswerReason, (status: number | null) => s
   unexpected_status: (status) => `GoTo answered with an unexpected status (${status ?? "none"})`,
 };
 
+/** The calls in a marketer's words, where the requester's name for them reads oddly. */
+const CALL_WORDS: Readonly<Record<string, string>> = {
+  "create registrant": "register someone",
+  "get registrant": "look up a registrant",
+  "delete registrant": "remove a registrant",
+  "get me": "confirm the organizer",
+  "get webinar": "read a webinar",
+  "get registration fields": "read the registration questions",
+  "list webinar sessions": "list the sessions",
+  "list session attendees": "list a session's attendees",
+  "list webinar attendees": "list the attendees",
+  "list account webinars": "list the account's webinars",
+  "exchange authorization code": "connect the organizer",
+  "refresh access token": "renew access",
+};
+
 /**
- * One sentence a marketer can read for a failed GoTo call ("GoTo's answer was cut off (list
- * registrants)."): what happened, never a stack or a raw body. The message keeps the details for logs.
+ * One sentence a marketer can read for a failed GoTo call ("GoTo's answer was cut off when asked
+ * to list registrants."): what happened, never a stack or a raw body. The message keeps the
+ * details for logs.
  */
 export function explainGoToError(error: GoToError): string {
   const what = ((): string => {
@@ -395,5 +412,5 @@ export function explainGoToError(error: GoToError): string {
     if (error instanceof GoToOAuthError) return `GoTo's sign-in service refused the request (${error.error})`;
     return "GoTo failed";
   })();
-  return `${what}${error.call ? ` (${error.call})` : ""}.`;
+  return `${what}${error.call ? ` when asked to ${CALL_WORDS[error.call] ?? error.call}` : ""}.`;
 }

@@ -165,11 +165,11 @@ export function looksCutOff(text: string): boolean {
  */
 export function validate<T>(
   schema: v.GenericSchema<unknown, T>,
-  answer: string | Pick<GoToAnswer, "headers" | "text">,
+  answer: Pick<GoToAnswer, "headers" | "text">,
   status: number,
   context: string,
 ): T {
-  const { text, headers } = typeof answer === "string" ? { text: answer, headers: new Headers() } : answer;
+  const { text, headers } = answer;
   const excerpt = excerptOf(text);
   const bad = (reason: GoToBadAnswerError["reason"], what: string, issues: string[] = []): GoToBadAnswerError =>
     new GoToBadAnswerError(`${context}: ${what}`, status, reason, excerpt, issues);

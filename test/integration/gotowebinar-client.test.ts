@@ -703,31 +703,31 @@ describe("typed errors from the simulator's faults", () => {
       {
         kind: "htmlErrorPage",
         type: GoToServerError,
-        sentence: "GoTo answered with an HTML error page (502) (list registrants).",
+        sentence: "GoTo answered with an HTML error page (502) when asked to list registrants.",
       },
       {
         kind: "htmlOk",
         type: GoToBadAnswerError,
         reason: "html",
-        sentence: "GoTo answered with a web page instead of data (200) (list registrants).",
+        sentence: "GoTo answered with a web page instead of data (200) when asked to list registrants.",
       },
       {
         kind: "truncated",
         type: GoToBadAnswerError,
         reason: "truncated",
-        sentence: "GoTo's answer was cut off (list registrants).",
+        sentence: "GoTo's answer was cut off when asked to list registrants.",
       },
       {
         kind: "empty",
         type: GoToBadAnswerError,
         reason: "empty",
-        sentence: "GoTo's answer was empty (list registrants).",
+        sentence: "GoTo's answer was empty when asked to list registrants.",
       },
       {
         kind: "wrongFields",
         type: GoToBadAnswerError,
         reason: "wrong_fields",
-        sentence: "GoTo's answer had fields missing or of the wrong type (list registrants).",
+        sentence: "GoTo's answer had fields missing or of the wrong type when asked to list registrants.",
       },
     ] as const;
     await control("POST", `/webinars/${webinar.webinarKey}/registrants`, {
@@ -759,7 +759,7 @@ describe("typed errors from the simulator's faults", () => {
     await faults({ ambiguousKinds: ["hang"] });
     const hung = await expectError(create("second@example.com"), GoToTimeoutError);
     expect(hung).toMatchObject({ timeoutMs: 300, mayHaveTakenEffect: true, call: "create registrant" });
-    expect(explainGoToError(hung)).toBe("GoTo did not finish answering within 0.3 s (create registrant).");
+    expect(explainGoToError(hung)).toBe("GoTo did not finish answering within 0.3 s when asked to register someone.");
 
     // Both registrations happened: a retry meets GoTo's 409 with the existing key.
     await faults({ ambiguousRate: 0 });
@@ -806,7 +806,7 @@ describe("typed errors from the simulator's faults", () => {
       const client = createGoToClient({ fetch, accessToken: "t" });
       const error = await expectError(client.getMe(), GoToBadAnswerError);
       expect(error.reason).toBe("too_large");
-      expect(explainGoToError(error)).toBe("GoTo's answer was larger than 5 MB (get me).");
+      expect(explainGoToError(error)).toBe("GoTo's answer was larger than 5 MB when asked to confirm the organizer.");
     }
   });
 

@@ -162,7 +162,7 @@ describe.each(KINDS)("under $name", (kind) => {
       () => runDurableObjectAlarm(gateway),
     );
     const connectorPage = await pageText(admin, `/admin/connectors/${fx.connectorId}`);
-    expect(connectorPage).toContain(`${kind.sentence} (list webinars).`);
+    expect(connectorPage).toContain(`${kind.sentence} when asked to list webinars.`);
 
     const [probe] = await pendingRegistrations(upcoming.id, 1, `probe-${tag}`);
     if (!probe) throw new Error("no probe");
@@ -173,11 +173,11 @@ describe.each(KINDS)("under $name", (kind) => {
       (s) => s.lastError !== null && s.outbox.retrying.length > 0,
       () => runDurableObjectAlarm(sync),
     );
-    expect(failing.lastError?.message).toBe(`${kind.sentence} (list registrants).`);
-    expect(failing.outbox.retrying[0]?.lastError).toBe(`${kind.sentence} (create registrant).`);
+    expect(failing.lastError?.message).toBe(`${kind.sentence} when asked to list registrants.`);
+    expect(failing.outbox.retrying[0]?.lastError).toBe(`${kind.sentence} when asked to register someone.`);
     const webinarPage = await pageText(admin, `/admin/webinars/${upcoming.id}`);
-    expect(webinarPage).toContain(`${kind.sentence} (list registrants).`);
-    expect(webinarPage).toContain(`${kind.sentence} (create registrant).`);
+    expect(webinarPage).toContain(`${kind.sentence} when asked to list registrants.`);
+    expect(webinarPage).toContain(`${kind.sentence} when asked to register someone.`);
     // No stack, no class name, no raw body of what GoTo sent.
     expect(webinarPage).not.toMatch(/\bat \w+ \(|GoTo\w+Error|502 Bad Gateway|Service maintenance|InternalServerError/);
 

@@ -250,27 +250,36 @@ describe("explainGoToError: one sentence per kind, for the webinar and connector
     return error;
   };
   it.each([
-    [new GoToServerError("m", 502, undefined, true), "GoTo answered with an HTML error page (502) (list registrants)."],
-    [new GoToServerError("m", 500), "GoTo had an internal error (500) (list registrants)."],
-    [new GoToServerError("m", 503), "GoTo was temporarily unavailable (503) (list registrants)."],
-    [new GoToTimeoutError(15_000), "GoTo did not finish answering within 15 s (list registrants)."],
-    [new GoToBadAnswerError("m", 200, "truncated", ""), "GoTo's answer was cut off (list registrants)."],
+    [
+      new GoToServerError("m", 502, undefined, true),
+      "GoTo answered with an HTML error page (502) when asked to list registrants.",
+    ],
+    [new GoToServerError("m", 500), "GoTo had an internal error (500) when asked to list registrants."],
+    [new GoToServerError("m", 503), "GoTo was temporarily unavailable (503) when asked to list registrants."],
+    [new GoToTimeoutError(15_000), "GoTo did not finish answering within 15 s when asked to list registrants."],
+    [new GoToBadAnswerError("m", 200, "truncated", ""), "GoTo's answer was cut off when asked to list registrants."],
     [
       new GoToBadAnswerError("m", 200, "html", ""),
-      "GoTo answered with a web page instead of data (200) (list registrants).",
+      "GoTo answered with a web page instead of data (200) when asked to list registrants.",
     ],
-    [new GoToBadAnswerError("m", 200, "empty", ""), "GoTo's answer was empty (list registrants)."],
-    [new GoToBadAnswerError("m", 200, "not_json", ""), "GoTo's answer was not readable data (list registrants)."],
+    [new GoToBadAnswerError("m", 200, "empty", ""), "GoTo's answer was empty when asked to list registrants."],
+    [
+      new GoToBadAnswerError("m", 200, "not_json", ""),
+      "GoTo's answer was not readable data when asked to list registrants.",
+    ],
     [
       new GoToBadAnswerError("m", 200, "wrong_fields", ""),
-      "GoTo's answer had fields missing or of the wrong type (list registrants).",
+      "GoTo's answer had fields missing or of the wrong type when asked to list registrants.",
     ],
-    [new GoToBadAnswerError("m", 200, "too_large", ""), "GoTo's answer was larger than 5 MB (list registrants)."],
+    [
+      new GoToBadAnswerError("m", 200, "too_large", ""),
+      "GoTo's answer was larger than 5 MB when asked to list registrants.",
+    ],
     [
       new GoToRateLimitedError("m", 429, { errorCode: null, description: null, incident: null }, null),
-      "GoTo asked Rollcall to slow down (429) (list registrants).",
+      "GoTo asked Rollcall to slow down (429) when asked to list registrants.",
     ],
-    [new GoToNetworkError("m"), "Rollcall could not reach GoTo (list registrants)."],
+    [new GoToNetworkError("m"), "Rollcall could not reach GoTo when asked to list registrants."],
   ])("%s", (error, sentence) => {
     expect(explainGoToError(named(error))).toBe(sentence);
   });

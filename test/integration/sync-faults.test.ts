@@ -262,3 +262,63 @@ describe.each(KINDS)("under $name", (kind) => {
     expect(status.lastError).toBeNull();
   }, 300_000);
 });
+
+describe("a registration whose answer was lost", () => {
+  it("is retried until GoTo's own record of it can be read: approved with GoTo's key and join URL, once", async () => {
+    await controlJson("PUT", "/faults", { ...NO_FAULTS, webhookDelivery: "record" });
+    const fx = await syncFixture([{ subject: "Lost answers", times: [session(8 * DAY)] }]);
+    const [webinar] = fx.webinars;
+    if (!webinar) throw new Error("no webinar");
+    const sync = env.WEBINAR_SYNC.getByName(webinar.id);
+    await runDurableObjectAlarm(sync);
+    const [request] = await pendingRegistrations(webinar.id, 1, "lost");
+    if (!request) throw new Error("no request");
+    const registration = async () =>
+      (
+        await rows<{ status: string; registrant_key: string | null; join_url: string | null }>(
+          "SELECT status, registrant_key, join_url FROM registrations WHERE id = ?",
+          request.registrationId,
+        )
+      )[0];
+
+    // The create works in GoTo, its answer is a 500.
+    await controlJson("PUT", "/faults", { ambiguousRate: 1, ambiguousKinds: ["error500"], paths: "/registrants$" });
+    await sync.register(request);
+    await until(
+      () => sync.status(),
+      (s) => s.outbox.retrying.length === 1,
+      () => runDurableObjectAlarm(sync),
+    );
+    // (No Sync now here: a poll would bring the registrant in by itself.) The retry meets 409 with the key, but reading that registrant fails every time.
+    await controlJson("PUT", "/faults", {
+      ambiguousRate: 0,
+      badAnswerRate: 1,
+      badAnswerKinds: ["truncated"],
+      paths: "/registrants/\\d+$",
+    });
+    await until(
+      () => sync.status(),
+      (s) => s.outbox.waiting === 0 || (s.outbox.retrying[0]?.lastError ?? "").includes("look up a registrant"),
+      () => runDurableObjectAlarm(sync),
+    );
+    expect((await sync.status()).outbox).toMatchObject({ waiting: 1, done: 0 });
+    expect((await registration())?.status).toBe("pending");
+
+    // GoTo answers again: the row ends with GoTo's status and join URL.
+    await controlJson("PUT", "/faults", { badAnswerRate: 0, paths: null });
+    await until(
+      () => sync.status(),
+      (s) => s.outbox.waiting === 0,
+      () => runDurableObjectAlarm(sync),
+    );
+    const state = await controlJson<{ registrants: { email: string; registrantKey: string }[] }>(
+      "GET",
+      `/state?webinarKey=${webinar.webinarKey}`,
+    );
+    const inGoTo = state.registrants.filter((r) => r.email === request.registrant.email);
+    expect(inGoTo).toHaveLength(1);
+    const stored = await registration();
+    expect(stored).toMatchObject({ status: "approved", registrant_key: inGoTo[0]?.registrantKey });
+    expect(stored?.join_url).toContain(inGoTo[0]?.registrantKey ?? "-");
+  }, 120_000);
+});

@@ -18,6 +18,8 @@ export interface Env {
   GOTO_CLIENT_ID?: string;
   GOTO_CLIENT_SECRET?: string;
   PUBLIC_URL?: string;
+  /** How long one GoTo call may take, headers and body (ms); 15,000 when unset. */
+  GOTO_TIMEOUT_MS?: string;
 }
 
 export type Role = "admin" | "marketer";

@@ -1,7 +1,7 @@
 import { CodeChallengeMethod, generateCodeVerifier, generateState, OAuth2Client } from "arctic";
 import { GOTO_AUTHORIZE_URL, GOTO_DEFAULT_TIMEOUT_MS, GOTO_SCOPES, GOTO_TOKEN_URL } from "./constants";
-import { oauthErrorFromResponse } from "./errors";
-import { type FetchFn, transportError, validate } from "./request";
+import { GoToError, oauthErrorFromAnswer } from "./errors";
+import { type FetchFn, readAnswer, transportError, underDeadline, validate } from "./request";
 import { type GoToTokenResponse, TokenResponseSchema } from "./schemas";
 
 /**
@@ -62,22 +62,27 @@ export function createGoToOAuth(options: GoToOAuthOptions): GoToOAuth {
   async function tokenRequest(params: Record<string, string>, context: string): Promise<GoToTokens> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      const response = await options.fetch(tokenUrl, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${basicCredentials(options.clientId, options.clientSecret)}`,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: new URLSearchParams(params).toString(),
+      const response = await underDeadline(
+        options.fetch(tokenUrl, {
+          method: "POST",
+          headers: {
+            authorization: `Basic ${basicCredentials(options.clientId, options.clientSecret)}`,
+            "content-type": "application/x-www-form-urlencoded",
+            accept: "application/json",
+          },
+          body: new URLSearchParams(params).toString(),
+          signal,
+        }),
         signal,
-      });
-      if (!response.ok) throw await oauthErrorFromResponse(response, context);
-      const text = await response.text();
-      const tokens = validate(TokenResponseSchema, text, response.status, context);
+      );
+      const answer = await readAnswer(response, signal, context);
+      if (!response.ok) throw oauthErrorFromAnswer(answer, context);
+      const tokens = validate(TokenResponseSchema, answer, response.status, context);
       return { ...tokens, expiresAt: new Date(Date.now() + tokens.expiresIn * 1000) };
     } catch (error) {
-      throw transportError(error, signal, timeoutMs, context);
+      const typed = transportError(error, signal, timeoutMs, context);
+      if (typed instanceof GoToError && typed.call === null) typed.call = context;
+      throw typed;
     }
   }
 

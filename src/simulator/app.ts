@@ -2,6 +2,16 @@ import { Hono } from "hono";
 import { mountConsole } from "./console/routes";
 import { mountControl } from "./control";
 import { SimError } from "./errors";
+import {
+  ambiguousAnswer,
+  badAnswer,
+  chance,
+  htmlErrorPage,
+  injectedFailure,
+  pathMatches,
+  pick,
+  trickle,
+} from "./faults";
 import { goToError, invalidTokenResponse, type SimApp, type SimEnv, type SimServices } from "./http";
 import { JsonInt, jsonText } from "./json";
 import { mountOAuth, tokenOwner } from "./oauth";
@@ -21,18 +31,6 @@ function isGoToPath(path: string): boolean {
 
 function needsToken(path: string): boolean {
   return path.startsWith("/sim/admin/") || path.startsWith("/sim/G2W/");
-}
-
-function injectedFailure(): Response {
-  const status = Math.random() < 0.5 ? 500 : 503;
-  return jsonText(
-    {
-      errorCode: status === 500 ? "InternalServerError" : "ServiceUnavailable",
-      description: status === 500 ? "An internal error occurred." : "The service is temporarily unavailable.",
-      incident: newIncident(),
-    },
-    status,
-  );
 }
 
 /**
@@ -56,9 +54,18 @@ export function createSimApp(services: SimServices, transaction: <T>(fn: () => T
     const started = services.now();
     const settings = readSettings(services.sql);
     let principal: string | null = null;
-    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
-    if (settings.errorRate > 0 && Math.random() < settings.errorRate) {
+    // The answer faults hit only the GoTo paths `paths` matches; the rate limit is GoTo's, for every path.
+    const faulty = pathMatches(settings, path.replace(/^\/sim/, ""));
+    // One fault per call at most: an injected 5xx, else an unusable answer, else an ambiguous one.
+    const failed = faulty && chance(settings.errorRate);
+    const badKind = faulty && !failed && chance(settings.badAnswerRate) ? pick(settings.badAnswerKinds) : null;
+    const ambiguousKind =
+      faulty && !failed && badKind === null && chance(settings.ambiguousRate) ? pick(settings.ambiguousKinds) : null;
+    if (faulty && settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+    if (failed) {
       c.res = injectedFailure();
+    } else if (badKind === "htmlErrorPage") {
+      c.res = htmlErrorPage();
     } else if (needsToken(path)) {
       const owner = tokenOwner(services, c.req.header("authorization"));
       if (!owner) {
@@ -78,6 +85,9 @@ export function createSimApp(services: SimServices, transaction: <T>(fn: () => T
     } else {
       await next();
     }
+    if (badKind !== null && badKind !== "htmlErrorPage") c.res = await badAnswer(badKind, c.res);
+    if (ambiguousKind !== null) c.res = await ambiguousAnswer(ambiguousKind, c.res);
+    else if (faulty && settings.slowBodyMs > 0) c.res = await trickle(c.res, settings.slowBodyMs);
     const url = new URL(c.req.url);
     services.sql.exec(
       "INSERT INTO api_calls (at, method, path, status, duration_ms, principal) VALUES (?, ?, ?, ?, ?, ?)",

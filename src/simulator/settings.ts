@@ -7,11 +7,25 @@ import { all } from "./storage";
  * like GoTo rotating only now and then), "always" or "never", so tests can pin either behaviour.
  * `webhookDelivery`: "fetch" posts events to the callback from the alarm (the default); "record" only
  * queues them, to be posted by an explicit `deliverNow()` (deterministic tests).
+ * The answer faults (src/simulator/faults.ts) hit only GoTo paths matching `paths` (all when null):
+ * `badAnswerRate` of answers are unusable (one of `badAnswerKinds`), `ambiguousRate` of calls take
+ * effect and then answer 500 or never finish (one of `ambiguousKinds`), `slowBodyMs` trickles bodies.
  */
+export const BAD_ANSWER_KINDS = ["htmlErrorPage", "htmlOk", "truncated", "empty", "wrongFields"] as const;
+export type BadAnswerKind = (typeof BAD_ANSWER_KINDS)[number];
+export const AMBIGUOUS_KINDS = ["error500", "hang"] as const;
+export type AmbiguousKind = (typeof AMBIGUOUS_KINDS)[number];
+
 export interface SimSettings {
   errorRate: number;
   rateLimitPerSecond: number;
   latencyMs: number;
+  slowBodyMs: number;
+  badAnswerRate: number;
+  badAnswerKinds: BadAnswerKind[];
+  ambiguousRate: number;
+  ambiguousKinds: AmbiguousKind[];
+  paths: string | null;
   refreshTokenRotation: "sometimes" | "always" | "never";
   webhookDelivery: "fetch" | "record";
 }
@@ -20,6 +34,12 @@ export const DEFAULT_SETTINGS: SimSettings = {
   errorRate: 0,
   rateLimitPerSecond: 10,
   latencyMs: 0,
+  slowBodyMs: 0,
+  badAnswerRate: 0,
+  badAnswerKinds: [...BAD_ANSWER_KINDS],
+  ambiguousRate: 0,
+  ambiguousKinds: [...AMBIGUOUS_KINDS],
+  paths: null,
   refreshTokenRotation: "sometimes",
   webhookDelivery: "fetch",
 };
@@ -27,10 +47,44 @@ export const DEFAULT_SETTINGS: SimSettings = {
 /** A refresh token is replaced on this use when rotation is "sometimes". */
 export const ROTATE_EVERY_NTH_REFRESH = 5;
 
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Rate = v.pipe(v.number(), v.minValue(0, "must be from 0 to 1"), v.maxValue(1, "must be from 0 to 1"));
+const Millis = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000));
+
+/** A regular expression over the GoTo path (`/G2W/rest/v2/...`); "" or null means every path. */
+const Paths = v.pipe(
+  v.nullable(
+    v.pipe(v.string(), v.maxLength(200), v.check(isRegExp, "must be a valid regular expression, like /registrants")),
+  ),
+  v.transform((s) => (s === null || s === "" ? null : s)),
+);
+
+function kinds<const K extends readonly [string, ...string[]]>(all: K) {
+  return v.pipe(
+    v.array(v.picklist(all, `must be one of ${all.join(", ")}`)),
+    v.minLength(1, `name at least one of ${all.join(", ")}`),
+    v.transform((list) => [...new Set(list)]),
+  );
+}
+
 export const FaultsBody = v.strictObject({
-  errorRate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  errorRate: v.optional(Rate),
   rateLimitPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
-  latencyMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000))),
+  latencyMs: v.optional(Millis),
+  slowBodyMs: v.optional(Millis),
+  badAnswerRate: v.optional(Rate),
+  badAnswerKinds: v.optional(kinds(BAD_ANSWER_KINDS)),
+  ambiguousRate: v.optional(Rate),
+  ambiguousKinds: v.optional(kinds(AMBIGUOUS_KINDS)),
+  paths: v.optional(Paths),
   expireTokensNow: v.optional(v.boolean()),
   refreshTokenRotation: v.optional(v.picklist(["sometimes", "always", "never"])),
   webhookDelivery: v.optional(v.picklist(["fetch", "record"])),

@@ -11,6 +11,7 @@ import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
 import { type DiscoveryProgress, runDiscovery } from "./discovery";
 import {
+  explainFailure,
   type GatewayFailure,
   type GatewayResult,
   NeedsReverificationError,
@@ -31,7 +32,7 @@ import {
   setState,
 } from "./gateway-storage";
 import { GatewayTokens } from "./gateway-tokens";
-import { gotoFetch } from "./goto-env";
+import { gotoFetch, gotoTimeoutMs } from "./goto-env";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, webhookBase } from "./webhooks";
 
@@ -207,6 +208,7 @@ export class GoToGateway extends DurableObject<Env> {
       let used = "";
       const client = createGoToClient({
         fetch: this.limitedFetch(),
+        timeoutMs: gotoTimeoutMs(this.env),
         accessToken: async () => {
           used = await this.tokens.access();
           return used;
@@ -281,7 +283,7 @@ export class GoToGateway extends DurableObject<Env> {
     } catch (error) {
       const failures = Number(getState(this.sql, "discovery_failures") ?? "0") + 1;
       setState(this.sql, "discovery_failures", String(failures));
-      const message = error instanceof Error ? error.message : String(error);
+      const message = explainFailure(error);
       log("error", "discovery failed", { connectorId, failures, ...errorFields(error) });
       if (!(error instanceof NeedsReverificationError)) {
         await updateConnector(db, connectorId, { lastError: message, lastErrorAt: new Date().toISOString() });
@@ -317,7 +319,7 @@ export class GoToGateway extends DurableObject<Env> {
       });
       setState(this.sql, "webhooks_error", null);
     } catch (error) {
-      setState(this.sql, "webhooks_error", error instanceof Error ? error.message : String(error));
+      setState(this.sql, "webhooks_error", explainFailure(error));
       log("warn", "webhook set-up failed", { connectorId, ...errorFields(error) });
     }
   }

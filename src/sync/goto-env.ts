@@ -16,6 +16,15 @@ export function gotoFetch(env: Env): typeof fetch {
   return isSimulatorMode(env) ? simulatorFetch(env) : (input, init) => fetch(input, init);
 }
 
+/**
+ * How long one GoTo call may take, headers and the whole body: `GOTO_TIMEOUT_MS` (1,000 to
+ * 60,000), else the client's default of 15 s.
+ */
+export function gotoTimeoutMs(env: Env): number | undefined {
+  const ms = Number(env.GOTO_TIMEOUT_MS ?? "");
+  return Number.isInteger(ms) && ms >= 1000 && ms <= 60_000 ? ms : undefined;
+}
+
 export class GoToNotConfiguredError extends Error {
   constructor(what: string) {
     super(`${what} is not set, so Rollcall cannot talk to GoTo. Set it as a Worker secret (see the README).`);
@@ -38,6 +47,7 @@ export function gotoOAuth(env: Env, requestOrigin: string): GoToOAuth {
     clientId: env.GOTO_CLIENT_ID,
     clientSecret: env.GOTO_CLIENT_SECRET,
     redirectUri: `${origin}${OAUTH_CALLBACK_PATH}`,
+    ...(gotoTimeoutMs(env) === undefined ? {} : { timeoutMs: gotoTimeoutMs(env) }),
     ...(simulator ? { authorizeUrl: `${requestOrigin}/sim/oauth/authorize` } : {}),
   });
 }

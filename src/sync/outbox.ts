@@ -106,6 +106,8 @@ export interface OutboxCounts {
   waiting: number;
   done: number;
   errors: { registrationId: string; email: string; reason: string; at: string }[];
+  /** Waiting rows whose last attempt failed: why, and when the next one is. */
+  retrying: { registrationId: string; lastError: string; attempts: number; nextAt: string }[];
 }
 
 export function outboxCounts(sql: SqlStorage): OutboxCounts {
@@ -122,7 +124,16 @@ export function outboxCounts(sql: SqlStorage): OutboxCounts {
       reason: r.last_error ?? "",
       at: new Date(r.finished_at ?? r.created_at).toISOString(),
     }));
-  return { waiting: n("waiting"), done: n("done"), errors };
+  const retrying = sql
+    .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'waiting' AND last_error IS NOT NULL ORDER BY seq LIMIT 100")
+    .toArray()
+    .map((r) => ({
+      registrationId: r.registration_id,
+      lastError: r.last_error ?? "",
+      attempts: r.attempts,
+      nextAt: new Date(r.next_at).toISOString(),
+    }));
+  return { waiting: n("waiting"), done: n("done"), errors, retrying };
 }
 
 /** What became of one push attempt, for the job loop. */
@@ -160,7 +171,10 @@ export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutco
   if (!result.ok && result.error.kind === "duplicate_registrant" && result.error.registrantKey) {
     const key = result.error.registrantKey;
     const found = await deps.lookup(key);
-    result = found.ok ? found : { ok: true, value: { registrantKey: key, joinUrl: null, status: null } };
+    // A lookup that may work next time is retried (the retry meets the same 409), so the row ends
+    // with GoTo's status and join URL; one GoTo refuses outright keeps the key alone.
+    if (found.ok || "retryable" in found.error) result = found;
+    else result = { ok: true, value: { registrantKey: key, joinUrl: null, status: null } };
   }
   const current = readRow(deps.sql, row.seq);
   if (current?.state !== "waiting") return "done";

@@ -4,6 +4,8 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGoToClient } from "../../src/gotowebinar/client";
 import { GOTO_WEBHOOK_EVENTS } from "../../src/gotowebinar/constants";
 import {
+  explainGoToError,
+  GoToBadAnswerError,
   GoToDuplicateRegistrantError,
   type GoToError,
   GoToInvalidClientError,
@@ -14,7 +16,6 @@ import {
   GoToRateLimitedError,
   GoToServerError,
   GoToTimeoutError,
-  GoToUnexpectedResponseError,
   GoToValidationError,
 } from "../../src/gotowebinar/errors";
 import { createGoToOAuth } from "../../src/gotowebinar/oauth";
@@ -681,7 +682,7 @@ describe("typed errors from the simulator's faults", () => {
     expect(error.retryable).toBe(true);
   });
 
-  it("an answer that does not match the reference is GoToUnexpectedResponseError", async () => {
+  it("an answer that does not match the reference is GoToBadAnswerError (wrong_fields), retryable", async () => {
     // The simulator's real answer with one field renamed, as if GoTo changed its API under us.
     const real = simulatorFetch(env);
     const drifting: typeof fetch = async (input, init) => {
@@ -690,9 +691,123 @@ describe("typed errors from the simulator's faults", () => {
       return new Response(text, { status: res.status, headers: res.headers });
     };
     const client = createGoToClient({ fetch: drifting, accessToken: org.tokens.accessToken });
-    const error = await expectError(client.getMe(), GoToUnexpectedResponseError);
+    const error = await expectError(client.getMe(), GoToBadAnswerError);
     expect(error.issues.join(" ")).toContain("key");
-    expect(error.retryable).toBe(false);
+    expect(error).toMatchObject({ reason: "wrong_fields", retryable: true, mayHaveTakenEffect: true, call: "get me" });
+  });
+
+  it("each bad answer the simulator gives is its typed error, explained in one sentence", async () => {
+    const webinar = await makeWebinar(org.email, 3 * DAY);
+    const args = { organizerKey: org.organizerKey, webinarKey: webinar.webinarKey };
+    const cases = [
+      {
+        kind: "htmlErrorPage",
+        type: GoToServerError,
+        sentence: "GoTo answered with an HTML error page (502) when asked to list registrants.",
+      },
+      {
+        kind: "htmlOk",
+        type: GoToBadAnswerError,
+        reason: "html",
+        sentence: "GoTo answered with a web page instead of data (200) when asked to list registrants.",
+      },
+      {
+        kind: "truncated",
+        type: GoToBadAnswerError,
+        reason: "truncated",
+        sentence: "GoTo's answer was cut off when asked to list registrants.",
+      },
+      {
+        kind: "empty",
+        type: GoToBadAnswerError,
+        reason: "empty",
+        sentence: "GoTo's answer was empty when asked to list registrants.",
+      },
+      {
+        kind: "wrongFields",
+        type: GoToBadAnswerError,
+        reason: "wrong_fields",
+        sentence: "GoTo's answer had fields missing or of the wrong type when asked to list registrants.",
+      },
+    ] as const;
+    await control("POST", `/webinars/${webinar.webinarKey}/registrants`, {
+      email: "b@example.com",
+      firstName: "B",
+      lastName: "C",
+    });
+    for (const c of cases) {
+      await faults({ badAnswerRate: 1, badAnswerKinds: [c.kind] });
+      const type: abstract new (...args: never[]) => GoToError = c.type;
+      const error = await expectError(org.client.listRegistrants({ ...args, page: 0, limit: 50 }), type);
+      expect(error, c.kind).toMatchObject({ retryable: true, mayHaveTakenEffect: true });
+      if ("reason" in c) expect(error, c.kind).toMatchObject({ reason: c.reason });
+      else expect(error).toMatchObject({ status: 502, htmlPage: true });
+      expect(explainGoToError(error)).toBe(c.sentence);
+    }
+  });
+
+  it("a call that took effect and then answered 500 or never finished is GoToServerError or GoToTimeoutError", async () => {
+    const webinar = await makeWebinar(org.email, 3 * DAY);
+    const args = { organizerKey: org.organizerKey, webinarKey: webinar.webinarKey };
+    const quick = createGoToClient({ fetch: simulatorFetch(env), accessToken: org.tokens.accessToken, timeoutMs: 300 });
+    const create = (email: string) =>
+      quick.createRegistrant({ ...args, registrant: { email, firstName: "Am", lastName: "Big" } });
+
+    await faults({ ambiguousRate: 1, ambiguousKinds: ["error500"] });
+    const failed = await expectError(create("first@example.com"), GoToServerError);
+    expect(failed).toMatchObject({ status: 500, mayHaveTakenEffect: true, htmlPage: false });
+    await faults({ ambiguousKinds: ["hang"] });
+    const hung = await expectError(create("second@example.com"), GoToTimeoutError);
+    expect(hung).toMatchObject({ timeoutMs: 300, mayHaveTakenEffect: true, call: "create registrant" });
+    expect(explainGoToError(hung)).toBe("GoTo did not finish answering within 0.3 s when asked to register someone.");
+
+    // Both registrations happened: a retry meets GoTo's 409 with the existing key.
+    await faults({ ambiguousRate: 0 });
+    const listed = await org.client.listAllRegistrants(args);
+    expect(listed.map((r) => r.email).sort()).toEqual(["first@example.com", "second@example.com"]);
+    const again = await expectError(create("second@example.com"), GoToDuplicateRegistrantError);
+    expect(again.registrantKey).toBe(listed.find((r) => r.email === "second@example.com")?.registrantKey);
+  });
+
+  it("the deadline covers the whole body: a trickling body past it is GoToTimeoutError, within it fine", async () => {
+    await faults({ slowBodyMs: 3000 });
+    const quick = createGoToClient({ fetch: simulatorFetch(env), accessToken: org.tokens.accessToken, timeoutMs: 400 });
+    await expectError(quick.getMe(), GoToTimeoutError);
+    await faults({ slowBodyMs: 100 });
+    expect((await org.client.getMe()).organizerKey).toBe(org.organizerKey);
+  });
+
+  it("paths aims the faults: only matching calls fail", async () => {
+    const webinar = await makeWebinar(org.email, 3 * DAY);
+    await faults({ badAnswerRate: 1, badAnswerKinds: ["truncated"], paths: "/registrants" });
+    expect((await org.client.getMe()).organizerKey).toBe(org.organizerKey);
+    const args = { organizerKey: org.organizerKey, webinarKey: webinar.webinarKey };
+    expect((await org.client.getWebinar(args)).webinarKey).toBe(webinar.webinarKey);
+    await expectError(org.client.listRegistrants(args), GoToBadAnswerError);
+  });
+
+  it("an answer larger than 5 MB is refused as GoToBadAnswerError (too_large), whether declared or streamed", async () => {
+    const big = "x".repeat(5 * 1024 * 1024 + 1);
+    const declared: typeof fetch = async () =>
+      new Response(big, { headers: { "content-type": "application/json", "content-length": String(big.length) } });
+    const streamed: typeof fetch = async () => {
+      const chunk = new TextEncoder().encode(`[${"1,".repeat(512 * 1024)}`);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent++;
+          if (sent > 20) controller.close();
+          else controller.enqueue(chunk);
+        },
+      });
+      return new Response(body, { headers: { "content-type": "application/json" } });
+    };
+    for (const fetch of [declared, streamed]) {
+      const client = createGoToClient({ fetch, accessToken: "t" });
+      const error = await expectError(client.getMe(), GoToBadAnswerError);
+      expect(error.reason).toBe("too_large");
+      expect(explainGoToError(error)).toBe("GoTo's answer was larger than 5 MB when asked to confirm the organizer.");
+    }
   });
 
   it("the client also runs over HTTP at the simulator's /sim URLs (baseUrl)", async () => {

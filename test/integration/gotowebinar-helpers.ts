@@ -127,4 +127,14 @@ export function faults(settings: Record<string, unknown>): Promise<unknown> {
   return control("PUT", "/faults", settings);
 }
 
-export const NO_FAULTS = { errorRate: 0, latencyMs: 0, rateLimitPerSecond: 10_000 };
+export const NO_FAULTS = {
+  errorRate: 0,
+  latencyMs: 0,
+  rateLimitPerSecond: 10_000,
+  badAnswerRate: 0,
+  badAnswerKinds: ["htmlErrorPage", "htmlOk", "truncated", "empty", "wrongFields"],
+  ambiguousRate: 0,
+  ambiguousKinds: ["error500", "hang"],
+  slowBodyMs: 0,
+  paths: null,
+};

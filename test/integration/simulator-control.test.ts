@@ -120,12 +120,54 @@ describe("control API (interfaces.md)", () => {
   it("validates faults, and reset empties everything", async () => {
     expect((await control("PUT", "/faults", { errorRate: 2 })).status).toBe(400);
     expect((await control("PUT", "/faults", { surprise: true })).status).toBe(400);
+    for (const bad of [
+      { badAnswerRate: -0.1 },
+      { ambiguousRate: 1.5 },
+      { slowBodyMs: 60_001 },
+      { slowBodyMs: 1.5 },
+      { paths: "(unclosed" },
+      { paths: 42 },
+      { badAnswerKinds: ["gibberish"] },
+      { badAnswerKinds: [] },
+      { ambiguousKinds: ["slow"] },
+    ]) {
+      const res = await control("PUT", "/faults", bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      const { error } = await res.json<J>();
+      expect(error.message).toContain(Object.keys(bad)[0]);
+    }
+    expect((await (await control("PUT", "/faults", { paths: "(unclosed" })).json<J>()).error.message).toContain(
+      "regular expression",
+    );
+    const answerFaults = await controlJson<J>("PUT", "/faults", {
+      badAnswerRate: 0.2,
+      badAnswerKinds: ["truncated", "empty", "truncated"],
+      ambiguousRate: 0.1,
+      ambiguousKinds: ["hang"],
+      slowBodyMs: 300,
+      paths: "/registrants$",
+    });
+    expect(answerFaults).toMatchObject({
+      badAnswerRate: 0.2,
+      badAnswerKinds: ["truncated", "empty"],
+      ambiguousRate: 0.1,
+      ambiguousKinds: ["hang"],
+      slowBodyMs: 300,
+      paths: "/registrants$",
+    });
+    expect(await controlJson<J>("GET", "/faults")).toMatchObject({ slowBodyMs: 300, paths: "/registrants$" });
     const faults = await controlJson<J>("PUT", "/faults", { errorRate: 0.25, latencyMs: 0, rateLimitPerSecond: 3 });
     expect(faults).toMatchObject({ errorRate: 0.25, rateLimitPerSecond: 3 });
     await controlJson("POST", "/organizers", { email: "r@example.com", firstName: "R", lastName: "E" });
     await controlJson("POST", "/reset");
     expect(await controlJson<J>("GET", "/state")).toEqual({ organizers: [], webinars: [] });
-    expect((await controlJson<J>("GET", "/faults")).errorRate).toBe(0);
+    expect(await controlJson<J>("GET", "/faults")).toMatchObject({
+      errorRate: 0,
+      badAnswerRate: 0,
+      ambiguousRate: 0,
+      slowBodyMs: 0,
+      paths: null,
+    });
   });
 
   it("answers bad JSON with 400 and cross-site browser posts with 403", async () => {
@@ -136,6 +178,32 @@ describe("control API (interfaces.md)", () => {
 });
 
 describe("console", () => {
+  it("the Faults panel sets and shows the answer faults, and explains a bad regular expression", async () => {
+    const post = (fields: Record<string, string>) =>
+      sim("/console/faults", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+        body: new URLSearchParams(fields),
+      });
+    const res = await post({ badAnswerRate: "0.3", ambiguousRate: "0.1", slowBodyMs: "250", paths: "/registrants" });
+    expect(res.status).toBe(200);
+    const fragment = await res.text();
+    expect(fragment).toContain("Faults applied.");
+    expect(fragment).toContain('name="paths"');
+    expect(fragment).toContain('value="/registrants"');
+    expect(await controlJson<J>("GET", "/faults")).toMatchObject({
+      badAnswerRate: 0.3,
+      ambiguousRate: 0.1,
+      slowBodyMs: 250,
+      paths: "/registrants",
+    });
+    const bad = await post({ paths: "([" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("regular expression");
+    await post({ badAnswerRate: "0", ambiguousRate: "0", slowBodyMs: "0", paths: "" });
+    expect((await controlJson<J>("GET", "/faults")).paths).toBeNull();
+  });
+
   it("renders the console page and the call log fragment without inline script or style", async () => {
     const page = await (await sim("/")).text();
     expect(page).toContain("GoToWebinar simulator");

@@ -417,6 +417,117 @@ describe("limits and faults", () => {
     await controlJson("PUT", "/faults", { latencyMs: 0 });
   });
 
+  const registrant = (i: number) => JSON.stringify({ firstName: "Ana", lastName: "Ng", email: `ana${i}@example.com` });
+  const registrantsIn = async (webinarKey: string): Promise<string[]> =>
+    (await controlJson<J>("GET", `/state?webinarKey=${webinarKey}`)).registrants.map((r: J) => r.email);
+
+  it("badAnswerRate: a 502 HTML page before the API (no effect), the others after it took effect", async () => {
+    const { webinarKey } = await makeWebinar(org.email);
+    const post = (i: number) =>
+      api(`${base()}/webinars/${webinarKey}/registrants`, org.access, { method: "POST", body: registrant(i) });
+
+    await controlJson("PUT", "/faults", { badAnswerRate: 1, badAnswerKinds: ["htmlErrorPage"] });
+    const page = await post(1);
+    expect(page.status).toBe(502);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("<html>");
+    expect(await registrantsIn(webinarKey)).not.toContain("ana1@example.com");
+
+    await controlJson("PUT", "/faults", { badAnswerKinds: ["htmlOk"] });
+    const html = await post(2);
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toContain("text/html");
+    expect(await html.text()).toMatch(/^<!DOCTYPE html>/);
+
+    await controlJson("PUT", "/faults", { badAnswerKinds: ["truncated"] });
+    const cut = await post(3);
+    expect(cut.status).toBe(201);
+    const cutText = await cut.text();
+    expect(cutText.startsWith("{")).toBe(true);
+    expect(() => JSON.parse(cutText)).toThrow();
+
+    await controlJson("PUT", "/faults", { badAnswerKinds: ["empty"] });
+    const empty = await post(4);
+    expect(empty.status).toBe(201);
+    expect(await empty.text()).toBe("");
+
+    await controlJson("PUT", "/faults", { badAnswerKinds: ["wrongFields"] });
+    const wrong = await post(5);
+    expect(wrong.status).toBe(201);
+    const body = await wrong.json<J>();
+    expect(typeof body.registrantKey === "string" || typeof body.registrantKey === "number").toBe(false);
+    expect(body.joinUrl).toContain("join");
+
+    // Every kind but the 502 page came after GoTo registered the person.
+    expect(await registrantsIn(webinarKey)).toEqual(
+      expect.arrayContaining(["ana2@example.com", "ana3@example.com", "ana4@example.com", "ana5@example.com"]),
+    );
+    // Lists break too: with nothing to mangle but the envelope, the envelope is of the wrong type.
+    const list = await api(`${base()}/webinars?${RANGE}`, org.access);
+    const listed = await list.json<J>();
+    expect(
+      listed.page === "unexpected" ||
+        listed._embedded === "unexpected" ||
+        listed._embedded?.webinars?.[0]?.webinarKey === undefined ||
+        typeof listed._embedded?.webinars?.[0]?.times !== "object",
+    ).toBe(true);
+  });
+
+  it("ambiguousRate: the call takes effect, then GoTo answers 500 or the body stops halfway and never ends", async () => {
+    const { webinarKey } = await makeWebinar(org.email);
+    const post = (i: number) =>
+      api(`${base()}/webinars/${webinarKey}/registrants`, org.access, { method: "POST", body: registrant(i) });
+
+    await controlJson("PUT", "/faults", { ambiguousRate: 1, ambiguousKinds: ["error500"] });
+    const failed = await post(6);
+    expect(failed.status).toBe(500);
+    expect((await failed.json<J>()).errorCode).toBe("InternalServerError");
+    expect(await registrantsIn(webinarKey)).toContain("ana6@example.com");
+    // The retry meets GoTo's own record of the first attempt: 409 with the key.
+    await controlJson("PUT", "/faults", { ambiguousRate: 0 });
+    const again = await post(6);
+    expect(again.status).toBe(409);
+    expect(bareNumber(await again.text(), "registrantKey")).not.toBeNull();
+
+    await controlJson("PUT", "/faults", { ambiguousRate: 1, ambiguousKinds: ["hang"] });
+    const hung = await post(7);
+    expect(hung.status).toBe(201);
+    const reader = hung.body?.getReader();
+    if (!reader) throw new Error("no body");
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    const head = new TextDecoder().decode(first.value);
+    expect(head.startsWith("{")).toBe(true);
+    expect(() => JSON.parse(head)).toThrow();
+    expect(await registrantsIn(webinarKey)).toContain("ana7@example.com");
+    await reader.cancel();
+  });
+
+  it("slowBodyMs trickles the body in pieces; paths aims every answer fault at matching GoTo paths only", async () => {
+    await controlJson("PUT", "/faults", { slowBodyMs: 200 });
+    const slow = await api("/admin/rest/v1/me", org.access);
+    expect(slow.status).toBe(200);
+    const reader = slow.body?.getReader();
+    if (!reader) throw new Error("no body");
+    let pieces = 0;
+    let text = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      pieces++;
+      text += new TextDecoder().decode(r.value);
+    }
+    expect(pieces).toBeGreaterThan(5);
+    expect(JSON.parse(text).email).toBe(org.email);
+
+    await controlJson("PUT", "/faults", { slowBodyMs: 0, errorRate: 1, badAnswerRate: 1, paths: "/registrants" });
+    expect((await api("/admin/rest/v1/me", org.access)).status).toBe(200);
+    const { webinarKey } = await makeWebinar(org.email);
+    expect((await api(`${base()}/webinars/${webinarKey}`, org.access)).status).toBe(200);
+    expect([500, 503]).toContain((await api(`${base()}/webinars/${webinarKey}/registrants`, org.access)).status);
+    expect((await controlJson<J>("GET", "/faults")).paths).toBe("/registrants");
+    await controlJson("PUT", "/faults", { errorRate: 0, badAnswerRate: 0, paths: "" });
+    expect((await controlJson<J>("GET", "/faults")).paths).toBeNull();
+  });
+
   it("answers unknown GoTo paths with 404 NOT_FOUND", async () => {
     const res = await api("/nothing/here", org.access);
     expect(res.status).toBe(404);

@@ -4,38 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
-import { DAY, session, syncFixture } from "./sync-helpers";
-
-/**
- * What the forms do before calling `register` (src/sync/outbox-contract.ts): the prospect and
- * a `pending` registration in D1. Here straight in D1, in chunks under D1's parameter limit.
- */
-async function pendingRegistrations(webinarId: string, count: number, tag: string): Promise<RegistrationRequest[]> {
-  const now = new Date().toISOString();
-  const requests: RegistrationRequest[] = [];
-  for (let i = 0; i < count; i++) {
-    const email = `${tag}-${i}@example.com`;
-    requests.push({
-      registrationId: `reg_${tag}_${i}`,
-      webinarId,
-      prospectId: `pro_${tag}_${i}`,
-      registrant: { email, firstName: `First${i}`, lastName: `Last${i}` },
-    });
-  }
-  const statements: D1PreparedStatement[] = [];
-  for (const r of requests) {
-    statements.push(
-      env.DB.prepare(
-        "INSERT INTO prospects (id, email, first_name, last_name, source, created_at, updated_at) VALUES (?, ?, ?, ?, 'form', ?, ?)",
-      ).bind(r.prospectId, r.registrant.email, r.registrant.firstName, r.registrant.lastName, now, now),
-      env.DB.prepare(
-        "INSERT INTO registrations (id, prospect_id, webinar_id, status, source, registered_at, updated_at) VALUES (?, ?, ?, 'pending', 'form', ?, ?)",
-      ).bind(r.registrationId, r.prospectId, webinarId, now, now),
-    );
-  }
-  for (let i = 0; i < statements.length; i += 200) await env.DB.batch(statements.slice(i, i + 200));
-  return requests;
-}
+import { DAY, pendingRegistrations, session, syncFixture } from "./sync-helpers";
 
 async function until<T>(
   read: () => Promise<T>,

@@ -67,9 +67,17 @@ async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<Sync
   try {
     report = await c.env.WEBINAR_SYNC.getByName(webinarId).status();
   } catch {
-    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [] };
+    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [], retrying: {} };
   }
   const facts: SyncEngineStatus["facts"] = [{ label: "Being pushed to GoTo", value: String(report.outbox.waiting) }];
+  const retrying = report.outbox.retrying;
+  if (retrying.length > 0) {
+    const latest = retrying.reduce((a, b) => (b.nextAt > a.nextAt ? b : a));
+    facts.push({
+      label: "Retrying",
+      value: `${retrying.length === 1 ? "1 registration" : `${retrying.length} registrations`}: ${latest.lastError} Rollcall tries again on its own.`,
+    });
+  }
   if (report.waitingForConnector) {
     facts.push({ label: "Connector", value: "needs attention: registrations wait until it is verified or resumed" });
   }
@@ -79,6 +87,9 @@ async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<Sync
     lastSyncAt: report.lastSyncAt,
     nextSyncAt: report.nextSyncAt,
     facts,
+    retrying: Object.fromEntries(
+      report.outbox.retrying.map((r) => [r.registrationId, { lastError: r.lastError, nextAt: r.nextAt }]),
+    ),
   };
 }
 

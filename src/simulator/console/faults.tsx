@@ -1,4 +1,4 @@
-/** The console's Faults panel (errors, rate limit, latency, token rotation) and Webhook deliveries panel with reset. */
+/** The console's Faults panel (errors, rate limit, latency, bad, ambiguous and slow answers, paths, token rotation) and Webhook deliveries panel with reset. */
 
 import type { FC } from "hono/jsx";
 import { listDeliveries } from "../delivery";
@@ -32,6 +32,34 @@ export const FaultsPanel: FC<{ settings: SimSettings }> = ({ settings }) => (
       </Field>
       <Field id="f-latency" label="Added latency (ms)">
         <input id="f-latency" name="latencyMs" type="number" min="0" max="60000" value={String(settings.latencyMs)} />
+      </Field>
+      <Field id="f-bad" label="Bad answer rate (0 to 1: HTML pages, cut-off, empty or malformed answers)">
+        <input
+          id="f-bad"
+          name="badAnswerRate"
+          type="number"
+          min="0"
+          max="1"
+          step="0.05"
+          value={String(settings.badAnswerRate)}
+        />
+      </Field>
+      <Field id="f-ambiguous" label="Ambiguous rate (0 to 1: the call takes effect, then 500 or no end)">
+        <input
+          id="f-ambiguous"
+          name="ambiguousRate"
+          type="number"
+          min="0"
+          max="1"
+          step="0.05"
+          value={String(settings.ambiguousRate)}
+        />
+      </Field>
+      <Field id="f-slow" label="Slow body (ms the answer takes to trickle out)">
+        <input id="f-slow" name="slowBodyMs" type="number" min="0" max="60000" value={String(settings.slowBodyMs)} />
+      </Field>
+      <Field id="f-paths" label="Only on GoTo paths matching (regular expression; empty for all)">
+        <input id="f-paths" name="paths" type="text" maxlength={200} value={settings.paths ?? ""} />
       </Field>
       <Field id="f-rotation" label="Refresh token rotation">
         <select id="f-rotation" name="refreshTokenRotation">

@@ -140,6 +140,10 @@ export function mountConsole(app: SimApp, transaction: <T>(fn: () => T) => T): v
         errorRate: numberOrUndefined(form.errorRate),
         rateLimitPerSecond: numberOrUndefined(form.rateLimitPerSecond),
         latencyMs: numberOrUndefined(form.latencyMs),
+        badAnswerRate: numberOrUndefined(form.badAnswerRate),
+        ambiguousRate: numberOrUndefined(form.ambiguousRate),
+        slowBodyMs: numberOrUndefined(form.slowBodyMs),
+        paths: form.paths === undefined ? undefined : form.paths.trim(),
         refreshTokenRotation: form.refreshTokenRotation || undefined,
         expireTokensNow: form.expireTokensNow === "true" ? true : undefined,
       });

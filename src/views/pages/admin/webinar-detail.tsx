@@ -24,6 +24,8 @@ export interface SyncEngineStatus {
   lastSyncAt: string | null;
   nextSyncAt: string | null;
   facts: { label: string; value: string }[];
+  /** Registrations the outbox is retrying, by id: why the last attempt failed and when the next is. */
+  retrying: Record<string, { lastError: string; nextAt: string }>;
 }
 
 export interface SyncPanelProps {
@@ -104,6 +106,25 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
 };
 
 const COUNTS: RegistrantFilter[] = ["registered", "accepted", "attended", "absent"];
+
+/** GoTo's refusal, or for a registration still being pushed, why the last attempt failed and when the next is. */
+const OutboxReason: FC<{
+  errorMessage: string | null;
+  retrying: { lastError: string; nextAt: string } | undefined;
+}> = ({ errorMessage, retrying }) => {
+  if (errorMessage) return <>{errorMessage}</>;
+  if (retrying) {
+    return (
+      <>
+        <span class="error-text">{retrying.lastError}</span>{" "}
+        <span class="muted small">
+          Rollcall tries again at <Time iso={retrying.nextAt} />.
+        </span>
+      </>
+    );
+  }
+  return <span class="muted">none</span>;
+};
 
 export const WebinarDetailPage: FC<{
   webinar: WebinarWithCounts;
@@ -189,7 +210,12 @@ export const WebinarDetailPage: FC<{
                     <td data-label="State">
                       <RegistrationBadge status={r.status} />
                     </td>
-                    <td data-label="Reason">{r.errorMessage ?? <span class="muted">none</span>}</td>
+                    <td data-label="Reason">
+                      <OutboxReason
+                        errorMessage={r.errorMessage}
+                        retrying={r.status === "pending" ? sync.engine.retrying[r.registrationId] : undefined}
+                      />
+                    </td>
                     <td data-label="Since">
                       <Time iso={r.registeredAt} />
                     </td>

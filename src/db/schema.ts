@@ -299,6 +299,8 @@ export const unmatchedRegistrants = sqliteTable(
     firstName: text("first_name"),
     lastName: text("last_name"),
     status: text("status").notNull(),
+    /** Why no prospect took it: no prospect has the email (and none is created), or GoTo's email is not valid. */
+    reason: text("reason"),
     seenAt: text("seen_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.webinarId, t.registrantKey] })],

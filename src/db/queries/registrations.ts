@@ -99,12 +99,14 @@ export async function upsertUnmatched(db: Db, rows: readonly UnmatchedWrite[]): 
   for (let i = 0; i < rows.length; i += 500) {
     statements.push(
       sql`
-        INSERT INTO unmatched_registrants (webinar_id, registrant_key, email, first_name, last_name, status, seen_at)
+        INSERT INTO unmatched_registrants (webinar_id, registrant_key, email, first_name, last_name, status, reason, seen_at)
         SELECT value ->> 'webinarId', value ->> 'registrantKey', value ->> 'email', value ->> 'firstName',
-               value ->> 'lastName', value ->> 'status', value ->> 'seenAt'
+               value ->> 'lastName', value ->> 'status', value ->> 'reason', value ->> 'seenAt'
         FROM json_each(${JSON.stringify(rows.slice(i, i + 500))}) WHERE true
-        ON CONFLICT (webinar_id, registrant_key) DO UPDATE SET status = excluded.status, email = excluded.email
-        WHERE excluded.status IS NOT unmatched_registrants.status OR excluded.email IS NOT unmatched_registrants.email`,
+        ON CONFLICT (webinar_id, registrant_key) DO UPDATE SET status = excluded.status, email = excluded.email,
+          reason = excluded.reason
+        WHERE excluded.status IS NOT unmatched_registrants.status OR excluded.email IS NOT unmatched_registrants.email
+          OR excluded.reason IS NOT unmatched_registrants.reason`,
     );
   }
   await runBatch(db, statements);

@@ -205,7 +205,7 @@ export const WebinarDetailPage: FC<{
         {unmatched.count === 0 ? (
           <p class="muted">
             None. A GoTo registrant becomes unmatched when no prospect has the email and the connector does not create
-            prospects.
+            prospects, or when GoTo's email is not a valid email address.
           </p>
         ) : (
           <div class="table-wrap">
@@ -215,6 +215,7 @@ export const WebinarDetailPage: FC<{
                   <th scope="col">Email</th>
                   <th scope="col">Name</th>
                   <th scope="col">GoTo status</th>
+                  <th scope="col">Reason</th>
                   <th scope="col">Seen</th>
                 </tr>
               </thead>
@@ -224,6 +225,7 @@ export const WebinarDetailPage: FC<{
                     <td data-label="Email">{u.email}</td>
                     <td data-label="Name">{personName(u)}</td>
                     <td data-label="GoTo status">{u.status}</td>
+                    <td data-label="Reason">{u.reason ?? "No prospect has this email."}</td>
                     <td data-label="Seen">
                       <Time iso={u.seenAt} />
                     </td>

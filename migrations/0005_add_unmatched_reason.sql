@@ -1,0 +1,1 @@
+ALTER TABLE `unmatched_registrants` ADD `reason` text;

@@ -155,7 +155,23 @@ export const webinars = sqliteTable(
   (t) => [
     uniqueIndex("webinars_connector_key_unique").on(t.connectorId, t.webinarKey),
     index("webinars_starts_idx").on(t.startsAt),
+    index("webinars_key_idx").on(t.webinarKey),
   ],
+);
+
+/**
+ * Webhook event keys this deployment has taken in, from any connector's callback: GoTo signs
+ * every event with the one secret of the OAuth application, so a signed event replayed to
+ * another connector's URL must be recognised across the deployment, not per connector.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    eventKey: text("event_key").primaryKey(),
+    connectorId: text("connector_id").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [index("webhook_events_received_idx").on(t.receivedAt)],
 );
 
 /**

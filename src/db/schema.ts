@@ -259,6 +259,11 @@ export const registrations = sqliteTable(
     /** F13: where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
     utm: text("utm"),
     referrer: text("referrer"),
+    /**
+     * For a form registration: the body GoTo's create-registrant call gets (JSON), written with the
+     * `pending` row, so a hand-off to the outbox that failed can be made again from D1 alone.
+     */
+    pushRequest: text("push_request"),
     registeredAt: text("registered_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -266,6 +271,7 @@ export const registrations = sqliteTable(
     uniqueIndex("registrations_prospect_webinar_unique").on(t.prospectId, t.webinarId),
     index("registrations_webinar_status_idx").on(t.webinarId, t.status),
     index("registrations_webinar_key_idx").on(t.webinarId, t.registrantKey),
+    index("registrations_status_updated_idx").on(t.status, t.updatedAt),
   ],
 );
 

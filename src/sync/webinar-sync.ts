@@ -16,6 +16,7 @@ import {
   outboxCounts,
   type PushDeps,
   pushOne,
+  reofferOne,
   wakeWaiting,
 } from "./outbox";
 import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
@@ -144,6 +145,28 @@ export class WebinarSync extends DurableObject<Env> {
     }
     const queued = enqueue(this.sql, request, Date.now());
     if (queued.queued) scheduleJob(this.sql, "push", Date.now(), { earliest: true });
+    await this.arm();
+    return queued;
+  }
+
+  /**
+   * Registrations D1 has held as `pending` for a while, offered again by the connector's sweep
+   * (src/sync/handoff-sweep.ts) in case the hand-off from the form never arrived. Answers how many
+   * were newly queued; the rest this outbox already held.
+   */
+  async reoffer(pending: { request: RegistrationRequest; pendingSince: number }[]): Promise<number> {
+    if (pending.length === 0) return 0;
+    if (!trackedWebinar(this.sql)) {
+      const webinarId = pending[0]?.request.webinarId ?? "";
+      const target = await loadSyncTarget(createDb(this.env.DB), webinarId);
+      if (!target) throw new Error(`unknown webinar ${webinarId}`);
+      if (!trackedWebinar(this.sql))
+        saveTracked(this.sql, webinarId, target.webinar.connectorId, new Date().toISOString());
+    }
+    const now = Date.now();
+    let queued = 0;
+    for (const p of pending) if (reofferOne(this.sql, p.request, p.pendingSince, now)) queued++;
+    if (queued > 0) scheduleJob(this.sql, "push", now, { earliest: true });
     await this.arm();
     return queued;
   }

@@ -210,7 +210,7 @@ export class WebinarSync extends DurableObject<Env> {
     // The heartbeat of a run still in progress (or a test's runDurableObjectAlarm overlapping the
     // real alarm): that run is alive, so only its heartbeat moves on; it re-arms properly at the end.
     if (this.running) {
-      await this.heartbeat();
+      await this.heartbeat(true);
       return;
     }
     this.running = true;
@@ -348,10 +348,11 @@ export class WebinarSync extends DurableObject<Env> {
   }
 
   /** A watchdog a few seconds out: if this run dies with the object, the work resumes from storage. */
-  private async heartbeat(): Promise<void> {
+  private async heartbeat(force = false): Promise<void> {
     const now = Date.now();
-    // Once a second is enough: the stored alarm then stays between 2 and 3 seconds ahead.
-    if (now - this.heartbeatArmedAt < 1_000) return;
+    // Once a second is enough: the stored alarm then stays between 2 and 3 seconds ahead. An
+    // alarm firing now has used up the stored one, so that case always sets it again.
+    if (!force && now - this.heartbeatArmedAt < 1_000) return;
     this.heartbeatArmedAt = now;
     await this.ctx.storage.setAlarm(now + HEARTBEAT_MS);
   }

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
-import { findConnector, updateConnector } from "../db/queries/connectors";
+import { type ConnectorRow, findConnector, updateConnector } from "../db/queries/connectors";
 import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
@@ -302,7 +302,7 @@ export class GoToGateway extends DurableObject<Env> {
 
   private async discover(
     connectorId: string,
-    connector: NonNullable<Awaited<ReturnType<typeof findConnector>>>,
+    connector: ConnectorRow,
     db: Db,
   ): Promise<"done" | "failed" | "needs_reverification"> {
     try {

@@ -155,7 +155,23 @@ export const webinars = sqliteTable(
   (t) => [
     uniqueIndex("webinars_connector_key_unique").on(t.connectorId, t.webinarKey),
     index("webinars_starts_idx").on(t.startsAt),
+    index("webinars_key_idx").on(t.webinarKey),
   ],
+);
+
+/**
+ * Webhook event keys this deployment has taken in, from any connector's callback: GoTo signs
+ * every event with the one secret of the OAuth application, so a signed event replayed to
+ * another connector's URL must be recognised across the deployment, not per connector.
+ */
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    eventKey: text("event_key").primaryKey(),
+    connectorId: text("connector_id").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [index("webhook_events_received_idx").on(t.receivedAt)],
 );
 
 /**
@@ -243,6 +259,11 @@ export const registrations = sqliteTable(
     /** F13: where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
     utm: text("utm"),
     referrer: text("referrer"),
+    /**
+     * For a form registration: the body GoTo's create-registrant call gets (JSON), written with the
+     * `pending` row, so a hand-off to the outbox that failed can be made again from D1 alone.
+     */
+    pushRequest: text("push_request"),
     registeredAt: text("registered_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
@@ -250,6 +271,7 @@ export const registrations = sqliteTable(
     uniqueIndex("registrations_prospect_webinar_unique").on(t.prospectId, t.webinarId),
     index("registrations_webinar_status_idx").on(t.webinarId, t.status),
     index("registrations_webinar_key_idx").on(t.webinarId, t.registrantKey),
+    index("registrations_status_updated_idx").on(t.status, t.updatedAt),
   ],
 );
 
@@ -299,6 +321,8 @@ export const unmatchedRegistrants = sqliteTable(
     firstName: text("first_name"),
     lastName: text("last_name"),
     status: text("status").notNull(),
+    /** Why no prospect took it: no prospect has the email (and none is created), or GoTo's email is not valid. */
+    reason: text("reason"),
     seenAt: text("seen_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.webinarId, t.registrantKey] })],

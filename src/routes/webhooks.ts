@@ -9,12 +9,14 @@ import { verifyWebhook } from "../gotowebinar/webhook-signature";
 import { ApiError } from "../lib/errors";
 import { log } from "../lib/log";
 import { WebhookEventSchema } from "../sync/webhook-events";
+import { takeWebhookEvent } from "../sync/webhook-intake";
 import { webhookSecret } from "../sync/webhooks";
 
 /**
  * `/webhooks/goto/:connectorId`: events GoTo posts (F17). GoTo checks a callback with a GET that
  * must answer 200. A post must carry a valid signature over its raw body; replays are dropped by
- * event key in the connector's gateway, which hands the event on for ingestion.
+ * event key across the deployment, an event about another connector's webinar is refused, and the
+ * connector's gateway hands the rest on for ingestion (src/sync/webhook-intake.ts).
  */
 export const webhookRoutes = new Hono<AppEnv>();
 
@@ -57,7 +59,13 @@ webhookRoutes.post(
     if (!parsed.success) {
       throw new ApiError(400, "invalid_event", parsed.issues.map((i) => i.message).join(" "));
     }
-    const outcome = await c.env.GOTO_GATEWAY.getByName(connector.id).receiveEvent({ ...parsed.output, payload: raw });
+    const outcome = await takeWebhookEvent(c.env, connector.id, { ...parsed.output, payload: raw });
+    if (outcome === "wrong_connector") {
+      // GoTo posts an organizer's events only to the callback that subscribed them, so this is a
+      // replay of a signed event to the wrong URL. A 403 says so plainly, and is logged; a 2xx
+      // would tell a replaying sender that it worked.
+      throw new ApiError(403, "wrong_connector", "This event is about a webinar of another connector.");
+    }
     return c.json({ received: true, duplicate: outcome === "duplicate" });
   },
 );

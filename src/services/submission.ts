@@ -81,19 +81,22 @@ export async function processSubmission(
     await recordFilteredSubmission(db, input, reason);
     return { kind: "filtered", reason };
   }
+  const registrant = action ? goToRegistrant(source.fields, checked.values, action) : null;
   const recorded = await recordAcceptedSubmission(db, env.DB, {
     ...input,
     prospect: prospectUpdate(source.fields, checked.values),
     actions: source.actions,
+    pushRequest: registrant ? JSON.stringify(registrant) : null,
   });
   const registration = recorded.registration;
   // A double submit re-offers a still-pending registration: register() queues a registrationId once.
-  if (action && registration && recorded.prospectId && registration.status === "pending") {
+  // If this hand-off fails, the connector's sweep offers the pending row again (src/sync/handoff-sweep.ts).
+  if (registrant && registration && recorded.prospectId && registration.status === "pending") {
     const request: RegistrationRequest = {
       registrationId: registration.id,
       webinarId: registration.webinarId,
       prospectId: recorded.prospectId,
-      registrant: goToRegistrant(source.fields, checked.values, action),
+      registrant,
       // A new submission for a cancelled or refused registration (reset to pending above) goes to GoTo again.
       requeue: !recorded.duplicate,
     };

@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { type ConnectorRow, updateConnector } from "../db/queries/connectors";
 import { markWebinarsCancelled, type WebinarFacts, webinarFingerprints, writeWebinars } from "../db/queries/webinars";
 import { DISCOVERY_INTERVAL_MS, discoveryWindow, planDiscovery } from "../domain/discovery";
+import { cleanText } from "../domain/text";
 import type { Env } from "../env";
 import type { GoToClient } from "../gotowebinar/client";
 import { GOTO_MAX_PAGE_SIZE } from "../gotowebinar/constants";
@@ -44,8 +45,8 @@ const MAX_PAGES = 500;
 function facts(w: GoToWebinar): WebinarFacts {
   return {
     webinarKey: w.webinarKey,
-    subject: w.subject,
-    description: w.description ?? null,
+    subject: cleanText(w.subject),
+    description: w.description ? cleanText(w.description) : null,
     times: w.times.map((t) => ({ startTime: t.startTime, endTime: t.endTime })),
     timeZone: w.timeZone ?? null,
     registrationUrl: w.registrationUrl ?? null,

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
-import { findConnector, updateConnector } from "../db/queries/connectors";
+import { type ConnectorRow, findConnector, updateConnector } from "../db/queries/connectors";
 import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
@@ -33,8 +33,9 @@ import {
 } from "./gateway-storage";
 import { GatewayTokens } from "./gateway-tokens";
 import { gotoFetch, gotoTimeoutMs } from "./goto-env";
+import { SWEEP_EVERY_MS, sweepHandoffs } from "./handoff-sweep";
 import type { WebhookEvent } from "./webhook-events";
-import { ensureWebhooks, webhookBase } from "./webhooks";
+import { ensureWebhooks, WEBHOOK_RETRY, webhookBase, webhookSetupRetryable, webhooksComplete } from "./webhooks";
 
 export type { GatewayFailure, GatewayResult };
 
@@ -130,7 +131,7 @@ export class GoToGateway extends DurableObject<Env> {
     setState(this.sql, "app_origin", input.appOrigin);
     await this.tokens.store(input);
     setState(this.sql, "discovery", JSON.stringify({ phase: "queued", pages: 0, webinars: 0, startedAt: null }));
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.discoverAt(Date.now());
     await this.wakeWaitingSyncs();
   }
 
@@ -144,7 +145,7 @@ export class GoToGateway extends DurableObject<Env> {
   /** Pausing stops discovery and makes every call answer `paused`, so work waits instead of failing. */
   async setPaused(paused: boolean): Promise<void> {
     setState(this.sql, "paused", paused ? new Date().toISOString() : null);
-    if (!paused && readTokens(this.sql)) await this.ctx.storage.setAlarm(Date.now());
+    if (!paused && readTokens(this.sql)) await this.discoverAt(Date.now());
     if (!paused) await this.wakeWaitingSyncs();
   }
 
@@ -170,20 +171,28 @@ export class GoToGateway extends DurableObject<Env> {
 
   /** "Sync now": discovery at once (it also runs every 10 minutes). */
   async syncNow(): Promise<void> {
-    await this.ctx.storage.setAlarm(Date.now());
+    await this.discoverAt(Date.now());
+  }
+
+  /** Discovery no later than `at`; the one alarm is brought forward to it when needed. */
+  private async discoverAt(at: number): Promise<void> {
+    const planned = Number(getState(this.sql, "next_discovery_at") ?? Number.POSITIVE_INFINITY);
+    if (at < planned) setState(this.sql, "next_discovery_at", String(at));
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
   }
 
   async health(): Promise<GatewayHealth> {
     const tokens = readTokens(this.sql);
     const discovery = getState(this.sql, "discovery");
-    const alarm = await this.ctx.storage.getAlarm();
+    const next = getState(this.sql, "next_discovery_at");
     return {
       connected: tokens !== null,
       needsReverification: getState(this.sql, "needs_reverification") !== null,
       tokenExpiresAt: tokens ? new Date(tokens.expiresAt).toISOString() : null,
       callsLastHour: callsLastHour(this.sql, Date.now()),
       discovery: discovery ? (JSON.parse(discovery) as DiscoveryProgress) : null,
-      nextDiscoveryAt: alarm ? new Date(alarm).toISOString() : null,
+      nextDiscoveryAt: next ? new Date(Number(next)).toISOString() : null,
     };
   }
 
@@ -255,7 +264,12 @@ export class GoToGateway extends DurableObject<Env> {
     };
   }
 
-  /** Discovery, every 10 minutes and on demand; always re-arms itself unless the connector is gone. */
+  /**
+   * The gateway's one alarm, at the earliest of: the next discovery (every 10 minutes and on
+   * demand), a retry of a webhook set-up that failed, and the hand-off sweep (every few seconds,
+   * src/sync/handoff-sweep.ts). It re-arms itself unless the connector is gone, paused or waits
+   * for verification (resuming and verifying re-arm it).
+   */
   override async alarm(): Promise<void> {
     const connectorId = getState(this.sql, "connector_id");
     if (!connectorId) return;
@@ -270,6 +284,30 @@ export class GoToGateway extends DurableObject<Env> {
       return; // resume or verification re-arms the alarm
     }
     try {
+      await sweepHandoffs(this.env, db, connectorId, Date.now());
+    } catch (error) {
+      log("warn", "hand-off sweep failed", { connectorId, ...errorFields(error) });
+    }
+    let webhooksTried = false;
+    const discoveryAt = Number(getState(this.sql, "next_discovery_at") ?? "0");
+    if (discoveryAt <= Date.now()) {
+      const outcome = await this.discover(connectorId, connector, db);
+      if (outcome === "needs_reverification") return; // verifying again re-arms the alarm
+      if (outcome === "done") {
+        await this.setUpWebhooks(connectorId, db);
+        webhooksTried = true;
+      }
+    }
+    if (!webhooksTried && this.webhooksDue(connectorId, Date.now())) await this.setUpWebhooks(connectorId, db);
+    await this.armNext();
+  }
+
+  private async discover(
+    connectorId: string,
+    connector: ConnectorRow,
+    db: Db,
+  ): Promise<"done" | "failed" | "needs_reverification"> {
+    try {
       const next = await runDiscovery({
         env: this.env,
         db,
@@ -278,8 +316,9 @@ export class GoToGateway extends DurableObject<Env> {
         call: (method, args) => this.callOrThrow(method, args),
         progress: (p) => setState(this.sql, "discovery", JSON.stringify(p)),
       });
-      await this.ctx.storage.setAlarm(next);
-      await this.setUpWebhooks(connectorId, db);
+      setState(this.sql, "next_discovery_at", String(next));
+      setState(this.sql, "discovery_failures", null);
+      return "done";
     } catch (error) {
       const failures = Number(getState(this.sql, "discovery_failures") ?? "0") + 1;
       setState(this.sql, "discovery_failures", String(failures));
@@ -293,17 +332,44 @@ export class GoToGateway extends DurableObject<Env> {
         "discovery",
         JSON.stringify({ phase: "failed", pages: 0, webinars: 0, startedAt: null, error: message }),
       );
-      if (!(error instanceof NeedsReverificationError)) {
-        await this.ctx.storage.setAlarm(Date.now() + Math.min(10 * 60_000, 30_000 * 2 ** Math.min(failures, 5)));
+      if (error instanceof NeedsReverificationError) {
+        setState(this.sql, "next_discovery_at", null);
+        return "needs_reverification";
       }
-      return;
+      const retryAt = Date.now() + Math.min(10 * 60_000, 30_000 * 2 ** Math.min(failures, 5));
+      setState(this.sql, "next_discovery_at", String(retryAt));
+      return "failed";
     }
-    setState(this.sql, "discovery_failures", null);
+  }
+
+  /** The one alarm at the earliest thing to do; the sweep makes that a few seconds at most. */
+  private async armNext(): Promise<void> {
+    const now = Date.now();
+    const times = [now + SWEEP_EVERY_MS];
+    const discovery = getState(this.sql, "next_discovery_at");
+    if (discovery !== null) times.push(Number(discovery));
+    const webhooks = getState(this.sql, "webhooks_retry_at");
+    if (webhooks !== null) times.push(Number(webhooks));
+    await this.ctx.storage.setAlarm(Math.max(now, Math.min(...times)));
+  }
+
+  /**
+   * Webhook set-up is due without a discovery when a retryable failure's backoff has passed, or
+   * when the subscriptions are incomplete and nothing failed yet (a discovery that failed, a new
+   * deployment URL). After a failure GoTo will repeat (a 4xx), the next discovery tries again.
+   */
+  private webhooksDue(connectorId: string, now: number): boolean {
+    const base = webhookBase(this.env, getState(this.sql, "app_origin"));
+    if (!base) return false;
+    const at = getState(this.sql, "webhooks_retry_at");
+    if (at !== null) return Number(at) <= now;
+    return getState(this.sql, "webhooks_failures") === null && !webhooksComplete(this.sql, base, connectorId);
   }
 
   /**
    * Webhooks (F17), after each successful discovery: idempotent, so after the first time it costs
-   * no GoTo call. A failure is logged and retried next time; polling remains the safety net.
+   * no GoTo call. A retryable failure (5xx, timeout, 429) is tried again on a backoff of its own,
+   * seconds at first, without waiting for the next discovery; polling remains the safety net.
    */
   private async setUpWebhooks(connectorId: string, db: Db): Promise<void> {
     const base = webhookBase(this.env, getState(this.sql, "app_origin"));
@@ -318,9 +384,18 @@ export class GoToGateway extends DurableObject<Env> {
         call: (method, args) => this.callOrThrow(method, args),
       });
       setState(this.sql, "webhooks_error", null);
+      setState(this.sql, "webhooks_failures", null);
+      setState(this.sql, "webhooks_retry_at", null);
     } catch (error) {
+      const failures = Number(getState(this.sql, "webhooks_failures") ?? "0") + 1;
+      setState(this.sql, "webhooks_failures", String(failures));
       setState(this.sql, "webhooks_error", explainFailure(error));
-      log("warn", "webhook set-up failed", { connectorId, ...errorFields(error) });
+      const retryAt =
+        webhookSetupRetryable(error) && !webhooksComplete(this.sql, base, connectorId)
+          ? Date.now() + backoffDelay(failures - 1, WEBHOOK_RETRY)
+          : null;
+      setState(this.sql, "webhooks_retry_at", retryAt === null ? null : String(retryAt));
+      log("warn", "webhook set-up failed", { connectorId, failures, retryAt, ...errorFields(error) });
     }
   }
 
@@ -344,13 +419,18 @@ export class GoToGateway extends DurableObject<Env> {
         return "accepted";
       }
     }
-    const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null || alarm > soon) await this.ctx.storage.setAlarm(soon);
+    await this.discoverAt(soon);
     return "accepted";
   }
 
-  async webhooks(): Promise<{ subscriptions: StoredWebhook[]; error: string | null }> {
-    return { subscriptions: readWebhooks(this.sql), error: getState(this.sql, "webhooks_error") };
+  /** The connector's webhook subscriptions, the last set-up error, and when a failed set-up is tried again. */
+  async webhooks(): Promise<{ subscriptions: StoredWebhook[]; error: string | null; retryAt: string | null }> {
+    const retryAt = getState(this.sql, "webhooks_retry_at");
+    return {
+      subscriptions: readWebhooks(this.sql),
+      error: getState(this.sql, "webhooks_error"),
+      retryAt: retryAt ? new Date(Number(retryAt)).toISOString() : null,
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import type { Db } from "../db/client";
 import {
   type NewActivity,
@@ -27,11 +28,12 @@ import {
 } from "../db/queries/registrations";
 import { loadScoringRules } from "../db/queries/scoring";
 import { runBatch } from "../db/queries/statements";
-
 import type { WebinarRow } from "../db/queries/webinars";
 import { pointsFor } from "../domain/scoring";
+import { cleanText } from "../domain/text";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
 import { newId } from "../lib/encoding";
+import { EmailField } from "../lib/validation";
 
 /** A registrant as GoTo lists it (R1), or as a webhook event carries it. */
 export interface IncomingRegistrant {
@@ -123,9 +125,26 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
   }
 
   const people = collectPeople(req);
+  // GoTo's emails are checked as a form checks a visitor's: one that is not an email address
+  // (a script, a URL, line breaks) never becomes a prospect; it is an unmatched registrant with the reason.
+  const emails = new Map<string, { ok: true; email: string } | { ok: false; reason: string }>();
+  for (const p of people.values()) {
+    const checked = v.safeParse(EmailField, p.registrant.email);
+    emails.set(
+      p.registrant.registrantKey,
+      checked.success
+        ? { ok: true, email: checked.output }
+        : { ok: false, reason: `GoTo's email is not valid: ${checked.issues[0]?.message ?? "not an email address"}` },
+    );
+  }
+  const validEmail = (p: Person): string | null => {
+    const checked = emails.get(p.registrant.registrantKey);
+    return checked?.ok ? checked.email : null;
+  };
   const emailsToResolve = [...people.values()]
     .filter((p) => !byKey.has(p.registrant.registrantKey))
-    .map((p) => normalizeEmail(p.registrant.email));
+    .map(validEmail)
+    .filter((e): e is string => e !== null);
   const active = await activeProspectsByEmail(db, emailsToResolve);
   const masters = await mastersByMergedEmail(
     db,
@@ -137,8 +156,14 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
   const groups = new Map<string, Group>();
   for (const person of people.values()) {
     const r = person.registrant;
-    const email = normalizeEmail(r.email);
-    let prospectId = byKey.get(r.registrantKey)?.prospectId ?? active.get(email) ?? masters.get(email) ?? null;
+    const known = byKey.get(r.registrantKey)?.prospectId ?? null;
+    const checked = emails.get(r.registrantKey);
+    if (known === null && !checked?.ok) {
+      unmatched.push(unmatchedRow(webinarId, r, req.now, checked?.reason ?? "GoTo's email is not valid."));
+      continue;
+    }
+    const email = checked?.ok ? checked.email : normalizeEmail(r.email);
+    let prospectId = known ?? active.get(email) ?? masters.get(email) ?? null;
     if (prospectId === null && req.connector.createProspects) {
       let p = created.get(email);
       if (!p) {
@@ -155,15 +180,7 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
       prospectId = p.id;
     }
     if (prospectId === null) {
-      unmatched.push({
-        webinarId,
-        registrantKey: r.registrantKey,
-        email,
-        firstName: r.firstName,
-        lastName: r.lastName,
-        status: r.status,
-        seenAt: req.now,
-      });
+      unmatched.push(unmatchedRow(webinarId, { ...r, email }, req.now, NO_PROSPECT));
       continue;
     }
     const group = groups.get(prospectId) ?? { prospectId, people: [] };
@@ -291,12 +308,40 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
   };
 }
 
+const NO_PROSPECT = "No prospect has this email, and the connector does not create prospects.";
+
+/** Unmatched rows keep what GoTo sent, cut to a length a page can show. */
+function unmatchedRow(webinarId: string, r: IncomingRegistrant, seenAt: string, reason: string): UnmatchedWrite {
+  return {
+    webinarId,
+    registrantKey: r.registrantKey,
+    email: r.email.slice(0, 320),
+    firstName: r.firstName,
+    lastName: r.lastName,
+    status: r.status,
+    reason,
+    seenAt,
+  };
+}
+
+/** GoTo's names without bidi controls or zero-width spaces, and null when nothing is left. */
+function cleanName(name: string | null): string | null {
+  if (name === null) return null;
+  const cleaned = cleanText(name).trim();
+  return cleaned === "" ? null : cleaned;
+}
+
 /** Registrants and attendees by registrant key; an attendee GoTo did not list is a registrant too. */
 function collectPeople(req: IngestRequest): Map<string, Person> {
   const people = new Map<string, Person>();
   for (const r of req.registrants) {
     if (!people.has(r.registrantKey))
-      people.set(r.registrantKey, { registrant: r, attended: false, minutes: 0, firstJoin: null });
+      people.set(r.registrantKey, {
+        registrant: { ...r, firstName: cleanName(r.firstName), lastName: cleanName(r.lastName) },
+        attended: false,
+        minutes: 0,
+        firstJoin: null,
+      });
   }
   for (const a of req.attendance ?? []) {
     let person = people.get(a.registrantKey);
@@ -305,8 +350,8 @@ function collectPeople(req: IngestRequest): Map<string, Person> {
         registrant: {
           registrantKey: a.registrantKey,
           email: a.email,
-          firstName: a.firstName,
-          lastName: a.lastName,
+          firstName: cleanName(a.firstName),
+          lastName: cleanName(a.lastName),
           status: "APPROVED",
           joinUrl: null,
           registrationDate: null,

@@ -81,6 +81,25 @@ export function enqueue(sql: SqlStorage, request: RegistrationRequest, now: numb
   return { queued: !existing, position: ahead };
 }
 
+/**
+ * A registration D1 holds as `pending` since `pendingSince`, offered again because its hand-off
+ * may have failed. Queued when the outbox does not hold it, or holds only an outcome older than
+ * the pending row (the registration was submitted again after GoTo dropped or refused it); left
+ * alone when it is waiting, or when its outcome is newer (the outbox answered D1 meanwhile).
+ */
+export function reofferOne(sql: SqlStorage, request: RegistrationRequest, pendingSince: number, now: number): boolean {
+  const existing = sql
+    .exec<{ state: string; finished_at: number | null; created_at: number }>(
+      "SELECT state, finished_at, created_at FROM outbox WHERE registration_id = ?",
+      request.registrationId,
+    )
+    .toArray()[0];
+  if (existing && (existing.state === "waiting" || (existing.finished_at ?? existing.created_at) >= pendingSince)) {
+    return false;
+  }
+  return enqueue(sql, { ...request, requeue: true }, now).queued;
+}
+
 export function nextWaiting(sql: SqlStorage, now: number): OutboxRow | null {
   return (
     sql

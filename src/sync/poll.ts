@@ -73,7 +73,8 @@ const Name = v.nullish(v.string(), null);
 /** What ingestion reads of a `registrant.added` or `registrant.joined` event's payload. */
 const RegistrantEventSchema = v.object({
   registrantKey: KeySchema,
-  email: v.pipe(v.string(), v.trim(), v.nonEmpty(), v.maxLength(254)),
+  // Any string: ingestion checks it as the forms do, and keeps an invalid one as unmatched with the reason.
+  email: v.string(),
   firstName: Name,
   lastName: Name,
   status: v.optional(RegistrantStatusSchema, "APPROVED"),

@@ -4,7 +4,9 @@ import { getAppState, replaceAppState, setAppStateOnce } from "../db/queries/got
 import type { Env } from "../env";
 import type { GoToClient } from "../gotowebinar/client";
 import { GOTO_WEBHOOK_EVENTS, type GoToWebhookEvent } from "../gotowebinar/constants";
+import { GoToError } from "../gotowebinar/errors";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
+import { NeedsReverificationError, NotConnectedError, PausedError } from "./gateway-errors";
 import { readWebhooks, type StoredWebhook, writeWebhook } from "./gateway-storage";
 import { isSimulatorMode } from "./goto-env";
 
@@ -34,6 +36,24 @@ type Call = <M extends keyof GoToClient>(
   method: M,
   args: Parameters<GoToClient[M]>[0],
 ) => Promise<Awaited<ReturnType<GoToClient[M]>>>;
+
+/** A webhook set-up that failed with a retryable error is tried again after 5 s, doubling to 10 minutes. */
+export const WEBHOOK_RETRY = { baseMs: 5_000, maxMs: 10 * 60_000 };
+
+/** Worth trying again soon: GoTo's 5xx, 429, timeouts and transport failures (not a 4xx it will repeat). */
+export function webhookSetupRetryable(error: unknown): boolean {
+  if (error instanceof NeedsReverificationError || error instanceof PausedError || error instanceof NotConnectedError)
+    return false;
+  if (error instanceof GoToError) return error.retryable;
+  return true;
+}
+
+/** True when this connector is subscribed to every event at its callback under `base`. */
+export function webhooksComplete(sql: SqlStorage, base: string, connectorId: string): boolean {
+  const callback = `${base}${WEBHOOK_PATH}/${connectorId}`;
+  const mine = readWebhooks(sql).filter((w) => w.callbackUrl === callback);
+  return GOTO_WEBHOOK_EVENTS.every((e) => mine.some((w) => w.eventName === e));
+}
 
 const AppWebhook = v.object({ webhookKey: v.string(), callbackUrl: v.string() });
 

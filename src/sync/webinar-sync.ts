@@ -16,6 +16,7 @@ import {
   outboxCounts,
   type PushDeps,
   pushOne,
+  reofferOne,
   wakeWaiting,
 } from "./outbox";
 import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
@@ -53,6 +54,12 @@ export interface SyncStatus {
 
 /** One alarm run works at most this long, then re-arms (alarms are capped at 15 minutes). */
 const RUN_BUDGET_MS = 25_000;
+/**
+ * While a run works, the stored alarm is never further out than this: it is re-armed before each
+ * job and each pushed registration, so a run that dies with its object (crash, eviction, deploy)
+ * is picked up again from storage within seconds. A run that is alive when it fires re-arms it.
+ */
+export const HEARTBEAT_MS = 3_000;
 const JOB_RETRY = { baseMs: 30_000, maxMs: 30 * 60_000 };
 const CONNECTOR_RECHECK = { baseMs: 60_000, maxMs: 30 * 60_000 };
 const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connected"]);
@@ -66,6 +73,7 @@ const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connecte
 export class WebinarSync extends DurableObject<Env> {
   private version = 0;
   private running = false;
+  private heartbeatArmedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -141,6 +149,28 @@ export class WebinarSync extends DurableObject<Env> {
     return queued;
   }
 
+  /**
+   * Registrations D1 has held as `pending` for a while, offered again by the connector's sweep
+   * (src/sync/handoff-sweep.ts) in case the hand-off from the form never arrived. Answers how many
+   * were newly queued; the rest this outbox already held.
+   */
+  async reoffer(pending: { request: RegistrationRequest; pendingSince: number }[]): Promise<number> {
+    if (pending.length === 0) return 0;
+    if (!trackedWebinar(this.sql)) {
+      const webinarId = pending[0]?.request.webinarId ?? "";
+      const target = await loadSyncTarget(createDb(this.env.DB), webinarId);
+      if (!target) throw new Error(`unknown webinar ${webinarId}`);
+      if (!trackedWebinar(this.sql))
+        saveTracked(this.sql, webinarId, target.webinar.connectorId, new Date().toISOString());
+    }
+    const now = Date.now();
+    let queued = 0;
+    for (const p of pending) if (reofferOne(this.sql, p.request, p.pendingSince, now)) queued++;
+    if (queued > 0) scheduleJob(this.sql, "push", now, { earliest: true });
+    await this.arm();
+    return queued;
+  }
+
   /** "Sync now" (F19): poll (with attendance once a session has ended), push and ingest at once. */
   async syncNow(): Promise<void> {
     const now = Date.now();
@@ -177,17 +207,20 @@ export class WebinarSync extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    // A test's runDurableObjectAlarm can overlap the real alarm; the running one re-arms at the end.
-    if (this.running) return;
+    // The heartbeat of a run still in progress (or a test's runDurableObjectAlarm overlapping the
+    // real alarm): that run is alive, so only its heartbeat moves on; it re-arms properly at the end.
+    if (this.running) {
+      await this.heartbeat(true);
+      return;
+    }
     this.running = true;
     const started = Date.now();
     try {
-      // A watchdog: if this run dies with the object (eviction, crash), the work resumes from storage.
-      await this.ctx.storage.setAlarm(started + RUN_BUDGET_MS + 30_000);
       for (;;) {
         if (Date.now() - started > RUN_BUDGET_MS) break;
         const job = dueJob(this.sql, Date.now());
         if (!job) break;
+        await this.heartbeat();
         await this.runJob(job);
       }
     } finally {
@@ -290,6 +323,7 @@ export class WebinarSync extends DurableObject<Env> {
     while (Date.now() - started < RUN_BUDGET_MS) {
       const row = nextWaiting(this.sql, Date.now());
       if (!row) break;
+      await this.heartbeat();
       const outcome = await pushOne(deps, row);
       if (outcome === "connector_waiting") {
         const delay = await this.waitForConnector(connectorId, webinarId);
@@ -313,8 +347,19 @@ export class WebinarSync extends DurableObject<Env> {
     else scheduleJob(this.sql, "push", Math.max(next, Date.now()));
   }
 
+  /** A watchdog a few seconds out: if this run dies with the object, the work resumes from storage. */
+  private async heartbeat(force = false): Promise<void> {
+    const now = Date.now();
+    // Once a second is enough: the stored alarm then stays between 2 and 3 seconds ahead. An
+    // alarm firing now has used up the stored one, so that case always sets it again.
+    if (!force && now - this.heartbeatArmedAt < 1_000) return;
+    this.heartbeatArmedAt = now;
+    await this.ctx.storage.setAlarm(now + HEARTBEAT_MS);
+  }
+
   /** The one alarm, at the earliest job; none when there is nothing to do. */
   private async arm(): Promise<void> {
+    this.heartbeatArmedAt = 0;
     const at = earliestJob(this.sql);
     if (at === null) {
       await this.ctx.storage.deleteAlarm();

@@ -1,7 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { createDb } from "../../src/db/client";
+import { signWebhook } from "../../src/gotowebinar/webhook-signature";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
-import { rows } from "../helpers";
+import { webhookSecret } from "../../src/sync/webhooks";
+import { call, rows } from "../helpers";
 import {
   addConnector,
   adminSession,
@@ -175,4 +178,38 @@ export async function pendingRegistrations(
   }
   for (let i = 0; i < statements.length; i += 200) await env.DB.batch(statements.slice(i, i + 200));
   return requests;
+}
+
+/**
+ * Waits until the connector's gateway has set up its webhooks (after discovery, in the same alarm)
+ * and answers the deployment's webhook secret, to sign events as GoTo would.
+ */
+export async function webhooksReady(connectorId: string, timeoutMs = 20_000): Promise<string> {
+  const gateway = env.GOTO_GATEWAY.getByName(connectorId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hooks = await gateway.webhooks();
+    if (hooks.subscriptions.length === 4) break;
+    if (Date.now() > deadline) throw new Error(`webhooks not set up: ${JSON.stringify(hooks)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const secret = await webhookSecret(env, createDb(env.DB));
+  if (!secret) throw new Error("no webhook secret");
+  return secret;
+}
+
+/** Posts a webhook event to a connector's callback, signed with the deployment's secret. */
+export async function signedEvent(
+  connectorId: string,
+  event: Record<string, unknown>,
+  secret: string,
+): Promise<Response> {
+  const body = JSON.stringify(event);
+  const headers = await signWebhook(secret, body, Date.now());
+  return call(`/webhooks/goto/${connectorId}`, {
+    method: "POST",
+    sameOrigin: false,
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
 }

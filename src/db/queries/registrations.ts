@@ -99,12 +99,14 @@ export async function upsertUnmatched(db: Db, rows: readonly UnmatchedWrite[]): 
   for (let i = 0; i < rows.length; i += 500) {
     statements.push(
       sql`
-        INSERT INTO unmatched_registrants (webinar_id, registrant_key, email, first_name, last_name, status, seen_at)
+        INSERT INTO unmatched_registrants (webinar_id, registrant_key, email, first_name, last_name, status, reason, seen_at)
         SELECT value ->> 'webinarId', value ->> 'registrantKey', value ->> 'email', value ->> 'firstName',
-               value ->> 'lastName', value ->> 'status', value ->> 'seenAt'
+               value ->> 'lastName', value ->> 'status', value ->> 'reason', value ->> 'seenAt'
         FROM json_each(${JSON.stringify(rows.slice(i, i + 500))}) WHERE true
-        ON CONFLICT (webinar_id, registrant_key) DO UPDATE SET status = excluded.status, email = excluded.email
-        WHERE excluded.status IS NOT unmatched_registrants.status OR excluded.email IS NOT unmatched_registrants.email`,
+        ON CONFLICT (webinar_id, registrant_key) DO UPDATE SET status = excluded.status, email = excluded.email,
+          reason = excluded.reason
+        WHERE excluded.status IS NOT unmatched_registrants.status OR excluded.email IS NOT unmatched_registrants.email
+          OR excluded.reason IS NOT unmatched_registrants.reason`,
     );
   }
   await runBatch(db, statements);
@@ -129,4 +131,45 @@ export async function deleteUnmatched(
       DELETE FROM unmatched_registrants WHERE webinar_id = ${webinarId}
       AND registrant_key IN (SELECT value FROM json_each(${JSON.stringify(input.matched)}))`);
   }
+}
+
+/** A form registration still `pending` in D1, with what its hand-off to the outbox carried. */
+export interface PendingHandoff {
+  id: string;
+  webinarId: string;
+  prospectId: string;
+  pushRequest: string;
+  updatedAt: string;
+}
+
+/**
+ * The connector's form registrations that have been `pending` since before `olderThan`, oldest
+ * first, one page after `after` (keyset on updated_at, id). Served by registrations(status, updated_at).
+ */
+export async function pendingHandoffs(
+  db: Db,
+  input: { connectorId: string; olderThan: string; after: { updatedAt: string; id: string } | null; limit: number },
+): Promise<PendingHandoff[]> {
+  const after = input.after
+    ? sql`AND (r.updated_at > ${input.after.updatedAt} OR (r.updated_at = ${input.after.updatedAt} AND r.id > ${input.after.id}))`
+    : sql``;
+  const found = await db.all<{
+    id: string;
+    webinar_id: string;
+    prospect_id: string;
+    push_request: string;
+    updated_at: string;
+  }>(sql`
+    SELECT r.id, r.webinar_id, r.prospect_id, r.push_request, r.updated_at
+    FROM registrations r JOIN webinars w ON w.id = r.webinar_id
+    WHERE r.status = 'pending' AND r.updated_at < ${input.olderThan} AND r.push_request IS NOT NULL
+      AND w.connector_id = ${input.connectorId} ${after}
+    ORDER BY r.updated_at, r.id LIMIT ${input.limit}`);
+  return found.map((r) => ({
+    id: r.id,
+    webinarId: r.webinar_id,
+    prospectId: r.prospect_id,
+    pushRequest: r.push_request,
+    updatedAt: r.updated_at,
+  }));
 }

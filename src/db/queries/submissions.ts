@@ -28,6 +28,8 @@ export interface SubmissionInput {
 export interface AcceptedInput extends SubmissionInput {
   prospect: ProspectUpdate;
   actions: FormAction[];
+  /** What GoTo's create-registrant call gets for the registration action (JSON), kept with the pending row. */
+  pushRequest: string | null;
 }
 
 export interface RecordedSubmission {
@@ -176,12 +178,13 @@ export async function recordAcceptedSubmission(
   if (register) {
     const webinarExists = sql`EXISTS (SELECT 1 FROM webinars WHERE id = ${register.webinarId})`;
     statements.push(
-      sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, registered_at, updated_at)
-          SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${input.now}, ${input.now}
+      sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, push_request, registered_at, updated_at)
+          SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${input.pushRequest},
+                 ${input.now}, ${input.now}
           ${fromActive} AND ${webinarExists}
           ON CONFLICT (prospect_id, webinar_id) DO UPDATE SET
             status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
-            referrer = excluded.referrer, updated_at = excluded.updated_at
+            referrer = excluded.referrer, push_request = excluded.push_request, updated_at = excluded.updated_at
           WHERE registrations.status IN ('cancelled', 'error')`,
       // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
       sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)

@@ -233,7 +233,7 @@ export const WebinarDetailPage: FC<{
         {unmatched.count === 0 ? (
           <p class="muted">
             None. A GoTo registrant becomes unmatched when no prospect has the email and the connector does not create
-            prospects.
+            prospects, or when GoTo's email is not a valid email address.
           </p>
         ) : (
           <div class="table-wrap">
@@ -243,6 +243,7 @@ export const WebinarDetailPage: FC<{
                   <th scope="col">Email</th>
                   <th scope="col">Name</th>
                   <th scope="col">GoTo status</th>
+                  <th scope="col">Reason</th>
                   <th scope="col">Seen</th>
                 </tr>
               </thead>
@@ -256,6 +257,7 @@ export const WebinarDetailPage: FC<{
                       <bdi>{personName(u)}</bdi>
                     </td>
                     <td data-label="GoTo status">{u.status}</td>
+                    <td data-label="Reason">{u.reason ?? "No prospect has this email."}</td>
                     <td data-label="Seen">
                       <Time iso={u.seenAt} />
                     </td>

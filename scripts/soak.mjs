@@ -19,6 +19,8 @@
 //   --pause-s S         after each restart, hold every post (new and retries) for S seconds, so the
 //                       recovery measured is the outbox resuming on its own; default 0
 //   --drain-s S         deadline for the outbox to drain after the last post, default 900
+//   --leave-stored      a visitor whose failed post is already in D1 does not retry it: shows
+//                       whether Rollcall alone gets such a registration to GoTo (waits 120 s more)
 //   --port P            default: a free port; --keep keeps the state directory
 // Results also go to test/bench/results/soak-latest.json (ignored by git).
 import { spawn } from "node:child_process";
@@ -43,6 +45,7 @@ const { values: flags } = parseArgs({
     "drain-s": { type: "string", default: "900" },
     port: { type: "string", default: "0" },
     keep: { type: "boolean", default: false },
+    "leave-stored": { type: "boolean", default: false },
   },
 });
 const N = Number(flags.n);
@@ -503,8 +506,13 @@ while (posted < N || retryQueue.length > 0 || inFlight > 0 || restarting) {
   }
   if (up && retryQueue.length > 0) {
     v = retryQueue.shift();
+    // Refused connections never reached the runtime; anything else may have been stored.
+    if (v.attempts === 1 && v.firstFailure?.reason !== "ECONNREFUSED") await checkStored(v, setup.apiKey);
+    if (v.storedButAnswerLost && flags["leave-stored"]) {
+      v.outcome = "left";
+      continue;
+    }
     counters.retries++;
-    if (v.attempts === 1 && !["ECONNREFUSED"].includes(v.firstFailure?.reason)) await checkStored(v, setup.apiKey);
   } else if (posted < N) {
     v = visitors[posted++];
   } else {
@@ -522,8 +530,11 @@ if (kills.length < KILLS)
   say(`WARNING: only ${kills.length} of ${KILLS} kills happened while posting; lower --rate or raise --n`);
 say(`posting done in ${secs(postEnd - postStart)} s: accepted ${counters.accepted}, refused ${counters.refused}`);
 
-// Drain: every accepted registration in GoTo and the outbox empty, or the deadline.
+// Drain: every accepted registration in GoTo and the outbox empty, or the deadline. Registrations
+// left without a retry (--leave-stored) get 120 s more, but their absence is reported, not failed.
 const acceptedEmails = visitors.filter((v) => v.outcome === "accepted").map((v) => v.email);
+const leftEmails = visitors.filter((v) => v.outcome === "left").map((v) => v.email);
+const LEFT_GRACE_MS = 120_000;
 let drainedAt = null;
 let lastStatus = null;
 while (Date.now() - postEnd < DRAIN_MS) {
@@ -531,8 +542,15 @@ while (Date.now() - postEnd < DRAIN_MS) {
     lastStatus = await syncStatus(setup.webinarId);
     const inGoTo = new Set((await goToRegistrants(setup.webinarKey)).map((r) => r.email.toLowerCase()));
     const missing = acceptedEmails.filter((e) => !inGoTo.has(e)).length;
-    say(`draining: ${inGoTo.size} in GoTo, ${missing} accepted not yet; outbox waiting ${lastStatus.outbox.waiting}`);
-    if (missing === 0 && lastStatus.outbox.waiting === 0) {
+    const leftMissing = leftEmails.filter((e) => !inGoTo.has(e)).length;
+    say(
+      `draining: ${inGoTo.size} in GoTo, ${missing} accepted not yet${leftEmails.length ? `, ${leftMissing} of ${leftEmails.length} left-stored not yet` : ""}; outbox waiting ${lastStatus.outbox.waiting}`,
+    );
+    if (
+      missing === 0 &&
+      lastStatus.outbox.waiting === 0 &&
+      (leftMissing === 0 || Date.now() - postEnd > LEFT_GRACE_MS)
+    ) {
       drainedAt = Date.now();
       break;
     }
@@ -627,7 +645,8 @@ const lines = [
   `| of them accepted only on a retry | ${accepted.filter((v) => v.firstFailure).length} (${counters.retries} retries, ${counters.failedAttempts} failed attempts) |`,
   `| refused (4xx) | ${visitors.filter((v) => v.outcome === "refused").length} |`,
   `| never accepted (${MAX_ATTEMPTS} attempts) | ${visitors.filter((v) => v.outcome === "failed").length} |`,
-  `| stored but answer lost (first attempt failed, already in D1 before the retry) | ${failedOnce.filter((v) => v.storedButAnswerLost).length} |`,
+  `| stored but answer lost (first attempt failed, already in D1 before the retry) | ${failedOnce.filter((v) => v.storedButAnswerLost).length}; of them in GoTo at the end ${failedOnce.filter((v) => v.storedButAnswerLost && goToCount.has(v.email)).length} |`,
+  `| of those, left without a retry (--leave-stored) | ${leftEmails.length}; in GoTo at the end ${leftEmails.filter((e) => goToCount.has(e)).length} |`,
   `| in GoTo | ${goToCount.size} registrants; ${accepted.length - missingInGoTo.length} of the accepted |`,
   `| accepted missing in GoTo / doubled in GoTo | ${missingInGoTo.length} / ${doubledInGoTo.length} |`,
   `| in GoTo but never accepted | ${inGoToNotAccepted.length} |`,
@@ -676,6 +695,8 @@ writeFileSync(
       ok,
       accepted: accepted.length,
       storedButAnswerLost: failedOnce.filter((v) => v.storedButAnswerLost).length,
+      leftStored: leftEmails.length,
+      leftStoredInGoTo: leftEmails.filter((e) => goToCount.has(e)).length,
       inGoTo: goToCount.size,
       inRollcall: d1Count.size,
       missingInGoTo: missingInGoTo.length,

@@ -11,9 +11,12 @@
 //   --rate R            form posts per second, default 20 [SOAK_RATE]
 //   --in-flight C       most posts in flight at once, default 48
 //   --fault-rate F      share of GoTo registrant calls that fail, default 0.3 [SOAK_FAULT_RATE]
-//   --faults MODE       full: errorRate + badAnswerRate + ambiguousRate (a third each) limited to the
-//                       registrant paths; errors: errorRate only (what the simulator had first);
-//                       auto (default): full, or errors when the simulator refuses the full set
+//   --faults MODE       full: errorRate + badAnswerRate + ambiguousRate limited to the registrant
+//                       paths; errors: errorRate only (what the simulator had first); auto (the
+//                       default): full, or errors when the simulator refuses the full set
+//   --mix E:B:A         how the fault rate splits between error, bad answer and ambiguous, default
+//                       1:1:1 (an ambiguous call that hangs holds the webinar's outbox for the
+//                       client's deadline, so the ambiguous share sets how long the soak takes)
 //   --rate-limit L      GoTo's limit in the simulator and the gateway's, requests/s, default 200
 //   --down-ms MS        how long the runtime stays dead before the restart begins, default 3000
 //   --pause-s S         after each restart, hold every post (new and retries) for S seconds, so the
@@ -39,6 +42,7 @@ const { values: flags } = parseArgs({
     "in-flight": { type: "string", default: "48" },
     "fault-rate": { type: "string", default: process.env.SOAK_FAULT_RATE ?? "0.3" },
     faults: { type: "string", default: process.env.SOAK_FAULTS ?? "auto" },
+    mix: { type: "string", default: "1:1:1" },
     "rate-limit": { type: "string", default: "200" },
     "down-ms": { type: "string", default: "3000" },
     "pause-s": { type: "string", default: "0" },
@@ -59,6 +63,11 @@ const PAUSE_MS = Number(flags["pause-s"]) * 1000;
 const DRAIN_MS = Number(flags["drain-s"]) * 1000;
 if (![N, KILLS, RATE, IN_FLIGHT, FAULT_RATE, RATE_LIMIT, DOWN_MS, PAUSE_MS, DRAIN_MS].every(Number.isFinite) || N < 1) {
   console.error("soak: numeric flags only (see the top of scripts/soak.mjs)");
+  process.exit(2);
+}
+const MIX = flags.mix.split(":").map(Number);
+if (MIX.length !== 3 || !MIX.every((x) => Number.isFinite(x) && x >= 0) || MIX[0] + MIX[1] + MIX[2] <= 0) {
+  console.error("soak: --mix is three shares, like 1:1:1");
   process.exit(2);
 }
 if (!["auto", "full", "errors"].includes(flags.faults)) {
@@ -286,11 +295,12 @@ async function setUp() {
 
 /** 30 % of GoTo's registrant calls fail: the full set when the simulator has it, else 500/503 only. */
 async function setFaults() {
-  const third = Math.round((FAULT_RATE / 3) * 1000) / 1000;
+  const total = MIX[0] + MIX[1] + MIX[2];
+  const share = (x) => Math.round(((FAULT_RATE * x) / total) * 1000) / 1000;
   const full = {
-    errorRate: third,
-    badAnswerRate: third,
-    ambiguousRate: Math.round((FAULT_RATE - 2 * third) * 1000) / 1000,
+    errorRate: share(MIX[0]),
+    badAnswerRate: share(MIX[1]),
+    ambiguousRate: share(MIX[2]),
     paths: REGISTRANT_PATHS,
   };
   if (flags.faults !== "errors") {
@@ -537,9 +547,16 @@ const leftEmails = visitors.filter((v) => v.outcome === "left").map((v) => v.ema
 const LEFT_GRACE_MS = 120_000;
 let drainedAt = null;
 let lastStatus = null;
+let drainPolls = 0;
 while (Date.now() - postEnd < DRAIN_MS) {
   try {
     lastStatus = await syncStatus(setup.webinarId);
+    // The simulator's full state is big at N=10,000: read it when the outbox is empty or twice a minute.
+    if (lastStatus.outbox.waiting > 0 && drainPolls++ % 6 !== 0) {
+      say(`draining: outbox waiting ${lastStatus.outbox.waiting}, done ${lastStatus.outbox.done}`);
+      await sleep(5_000);
+      continue;
+    }
     const inGoTo = new Set((await goToRegistrants(setup.webinarKey)).map((r) => r.email.toLowerCase()));
     const missing = acceptedEmails.filter((e) => !inGoTo.has(e)).length;
     const leftMissing = leftEmails.filter((e) => !inGoTo.has(e)).length;

@@ -448,7 +448,15 @@ async function watchRecovery(kill) {
 }
 
 async function killAndRestart() {
+  // What the simulator holds just before the kill, to see that its state survives the restart.
+  const goToBefore = await goToRegistrants(setup.webinarKey).then(
+    (list) => list.length,
+    () => null,
+  );
   const kill = {
+    goToBefore,
+    goToAfter: null,
+    faultsKept: null,
     at: Date.now(),
     acceptedBefore: visitors.filter((v) => v.outcome === "accepted").map((v) => v.email),
     inFlightAtKill: inFlight,
@@ -466,6 +474,16 @@ async function killAndRestart() {
   say(
     `restart ${kills.length} ready after ${secs(kill.readyAt - kill.startedAt)} s (down ${secs(kill.readyAt - kill.at)} s)`,
   );
+  try {
+    const now = await json("GET", "/sim/control/faults");
+    kill.faultsKept = Object.entries(faults).every(([k, value]) => typeof value !== "number" || now[k] === value);
+    kill.goToAfter = (await goToRegistrants(setup.webinarKey)).length;
+    say(
+      `the simulator after the restart: ${kill.goToAfter} registrants (${goToBefore} before the kill), faults kept: ${kill.faultsKept}`,
+    );
+  } catch (error) {
+    say(`could not read the simulator after the restart: ${error.message}`);
+  }
   void watchRecovery(kill);
   if (PAUSE_MS > 0) {
     say(`holding every post for ${secs(PAUSE_MS)} s: the outbox recovers on its own`);
@@ -638,6 +656,10 @@ const killRows = kills.map((k, n) => {
     backlogAtKill: backlog.filter((at) => at > k.at).length,
     backlogInGoToS: lastBacklog === null ? null : Math.max(0, (lastBacklog - k.readyAt) / 1000),
     backlogMissing: k.acceptedBefore.length - backlog.length,
+    simulatorKept:
+      k.faultsKept === true && k.goToAfter !== null && k.goToBefore !== null && k.goToAfter >= k.goToBefore,
+    goToBefore: k.goToBefore,
+    goToAfter: k.goToAfter,
   };
 });
 
@@ -674,11 +696,11 @@ const lines = [
   `| posting | ${secs(postEnd - postStart)} s |`,
   `| drain after the last post | ${drainedAt === null ? `not drained within ${secs(DRAIN_MS)} s` : `${secs(drainedAt - postEnd)} s`} |`,
   "",
-  "| kill | at (s into posting) | down (s) | restart to ready (s) | posts in flight | accepted, not yet in GoTo at the kill | first new registrant in GoTo after ready | those all in GoTo after ready | outbox empty after ready |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| kill | at (s into posting) | down (s) | restart to ready (s) | posts in flight | accepted, not yet in GoTo at the kill | first new registrant in GoTo after ready | those all in GoTo after ready | outbox empty after ready | simulator state kept (registrants before → after, faults) |",
+  "|---|---|---|---|---|---|---|---|---|---|",
   ...killRows.map(
     (k) =>
-      `| ${k.kill} | ${k.killedAtS.toFixed(1)} | ${k.downS.toFixed(1)} | ${k.restartS.toFixed(1)} | ${k.inFlightAtKill} | ${k.backlogAtKill + k.backlogMissing} | ${f(k.firstNewInGoToS)} | ${k.backlogMissing > 0 ? `${k.backlogMissing} never` : k.backlogAtKill === 0 ? "none waited" : f(k.backlogInGoToS)} | ${f(k.outboxEmptyS)} |`,
+      `| ${k.kill} | ${k.killedAtS.toFixed(1)} | ${k.downS.toFixed(1)} | ${k.restartS.toFixed(1)} | ${k.inFlightAtKill} | ${k.backlogAtKill + k.backlogMissing} | ${f(k.firstNewInGoToS)} | ${k.backlogMissing > 0 ? `${k.backlogMissing} never` : k.backlogAtKill === 0 ? "none waited" : f(k.backlogInGoToS)} | ${f(k.outboxEmptyS)} | ${k.simulatorKept ? "yes" : "NO"} (${k.goToBefore} → ${k.goToAfter}) |`,
   ),
   "",
   ok ? "soak: ok" : "soak: FAILED",

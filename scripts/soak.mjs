@@ -325,7 +325,11 @@ const visitors = Array.from({ length: N }, (_, i) => ({
   i,
   email: `soak-${runTag}-${i}@visitors.example`,
   attempts: 0,
-  /** accepted (2xx/3xx thank-you), refused (a 4xx: not a visitor's retry case), or failed (no answer, 5xx). */
+  /**
+   * accepted (a 2xx/3xx thank-you), refused (a 4xx: not a case for a retry), retrying (no answer or
+   * a 5xx; retried once the runtime is up), failed (no answer after MAX_ATTEMPTS), or left (stored
+   * in D1 though its answer was lost, and not retried: --leave-stored).
+   */
   outcome: null,
   acceptedAt: null,
   firstFailure: null,

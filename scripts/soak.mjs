@@ -754,6 +754,7 @@ writeFileSync(
     2,
   ),
 );
-if (flags.keep) say(`state kept in ${state}`);
+// A failed soak keeps its state (D1, the objects, the runtime's logs) for a look.
+if (flags.keep || !ok) say(`state kept in ${state} (runtime logs: runtime-*.log)`);
 else rmSync(state, { recursive: true, force: true });
 process.exit(ok ? 0 : 1);

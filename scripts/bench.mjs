@@ -43,11 +43,18 @@ for (const file of files) {
 }
 
 const fmt = (n) => (Number.isFinite(n) ? (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2)) : "n/a");
-const lines = ["| benchmark | figure | baseline (same run) | ratio | note |", "|---|---|---|---|---|"];
+// The result's name comes first (the issue's ids, P1, P1b, P2..., lead the names that have one);
+// the file it came from is the last column.
+const lines = [
+  "| benchmark | figure | baseline (same run) | ratio | target | note | file |",
+  "|---|---|---|---|---|---|---|",
+];
 for (const r of results) {
   const ratio = r.baseline ? fmt(r.figure / r.baseline.figure) : "";
   const base = r.baseline ? `${r.baseline.name}: ${fmt(r.baseline.figure)}` : "";
-  lines.push(`| ${r.bench}: ${r.name} | ${fmt(r.figure)} ${r.unit} | ${base} | ${ratio} | ${r.note ?? ""} |`);
+  lines.push(
+    `| ${r.name} | ${fmt(r.figure)} ${r.unit} | ${base} | ${ratio} | ${r.target ?? ""} | ${r.note ?? ""} | ${r.bench} |`,
+  );
 }
 console.log(lines.join("\n"));
 mkdirSync(join(dir, "results"), { recursive: true });

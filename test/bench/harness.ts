@@ -13,11 +13,14 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ADMIN = { email: "admin@rollcall.test", password: "bench-admin-password" };
 
 export interface BenchResult {
+  /** Starts with the result's id where the issue gives one ("P1b burst of 500 ..."). */
   name: string;
   figure: number;
   unit: string;
   /** What the figure is compared with, measured in the same run. */
   baseline?: { name: string; figure: number };
+  /** What the figure or ratio should reach, as people read it ("ratio ≤ 1.10"). */
+  target?: string;
   note?: string;
 }
 

@@ -18,6 +18,8 @@
 //                       1:1:1 (an ambiguous call that hangs holds the webinar's outbox for the
 //                       client's deadline, so the ambiguous share sets how long the soak takes)
 //   --rate-limit L      GoTo's limit in the simulator and the gateway's, requests/s, default 200
+//   --goto-timeout-ms T the client's deadline for one GoTo answer (GOTO_TIMEOUT_MS), default 3000:
+//                       each ambiguous hang costs the webinar's outbox that long
 //   --down-ms MS        how long the runtime stays dead before the restart begins, default 3000
 //   --pause-s S         after each restart, hold every post (new and retries) for S seconds, so the
 //                       recovery measured is the outbox resuming on its own; default 0
@@ -44,6 +46,7 @@ const { values: flags } = parseArgs({
     faults: { type: "string", default: process.env.SOAK_FAULTS ?? "auto" },
     mix: { type: "string", default: "1:1:1" },
     "rate-limit": { type: "string", default: "200" },
+    "goto-timeout-ms": { type: "string", default: process.env.SOAK_GOTO_TIMEOUT_MS ?? "3000" },
     "down-ms": { type: "string", default: "3000" },
     "pause-s": { type: "string", default: "0" },
     "drain-s": { type: "string", default: "900" },
@@ -83,6 +86,7 @@ const VARS = {
   SECRETS_KEY: "q83vEjkc8Dx6fdyd8Zz7yXgJx0YwTn1Pnq9xRtBSrRk=",
   GOTO_CLIENT_ID: "rollcall-dev-client",
   GOTO_CLIENT_SECRET: "rollcall-dev-secret",
+  GOTO_TIMEOUT_MS: String(Number(flags["goto-timeout-ms"])),
 };
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 const REGISTRANT_PATHS = "/G2W/rest/v2/organizers/[^/]+/webinars/[^/]+/registrants";

@@ -7,10 +7,14 @@ import { all } from "./storage";
  * like GoTo rotating only now and then), "always" or "never", so tests can pin either behaviour.
  * `webhookDelivery`: "fetch" posts events to the callback from the alarm (the default); "record" only
  * queues them, to be posted by an explicit `deliverNow()` (deterministic tests).
+ * `rateLimitScope`: whose requests share `rateLimitPerSecond`: "client" (the default, as GoTo limits
+ * per API and raises limits per OAuth client ID, so every token of the client shares one budget) or
+ * "token" (each access token its own).
  */
 export interface SimSettings {
   errorRate: number;
   rateLimitPerSecond: number;
+  rateLimitScope: "client" | "token";
   latencyMs: number;
   refreshTokenRotation: "sometimes" | "always" | "never";
   webhookDelivery: "fetch" | "record";
@@ -19,6 +23,7 @@ export interface SimSettings {
 export const DEFAULT_SETTINGS: SimSettings = {
   errorRate: 0,
   rateLimitPerSecond: 10,
+  rateLimitScope: "client",
   latencyMs: 0,
   refreshTokenRotation: "sometimes",
   webhookDelivery: "fetch",
@@ -30,6 +35,7 @@ export const ROTATE_EVERY_NTH_REFRESH = 5;
 export const FaultsBody = v.strictObject({
   errorRate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   rateLimitPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
+  rateLimitScope: v.optional(v.picklist(["client", "token"], 'must be "client" or "token"')),
   latencyMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000))),
   expireTokensNow: v.optional(v.boolean()),
   refreshTokenRotation: v.optional(v.picklist(["sometimes", "always", "never"])),

@@ -1,5 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { rateBudget } from "../../src/sync/rate-budget";
 import { rows } from "../helpers";
 import {
   addConnector,
@@ -66,7 +67,7 @@ export async function syncFixture(
   const { authorize, cookie } = await startVerify(admin, connectorId);
   const res = await callback(admin, cookie, await consent(authorize, organizer.email));
   if (res.status !== 303) throw new Error(`verification failed: ${res.status}`);
-  if (options.fastGateway !== false) await env.GOTO_GATEWAY.getByName(connectorId).setRateLimit(1000);
+  if (options.fastGateway !== false) await rateBudget(env).setLimit(1000);
   await discoveryDone(connectorId);
   const webinars: { id: string; webinarKey: string }[] = [];
   for (const key of webinarKeys) {

@@ -5,6 +5,7 @@ import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import type { Env } from "../env";
 import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
+import { GOTO_DEFAULT_TIMEOUT_MS } from "../gotowebinar/constants";
 import { GoToError, GoToInvalidTokenError, GoToRateLimitedError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
@@ -227,7 +228,9 @@ export class GoToGateway extends DurableObject<Env> {
     const budget = rateBudget(this.env);
     return async (input, init) => {
       const permit = await budget.acquire(getState(this.sql, "connector_id") ?? this.ctx.id.toString());
-      const request = new Request(input, init);
+      // The client's timeout began before the wait for a permit, and a queue can be long: time
+      // GoTo's answer from the permit on, so waiting in line never counts as GoTo timing out.
+      const request = new Request(input, { ...init, signal: AbortSignal.timeout(GOTO_DEFAULT_TIMEOUT_MS) });
       const path = new URL(request.url).pathname;
       try {
         const response = await inner(request);

@@ -29,7 +29,8 @@ export interface BudgetState {
 
 export const BUDGET_MARGIN_MS = 50;
 export const BUDGET_RECOVER_MS = 5_000;
-export const BUDGET_BACKOFF: BackoffConfig = { baseMs: 1_000, maxMs: 16_000 };
+/** The first pause is a slot or two (GoTo's sliding second frees one by then), doubling from there. */
+export const BUDGET_BACKOFF: BackoffConfig = { baseMs: 250, maxMs: 16_000 };
 
 export function newBudget(limit: number, now: number): BudgetState {
   return {
@@ -91,8 +92,10 @@ export function issuePermit(budget: BudgetState, now: number): BudgetState {
 
 /**
  * GoTo answered 429 to a request made on a permit issued at `permitAt`. The first 429 of an
- * episode pauses every permit for a jittered backoff that grows with the streak, and lowers the
- * ceiling by a quarter; 429s of permits issued before the episode began change nothing more.
+ * episode pauses every permit for a jittered backoff that grows with the streak; 429s of permits
+ * issued before the episode began change nothing more. A 429 after a calm spell is taken for a
+ * slow hop to GoTo; another episode within `BUDGET_RECOVER_MS` of the last means GoTo allows less
+ * than the ceiling, which then drops by a quarter.
  */
 export function afterRateLimited(
   state: BudgetState,
@@ -102,10 +105,11 @@ export function afterRateLimited(
 ): BudgetState {
   if (permitAt <= state.episodeAt) return state;
   const streak = state.streak + 1;
+  const again = now - state.episodeAt < BUDGET_RECOVER_MS;
   return {
     ...state,
     streak,
-    ceiling: Math.max(1, Math.ceil(state.ceiling * 0.75)),
+    ceiling: again ? Math.max(1, Math.ceil(state.ceiling * 0.75)) : state.ceiling,
     pausedUntil: now + backoffDelay(streak - 1, BUDGET_BACKOFF, random),
     episodeAt: now,
     calmSince: now,

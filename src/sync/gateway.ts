@@ -5,7 +5,6 @@ import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import type { Env } from "../env";
 import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
-import { GOTO_DEFAULT_TIMEOUT_MS } from "../gotowebinar/constants";
 import { GoToError, GoToInvalidTokenError, GoToRateLimitedError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
@@ -32,7 +31,7 @@ import {
 } from "./gateway-storage";
 import { GatewayTokens } from "./gateway-tokens";
 import { gotoFetch } from "./goto-env";
-import { rateBudget } from "./rate-budget";
+import { budgetedFetch } from "./rate-budget";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, webhookBase } from "./webhooks";
 
@@ -219,24 +218,19 @@ export class GoToGateway extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Every HTTP request of every call waits for a permit from the rate budget (queued under this
-   * connector), tells the budget of a 429 (and of a success when it asks), and is logged.
-   */
+  /** Every HTTP request of every call goes through the rate budget (queued under this connector) and is logged. */
   private limitedFetch(): typeof fetch {
-    const inner = gotoFetch(this.env);
-    const budget = rateBudget(this.env);
+    const inner = budgetedFetch(
+      this.env,
+      () => getState(this.sql, "connector_id") ?? this.ctx.id.toString(),
+      gotoFetch(this.env),
+    );
     return async (input, init) => {
-      const permit = await budget.acquire(getState(this.sql, "connector_id") ?? this.ctx.id.toString());
-      // The client's timeout began before the wait for a permit, and a queue can be long: time
-      // GoTo's answer from the permit on, so waiting in line never counts as GoTo timing out.
-      const request = new Request(input, { ...init, signal: AbortSignal.timeout(GOTO_DEFAULT_TIMEOUT_MS) });
+      const request = new Request(input, init);
       const path = new URL(request.url).pathname;
       try {
         const response = await inner(request);
         recordCall(this.sql, Date.now(), request.method, path, response.status);
-        if (response.status === 429) await budget.rateLimited(permit.at);
-        else if (permit.report) await budget.succeeded(permit.at);
         return response;
       } catch (error) {
         recordCall(this.sql, Date.now(), request.method, path, 0);

@@ -10,6 +10,7 @@ import {
   withLimit,
 } from "../domain/rate-budget";
 import type { Env } from "../env";
+import { GOTO_DEFAULT_TIMEOUT_MS } from "../gotowebinar/constants";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { log } from "../lib/log";
 
@@ -123,4 +124,21 @@ export class GoToRateBudget extends DurableObject<Env> {
 /** The deployment's budget: one per OAuth client ID, as GoTo counts. */
 export function rateBudget(env: Env): DurableObjectStub<GoToRateBudget> {
   return env.GOTO_RATE_BUDGET.getByName(`client:${env.GOTO_CLIENT_ID ?? ""}`);
+}
+
+/**
+ * `inner` behind the budget: each request waits for a permit queued under `key` (a connector),
+ * and tells the budget of a 429 (and of a success when it asks). The client's timeout began
+ * before the wait, and a queue can be long: GoTo's answer is timed from the permit on, so waiting
+ * in line never counts as GoTo timing out.
+ */
+export function budgetedFetch(env: Env, key: () => string, inner: typeof fetch): typeof fetch {
+  const budget = rateBudget(env);
+  return async (input, init) => {
+    const permit = await budget.acquire(key());
+    const response = await inner(new Request(input, { ...init, signal: AbortSignal.timeout(GOTO_DEFAULT_TIMEOUT_MS) }));
+    if (response.status === 429) await budget.rateLimited(permit.at);
+    else if (permit.report) await budget.succeeded(permit.at);
+    return response;
+  };
 }

@@ -6,6 +6,7 @@ import { createGoToClient } from "../gotowebinar/client";
 import { GoToError, GoToInvalidGrantError, GoToOAuthError } from "../gotowebinar/errors";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { gotoFetch, gotoOAuth } from "./goto-env";
+import { budgetedFetch } from "./rate-budget";
 
 export const OAUTH_COOKIE = "rollcall_goto_oauth";
 /** Ten minutes to get through GoTo's consent page; GoTo's codes live shorter still. */
@@ -129,7 +130,9 @@ export async function completeVerification(
       code: query.code,
       codeVerifier: sealed.codeVerifier,
     });
-    const me = await createGoToClient({ fetch: gotoFetch(env), accessToken: tokens.accessToken }).getMe();
+    // The organizer check spends the deployment's GoTo budget like every other call.
+    const fetch = budgetedFetch(env, () => connector.id, gotoFetch(env));
+    const me = await createGoToClient({ fetch, accessToken: tokens.accessToken }).getMe();
     if (me.email.trim().toLowerCase() !== connector.organizerEmail) {
       return { ok: false, reason: "wrong_organizer", connectorId: connector.id, detail: me.email };
     }

@@ -100,13 +100,22 @@ describe("rate budget: 429s", () => {
     return state;
   };
 
-  it("pauses every permit for a jittered backoff and lowers the ceiling by a quarter", () => {
+  it("pauses every permit for a jittered backoff", () => {
     const state = afterRateLimited(busy(), 900, 1_000, () => 0);
-    expect(state).toMatchObject({ streak: 1, ceiling: 8, pausedUntil: 1_500, episodeAt: 1_000 });
-    expect(nextPermitAt(state, 1_000)).toBeGreaterThanOrEqual(1_500);
+    expect(state).toMatchObject({ streak: 1, ceiling: 10, pausedUntil: 1_125, episodeAt: 1_000 });
+    expect(nextPermitAt(state, 1_000)).toBeGreaterThanOrEqual(1_125);
     const high = afterRateLimited(busy(), 900, 1_000, () => 0.999);
-    expect(high.pausedUntil).toBeGreaterThan(1_990);
-    expect(high.pausedUntil).toBeLessThan(2_000);
+    expect(high.pausedUntil).toBeGreaterThan(1_240);
+    expect(high.pausedUntil).toBeLessThan(1_250);
+  });
+
+  it("lowers the ceiling by a quarter when 429s come back soon after the last episode, not after a calm spell", () => {
+    const first = afterRateLimited(busy(), 900, 1_000, () => 0);
+    const soon = afterRateLimited(afterSuccess(first, 1_200), 1_700, 1_800, () => 0);
+    expect(soon).toMatchObject({ streak: 1, ceiling: 8 });
+    expect(afterRateLimited(soon, 1_900, 2_000, () => 0).ceiling).toBe(6);
+    const calm = afterRateLimited(first, 1_000 + BUDGET_RECOVER_MS + 1, 1_000 + BUDGET_RECOVER_MS + 10, () => 0);
+    expect(calm).toMatchObject({ streak: 2, ceiling: 10 });
   });
 
   it("counts 429s of permits issued before the episode as the same episode", () => {
@@ -116,10 +125,11 @@ describe("rate budget: 429s", () => {
   });
 
   it.each([
-    [1, 500, 1_000],
-    [2, 1_000, 2_000],
-    [3, 2_000, 4_000],
-    [6, 8_000, 16_000],
+    [1, 125, 250],
+    [2, 250, 500],
+    [3, 500, 1_000],
+    [7, 8_000, 16_000],
+    [9, 8_000, 16_000],
   ])("episode %i in a row pauses %i to %i ms", (episodes, low, high) => {
     for (const random of [() => 0, () => 0.9999]) {
       let state = busy();
@@ -143,10 +153,11 @@ describe("rate budget: 429s", () => {
   it("raises a lowered ceiling by one per calm interval, up to the limit", () => {
     let state = afterRateLimited(busy(), 900, 1_000, () => 0);
     state = afterRateLimited(state, 1_600, 1_700, () => 0);
+    state = afterRateLimited(state, 2_300, 2_400, () => 0);
     expect(state.ceiling).toBe(6);
-    state = issuePermit(state, 1_700 + BUDGET_RECOVER_MS);
+    state = issuePermit(state, 2_400 + BUDGET_RECOVER_MS);
     expect(state.ceiling).toBe(7);
-    state = issuePermit(state, 1_700 + 10 * BUDGET_RECOVER_MS);
+    state = issuePermit(state, 2_400 + 10 * BUDGET_RECOVER_MS);
     expect(state.ceiling).toBe(10);
   });
 });

@@ -200,7 +200,7 @@ export async function run(): Promise<BenchResult[]> {
         name: `${P7}: 429s answered to callers`,
         figure: Math.floor(refused / RATE_LIMITED_TRIES),
         unit: "429s",
-        note: `at most: a caller gets a 429 only after ${RATE_LIMITED_TRIES} for its call; GoTo answered ${refused} 429s in the whole run, each retried; polls ended in an error: ${pollErrors} of ${importer.webinars.length}`,
+        note: `at most: a caller gets a 429 only after ${RATE_LIMITED_TRIES} for its call; GoTo answered ${refused} 429s in the whole run (the gateway retries each); polls ended in an error: ${pollErrors} of ${importer.webinars.length}`,
       },
       {
         name: `${P7}: share of the limit used`,

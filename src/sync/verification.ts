@@ -2,8 +2,9 @@ import * as v from "valibot";
 import { createDb } from "../db/client";
 import { findConnector, updateConnector } from "../db/queries/connectors";
 import type { Env } from "../env";
-import { createGoToClient } from "../gotowebinar/client";
-import { GoToError, GoToInvalidGrantError, GoToOAuthError } from "../gotowebinar/errors";
+import { createGoToClient, type GoToClient } from "../gotowebinar/client";
+import { GoToError, GoToInvalidGrantError, GoToOAuthError, GoToRateLimitedError } from "../gotowebinar/errors";
+import type { GoToMe } from "../gotowebinar/schemas";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { gotoFetch, gotoOAuth } from "./goto-env";
 import { budgetedFetch } from "./rate-budget";
@@ -96,6 +97,18 @@ export interface CallbackQuery {
   error?: string | undefined;
 }
 
+/** Who the token belongs to. A 429 is refused before any effect and pauses the budget: ask again. */
+async function organizer(client: GoToClient): Promise<GoToMe> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.getMe();
+    } catch (error) {
+      if (!(error instanceof GoToRateLimitedError) || attempt >= ORGANIZER_TRIES) throw error;
+    }
+  }
+}
+const ORGANIZER_TRIES = 5;
+
 /**
  * The OAuth callback: checks the sealed state, exchanges the code (with the PKCE verifier), asks
  * GoTo who the organizer is, insists it is the connector's organizer, then hands the tokens to the
@@ -132,7 +145,7 @@ export async function completeVerification(
     });
     // The organizer check spends the deployment's GoTo budget like every other call.
     const fetch = budgetedFetch(env, () => connector.id, gotoFetch(env));
-    const me = await createGoToClient({ fetch, accessToken: tokens.accessToken }).getMe();
+    const me = await organizer(createGoToClient({ fetch, accessToken: tokens.accessToken }));
     if (me.email.trim().toLowerCase() !== connector.organizerEmail) {
       return { ok: false, reason: "wrong_organizer", connectorId: connector.id, detail: me.email };
     }

@@ -154,6 +154,24 @@ describe("GoToRateBudget: one GoTo limit for every connector", () => {
     const res = await callback(session, cookie, redirect);
     expect(res.status).toBe(303);
     expect(await connectorRow(connectorId)).toMatchObject({ status: "verified" });
+  }, 60_000);
+
+  it("asks again when a verification's organizer check meets a 429 (GoTo allowing less than the budget)", async () => {
+    await limits(1, 2);
+    const [busy] = connectors;
+    if (!busy) throw new Error("no connectors");
+    const session = await adminSession();
+    const organizer = await newOrganizer();
+    const connectorId = await addConnector(session, organizer.email);
+    const { authorize, cookie } = await startVerify(session, connectorId);
+    const redirect = await consent(authorize, organizer.email);
+    const since = await lastCallId();
+    expect(await callGateway(env, busy, "getMe", undefined)).toMatchObject({ ok: true });
+    // The budget's next permit comes within GoTo's second, so the organizer check meets a 429.
+    const res = await callback(session, cookie, redirect);
+    expect(res.status).toBe(303);
+    expect(await connectorRow(connectorId)).toMatchObject({ status: "verified" });
+    expect((await simCalls(since)).filter((c) => c.status === 429).length).toBeGreaterThan(0);
     await limits(100_000, 1000);
   }, 60_000);
 });

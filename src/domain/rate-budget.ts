@@ -8,7 +8,7 @@ import { type BackoffConfig, backoffDelay } from "./backoff";
  * consecutive permits span at least one second plus `marginMs`: as long as the delay between a
  * permit and its request arriving at GoTo varies by less than the margin, GoTo never sees more
  * than `ceiling` requests in any one-second window. A short-window rule spaces permits out (a
- * burst of about 5% of the limit) so requests do not arrive in clumps.
+ * burst of one, or 2% of a limit above 100/s) so requests do not arrive in clumps.
  */
 export interface BudgetState {
   /** The configured limit, requests per second. */
@@ -49,9 +49,20 @@ export function withLimit(state: BudgetState, limit: number, now: number): Budge
   return { ...state, limit, ceiling: limit, issued: state.issued.slice(-limit), calmSince: now };
 }
 
-/** The burst the short-window rule allows: about 5% of the limit, at least one. */
+/** The burst the short-window rule allows: one below 100/s (evenly spaced), 2% of the limit above. */
 export function burstOf(ceiling: number): number {
-  return Math.max(1, Math.ceil(ceiling / 20));
+  return Math.max(1, Math.floor(ceiling / 50));
+}
+
+/**
+ * A permit is stale when it reached the caller more than this much later than the budget issued
+ * it, measured on the caller's clock alone (time asked to time received, less the wait the budget
+ * reports): a busy caller or a slow hop would eat the margin, so it asks for a fresh one instead.
+ */
+export const STALE_PERMIT_MS = 20;
+
+export function permitIsStale(askedAt: number, receivedAt: number, waitedMs: number): boolean {
+  return receivedAt - askedAt - waitedMs > STALE_PERMIT_MS;
 }
 
 /** Raises a lowered ceiling by one for every calm `BUDGET_RECOVER_MS` since it last changed. */

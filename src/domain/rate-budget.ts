@@ -27,7 +27,11 @@ export interface BudgetState {
   calmSince: number;
 }
 
-export const BUDGET_MARGIN_MS = 50;
+/**
+ * How much the delay from permit to GoTo may vary. Measured locally (test/bench/budget.bench.ts),
+ * the first permits after a burst of work arrive up to ~70 ms late while their gateway is busy.
+ */
+export const BUDGET_MARGIN_MS = 75;
 export const BUDGET_RECOVER_MS = 5_000;
 /** The first pause is a slot or two (GoTo's sliding second frees one by then), doubling from there. */
 export const BUDGET_BACKOFF: BackoffConfig = { baseMs: 250, maxMs: 16_000 };
@@ -52,17 +56,6 @@ export function withLimit(state: BudgetState, limit: number, now: number): Budge
 /** The burst the short-window rule allows: one below 100/s (evenly spaced), 2% of the limit above. */
 export function burstOf(ceiling: number): number {
   return Math.max(1, Math.floor(ceiling / 50));
-}
-
-/**
- * A permit is stale when it reached the caller more than this much later than the budget issued
- * it, measured on the caller's clock alone (time asked to time received, less the wait the budget
- * reports): a busy caller or a slow hop would eat the margin, so it asks for a fresh one instead.
- */
-export const STALE_PERMIT_MS = 20;
-
-export function permitIsStale(askedAt: number, receivedAt: number, waitedMs: number): boolean {
-  return receivedAt - askedAt - waitedMs > STALE_PERMIT_MS;
 }
 
 /** Raises a lowered ceiling by one for every calm `BUDGET_RECOVER_MS` since it last changed. */

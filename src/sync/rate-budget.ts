@@ -7,7 +7,6 @@ import {
   issuePermit,
   newBudget,
   nextPermitAt,
-  permitIsStale,
   withLimit,
 } from "../domain/rate-budget";
 import type { Env } from "../env";
@@ -22,14 +21,9 @@ export const GOTO_DEFAULT_RATE_LIMIT = 10;
 export interface Permit {
   /** When the permit was issued (the budget's clock). */
   at: number;
-  /** How long the request for it waited in the budget. */
-  waitedMs: number;
   /** The budget is recovering from 429s and wants to hear of a success on this permit. */
   report: boolean;
 }
-
-/** A stale permit is replaced at most this often per request, so an always-busy caller still gets through. */
-const STALE_PERMIT_TRIES = 3;
 
 const BUDGET_MIGRATIONS: string[][] = [["CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]];
 
@@ -44,7 +38,7 @@ const BUDGET_MIGRATIONS: string[][] = [["CREATE TABLE state (key TEXT PRIMARY KE
 export class GoToRateBudget extends DurableObject<Env> {
   private version = 0;
   private budget: BudgetState = newBudget(GOTO_DEFAULT_RATE_LIMIT, Date.now());
-  private readonly waiting = new FairQueue<{ askedAt: number; resolve: (permit: Permit) => void }>();
+  private readonly waiting = new FairQueue<(permit: Permit) => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = 0;
 
@@ -76,7 +70,7 @@ export class GoToRateBudget extends DurableObject<Env> {
   /** Resolves when the connector may make one GoTo request. */
   async acquire(connectorId: string): Promise<Permit> {
     return new Promise((resolve) => {
-      this.waiting.push(connectorId, { askedAt: Date.now(), resolve });
+      this.waiting.push(connectorId, resolve);
       this.serve();
     });
   }
@@ -112,7 +106,7 @@ export class GoToRateBudget extends DurableObject<Env> {
       const next = this.waiting.shift();
       if (!next) return;
       this.budget = issuePermit(this.budget, now);
-      next.item.resolve({ at: now, waitedMs: now - next.item.askedAt, report: this.budget.streak > 0 });
+      next.item({ at: now, report: this.budget.streak > 0 });
     }
   }
 
@@ -134,22 +128,14 @@ export function rateBudget(env: Env): DurableObjectStub<GoToRateBudget> {
 
 /**
  * `inner` behind the budget: each request waits for a permit queued under `key` (a connector),
- * and tells the budget of a 429 (and of a success when it asks). A permit that arrived stale is
- * left unused (it still counts in the budget, which errs on the safe side) and another asked for. The client's timeout began
+ * and tells the budget of a 429 (and of a success when it asks). The client's timeout began
  * before the wait, and a queue can be long: GoTo's answer is timed from the permit on, so waiting
  * in line never counts as GoTo timing out.
  */
 export function budgetedFetch(env: Env, key: () => string, inner: typeof fetch): typeof fetch {
   const budget = rateBudget(env);
-  const fresh = async (): Promise<Permit> => {
-    for (let tries = 1; ; tries++) {
-      const askedAt = Date.now();
-      const permit = await budget.acquire(key());
-      if (tries >= STALE_PERMIT_TRIES || !permitIsStale(askedAt, Date.now(), permit.waitedMs)) return permit;
-    }
-  };
   return async (input, init) => {
-    const permit = await fresh();
+    const permit = await budget.acquire(key());
     const response = await inner(new Request(input, { ...init, signal: AbortSignal.timeout(GOTO_DEFAULT_TIMEOUT_MS) }));
     if (response.status === 429) await budget.rateLimited(permit.at);
     else if (permit.report) await budget.succeeded(permit.at);

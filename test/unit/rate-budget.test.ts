@@ -10,8 +10,6 @@ import {
   issuePermit,
   newBudget,
   nextPermitAt,
-  permitIsStale,
-  STALE_PERMIT_MS,
   withLimit,
 } from "../../src/domain/rate-budget";
 
@@ -92,18 +90,6 @@ describe("rate budget: permits", () => {
     const lowered = withLimit(state, 2, 500);
     // Two permits per second now: the last two were at 300 and 400.
     expect(nextPermitAt(lowered, 500)).toBeGreaterThanOrEqual(300 + 1000);
-  });
-});
-
-describe("rate budget: stale permits", () => {
-  it.each([
-    [0, 5, 0, false],
-    [0, 505, 500, false],
-    [0, 500 + STALE_PERMIT_MS, 500, false],
-    [0, 501 + STALE_PERMIT_MS, 500, true],
-    [1_000, 1_100, 0, true],
-  ])("asked at %i, received at %i, waited %i in the budget: stale %s", (askedAt, receivedAt, waitedMs, stale) => {
-    expect(permitIsStale(askedAt, receivedAt, waitedMs)).toBe(stale);
   });
 });
 

@@ -86,7 +86,7 @@ describe("GoToRateBudget: one GoTo limit for every connector", () => {
     expect(failures(results)).toEqual([]);
     expect(results).toHaveLength(180);
     const calls = await simCalls(since);
-    // The budget leaves 50 ms for the hop to GoTo to vary; on a crowded machine one hop can take
+    // The budget leaves 75 ms for the hop to GoTo to vary; on a crowded machine one hop can take
     // longer and draw a 429, which is retried. Three gateways limiting themselves drew ~200 here.
     expect(calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(5);
     const accepted = calls.filter((c) => c.status === 200);

@@ -252,12 +252,12 @@ async function setUp() {
     subject: "Soak webinar",
     times: [{ startTime: start.toISOString(), endTime: new Date(start.getTime() + 3_600_000).toISOString() }],
   });
-  // GoTo's limit raised (GoTo grants more on request) in the simulator and in the gateway.
+  // GoTo's limit raised (GoTo grants more on request) in the simulator and in the shared budget.
   await json("PUT", "/sim/control/faults", { rateLimitPerSecond: RATE_LIMIT });
   const added = await post("/admin/connectors", { organizerEmail: organizer, createProspects: "on", campaign: "Soak" });
   const connectorId = /\/admin\/connectors\/(con_[\w-]+)/.exec(added.headers.get("location") ?? "")?.[1];
   if (!connectorId) throw new Error(`add connector: ${added.status}`);
-  await json("POST", `/sim/sync/connectors/${connectorId}/rate-limit`, { limit: Math.min(RATE_LIMIT, 1000) });
+  await json("POST", "/sim/sync/rate-limit", { limit: Math.min(RATE_LIMIT, 1000) });
   const verify = await post(`/admin/connectors/${connectorId}/verify`, {});
   const oauthCookie = (verify.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const authorize = new URL(verify.headers.get("location") ?? "", origin);

@@ -1,5 +1,6 @@
 import type { GoToSimulator } from "./simulator/simulator";
 import type { GoToGateway } from "./sync/gateway";
+import type { GoToRateBudget } from "./sync/rate-budget";
 import type { WebinarSync } from "./sync/webinar-sync";
 
 /** The Worker's bindings: wrangler.toml vars and bindings plus the secrets of `.dev.vars`. */
@@ -7,6 +8,7 @@ export interface Env {
   DB: D1Database;
   ASSETS: Fetcher;
   GOTO_GATEWAY: DurableObjectNamespace<GoToGateway>;
+  GOTO_RATE_BUDGET: DurableObjectNamespace<GoToRateBudget>;
   WEBINAR_SYNC: DurableObjectNamespace<WebinarSync>;
   GOTO_SIMULATOR: DurableObjectNamespace<GoToSimulator>;
   /** Posts per form and client IP on the public forms (wrangler.toml: 20 a minute). */

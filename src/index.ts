@@ -3,6 +3,7 @@ import type { Env } from "./env";
 
 export { GoToSimulator } from "./simulator/simulator";
 export { GoToGateway } from "./sync/gateway";
+export { GoToRateBudget } from "./sync/rate-budget";
 export { WebinarSync } from "./sync/webinar-sync";
 
 const app = createApp();

@@ -8,6 +8,7 @@ import { runBatch, type Statement } from "../db/queries/statements";
 import { activities, prospects, registrations, webinars } from "../db/schema";
 import type { AppEnv } from "../env";
 import { newId } from "../lib/encoding";
+import { rateBudget } from "../sync/rate-budget";
 
 /**
  * /sim/sync: a simulator-mode-only surface over the sync engine for benchmarks and local poking
@@ -94,10 +95,14 @@ syncDevRoutes.get("/webinars/:webinarId/status", async (c) => {
   return c.json(await c.env.WEBINAR_SYNC.getByName(c.req.param("webinarId")).status());
 });
 
-syncDevRoutes.post("/connectors/:connectorId/rate-limit", async (c) => {
-  const body = await json(v.object({ limit: v.pipe(v.number(), v.integer(), v.minValue(1)) }), c.req.raw);
-  if (!body) return c.json({ error: { code: "invalid_request", message: "limit" } }, 400);
-  await c.env.GOTO_GATEWAY.getByName(c.req.param("connectorId")).setRateLimit(body.limit);
+/** The GoTo limit the deployment's rate budget spends (GoTo raises it per client ID on request). */
+syncDevRoutes.post("/rate-limit", async (c) => {
+  const body = await json(
+    v.object({ limit: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)) }),
+    c.req.raw,
+  );
+  if (!body) return c.json({ error: { code: "invalid_request", message: "limit: 1 to 1000" } }, 400);
+  await rateBudget(c.env).setLimit(body.limit);
   return c.json({ ok: true });
 });
 

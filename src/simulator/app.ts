@@ -70,7 +70,12 @@ export function createSimApp(services: SimServices, transaction: <T>(fn: () => T
       const owner = tokenOwner(services, c.req.header("authorization"));
       if (!owner) {
         c.res = invalidTokenResponse();
-      } else if (!services.allowRequest(owner.token.token, settings.rateLimitPerSecond)) {
+      } else if (
+        !services.allowRequest(
+          settings.rateLimitScope === "client" ? `client:${owner.token.client_id}` : `token:${owner.token.token}`,
+          settings.rateLimitPerSecond,
+        )
+      ) {
         principal = owner.organizer.email;
         c.res = jsonText(
           { errorCode: "TooManyRequests", description: "Rate limit exceeded.", incident: newIncident() },

@@ -11,8 +11,8 @@ export interface SimServices {
   now(): number;
   /** The fetch used for webhook callbacks (validation GETs and event posts); injectable for tests. */
   deliveryFetch(): typeof fetch;
-  /** Allows or refuses one request for a token under the current rate limit. */
-  allowRequest(token: string, limitPerSecond: number): boolean;
+  /** Allows or refuses one request of a limiter (an OAuth client or one token) under the current rate limit. */
+  allowRequest(limiter: string, limitPerSecond: number): boolean;
 }
 
 export interface TokenRow extends Record<string, SqlStorageValue> {

@@ -10,6 +10,9 @@ import { all } from "./storage";
  * The answer faults (src/simulator/faults.ts) hit only GoTo paths matching `paths` (all when null):
  * `badAnswerRate` of answers are unusable (one of `badAnswerKinds`), `ambiguousRate` of calls take
  * effect and then answer 500 or never finish (one of `ambiguousKinds`), `slowBodyMs` trickles bodies.
+ * `rateLimitScope`: whose requests share `rateLimitPerSecond`: "client" (the default, as GoTo limits
+ * per API and raises limits per OAuth client ID, so every token of the client shares one budget) or
+ * "token" (each access token its own).
  */
 export const BAD_ANSWER_KINDS = ["htmlErrorPage", "htmlOk", "truncated", "empty", "wrongFields"] as const;
 export type BadAnswerKind = (typeof BAD_ANSWER_KINDS)[number];
@@ -19,6 +22,7 @@ export type AmbiguousKind = (typeof AMBIGUOUS_KINDS)[number];
 export interface SimSettings {
   errorRate: number;
   rateLimitPerSecond: number;
+  rateLimitScope: "client" | "token";
   latencyMs: number;
   slowBodyMs: number;
   badAnswerRate: number;
@@ -33,6 +37,7 @@ export interface SimSettings {
 export const DEFAULT_SETTINGS: SimSettings = {
   errorRate: 0,
   rateLimitPerSecond: 10,
+  rateLimitScope: "client",
   latencyMs: 0,
   slowBodyMs: 0,
   badAnswerRate: 0,
@@ -78,6 +83,7 @@ function kinds<const K extends readonly [string, ...string[]]>(all: K) {
 export const FaultsBody = v.strictObject({
   errorRate: v.optional(Rate),
   rateLimitPerSecond: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))),
+  rateLimitScope: v.optional(v.picklist(["client", "token"], 'must be "client" or "token"')),
   latencyMs: v.optional(Millis),
   slowBodyMs: v.optional(Millis),
   badAnswerRate: v.optional(Rate),

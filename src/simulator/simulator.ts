@@ -7,7 +7,7 @@ import type { SimApp } from "./http";
 import { readSettings } from "./settings";
 import { SIM_MIGRATIONS } from "./storage";
 
-/** Requests per token inside the last second, for the rate limit (memory only, like a gateway). */
+/** Requests per limiter (an OAuth client or a token) inside the last second, for the rate limit (memory only). */
 const WINDOW_MS = 1000;
 
 /**
@@ -42,7 +42,7 @@ export class GoToSimulator extends DurableObject<Env> {
         env,
         now: () => Date.now(),
         deliveryFetch: () => this.deliveryFetch,
-        allowRequest: (token, limit) => this.allowRequest(token, limit),
+        allowRequest: (limiter, limit) => this.allowRequest(limiter, limit),
       },
       (fn) => ctx.storage.transactionSync(fn),
     );
@@ -86,12 +86,12 @@ export class GoToSimulator extends DurableObject<Env> {
     if (current === null || current > at) await this.ctx.storage.setAlarm(Math.max(at, Date.now()));
   }
 
-  private allowRequest(token: string, limitPerSecond: number): boolean {
+  private allowRequest(limiter: string, limitPerSecond: number): boolean {
     const now = Date.now();
-    const times = (this.recent.get(token) ?? []).filter((t) => now - t < WINDOW_MS);
+    const times = (this.recent.get(limiter) ?? []).filter((t) => now - t < WINDOW_MS);
     const allowed = times.length < limitPerSecond;
     if (allowed) times.push(now);
-    this.recent.set(token, times);
+    this.recent.set(limiter, times);
     if (this.recent.size > 10_000) this.recent.clear();
     return allowed;
   }

@@ -3,10 +3,9 @@ import { createDb, type Db } from "../db/client";
 import { type ConnectorRow, findConnector, updateConnector } from "../db/queries/connectors";
 import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
-import { type BucketConfig, type BucketState, fullBucket, reserveToken } from "../domain/rate-limit";
 import type { Env } from "../env";
 import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
-import { GoToError, GoToInvalidTokenError } from "../gotowebinar/errors";
+import { GoToError, GoToInvalidTokenError, GoToRateLimitedError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
 import { type DiscoveryProgress, runDiscovery } from "./discovery";
@@ -34,6 +33,7 @@ import {
 import { GatewayTokens } from "./gateway-tokens";
 import { gotoFetch, gotoTimeoutMs } from "./goto-env";
 import { SWEEP_EVERY_MS, sweepHandoffs } from "./handoff-sweep";
+import { budgetedFetch } from "./rate-budget";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, WEBHOOK_RETRY, webhookBase, webhookSetupRetryable, webhooksComplete } from "./webhooks";
 
@@ -64,18 +64,9 @@ export interface GatewayHealth {
   nextDiscoveryAt: string | null;
 }
 
-/** GoTo's default: about 10 requests per second per token. GoTo raises it for some accounts. */
-export const GOTO_DEFAULT_RATE_LIMIT = 10;
-
-/**
- * The bucket for a GoTo limit of `limit` requests/s: any one-second window sees at most `burst`
- * plus `ratePerSecond` calls. Filling 80% of the limit with a burst of one leaves room for the
- * jitter between reserving a slot here and the request arriving at GoTo.
- */
-export function bucketFor(limit: number): BucketConfig {
-  return { ratePerSecond: Math.max(1, Math.floor(limit * 0.8)), burst: 1 };
-}
 const MAX_ATTEMPTS = 5;
+/** 429s are refused before any effect and their retries are paced by the budget, so allow more. */
+const MAX_RATE_LIMITED_ATTEMPTS = 8;
 const RETRY_BACKOFF = { baseMs: 400, maxMs: 8_000 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,13 +74,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /**
  * GoToGateway: one per connector (`getByName(connectorId)`), the only code that talks to GoTo for
  * it. It owns the OAuth tokens (AES-GCM under SECRETS_KEY), refreshes them one at a time however
- * many calls wait, keeps every call of every webinar under GoTo's rate limit with one token
- * bucket, retries what is safe to retry, and runs webinar discovery on its alarm.
+ * many calls wait, takes a permit from the deployment's GoToRateBudget before every GoTo request
+ * (the limit is shared by all connectors), retries what is safe to retry, and runs webinar
+ * discovery on its alarm.
  */
 export class GoToGateway extends DurableObject<Env> {
   private version = 0;
-  private rate: BucketConfig = bucketFor(GOTO_DEFAULT_RATE_LIMIT);
-  private bucket: BucketState = fullBucket(this.rate, Date.now());
   private readonly tokens: GatewayTokens;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -97,18 +87,7 @@ export class GoToGateway extends DurableObject<Env> {
     this.tokens = new GatewayTokens(ctx.storage.sql, env);
     ctx.blockConcurrencyWhile(async () => {
       this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
-      const limit = Number(getState(ctx.storage.sql, "rate_limit") ?? GOTO_DEFAULT_RATE_LIMIT);
-      this.rate = bucketFor(limit);
     });
-  }
-
-  /** GoTo grants higher limits on request; the gateway then uses this one (requests per second). */
-  async setRateLimit(limit: number): Promise<void> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-      throw new RangeError("rate limit must be 1 to 1000 requests/s");
-    setState(this.sql, "rate_limit", String(limit));
-    this.rate = bucketFor(limit);
-    this.bucket = fullBucket(this.rate, Date.now());
   }
 
   async schemaVersion(): Promise<number> {
@@ -198,8 +177,9 @@ export class GoToGateway extends DurableObject<Env> {
 
   /**
    * One GoTo call with everything the gateway adds: a valid token, the rate budget, a refresh
-   * and one retry on 403 InvalidToken, backoff with jitter on 429 (always safe: refused before any
-   * effect) and on 5xx or timeouts (only for idempotent calls).
+   * and one retry on 403 InvalidToken, retries on 429 (always safe: refused before any effect;
+   * the budget has paused everyone, so the retry just waits for its permit), backoff with jitter
+   * on 5xx or timeouts (only for idempotent calls).
    */
   async call<M extends GatewayMethod>(method: M, args: GatewayArgs<M>): Promise<GatewayResult<GatewayValue<M>>> {
     try {
@@ -213,6 +193,7 @@ export class GoToGateway extends DurableObject<Env> {
   async callOrThrow<M extends GatewayMethod>(method: M, args: GatewayArgs<M>): Promise<GatewayValue<M>> {
     if (getState(this.sql, "paused")) throw new PausedError();
     let refreshedFor: string | null = null;
+    let rateLimited = 0;
     for (let attempt = 0; ; attempt++) {
       let used = "";
       const client = createGoToClient({
@@ -233,6 +214,10 @@ export class GoToGateway extends DurableObject<Env> {
           if (used === (await this.tokens.current())) await this.tokens.refreshOnce();
           continue;
         }
+        if (error instanceof GoToRateLimitedError) {
+          if (++rateLimited < MAX_RATE_LIMITED_ATTEMPTS) continue;
+          throw error;
+        }
         const retry =
           error instanceof GoToError &&
           error.retryable &&
@@ -244,13 +229,14 @@ export class GoToGateway extends DurableObject<Env> {
     }
   }
 
-  /** Every HTTP request of every call takes a token from the bucket and is logged. */
+  /** Every HTTP request of every call goes through the rate budget (queued under this connector) and is logged. */
   private limitedFetch(): typeof fetch {
-    const inner = gotoFetch(this.env);
+    const inner = budgetedFetch(
+      this.env,
+      () => getState(this.sql, "connector_id") ?? this.ctx.id.toString(),
+      gotoFetch(this.env),
+    );
     return async (input, init) => {
-      const reserved = reserveToken(this.bucket, this.rate, Date.now());
-      this.bucket = reserved.state;
-      if (reserved.waitMs > 0) await sleep(reserved.waitMs);
       const request = new Request(input, init);
       const path = new URL(request.url).pathname;
       try {

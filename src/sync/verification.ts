@@ -3,10 +3,12 @@ import { createDb } from "../db/client";
 import { findConnector, updateConnector } from "../db/queries/connectors";
 import { cleanText } from "../domain/text";
 import type { Env } from "../env";
-import { createGoToClient } from "../gotowebinar/client";
-import { GoToError, GoToInvalidGrantError, GoToOAuthError } from "../gotowebinar/errors";
+import { createGoToClient, type GoToClient } from "../gotowebinar/client";
+import { GoToError, GoToInvalidGrantError, GoToOAuthError, GoToRateLimitedError } from "../gotowebinar/errors";
+import type { GoToMe } from "../gotowebinar/schemas";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { gotoFetch, gotoOAuth } from "./goto-env";
+import { budgetedFetch } from "./rate-budget";
 
 export const OAUTH_COOKIE = "rollcall_goto_oauth";
 /** Ten minutes to get through GoTo's consent page; GoTo's codes live shorter still. */
@@ -124,6 +126,18 @@ export function oauthErrorText(error: string, description: string | undefined): 
   return clean.length > MAX_OAUTH_ERROR ? `${clean.slice(0, MAX_OAUTH_ERROR - 1)}…` : clean;
 }
 
+/** Who the token belongs to. A 429 is refused before any effect and pauses the budget: ask again. */
+async function organizer(client: GoToClient): Promise<GoToMe> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.getMe();
+    } catch (error) {
+      if (!(error instanceof GoToRateLimitedError) || attempt >= ORGANIZER_TRIES) throw error;
+    }
+  }
+}
+const ORGANIZER_TRIES = 5;
+
 /**
  * The OAuth callback: checks the sealed state, exchanges the code (with the PKCE verifier), asks
  * GoTo who the organizer is, insists it is the connector's organizer, then hands the tokens to the
@@ -162,7 +176,9 @@ export async function completeVerification(
       code: query.code,
       codeVerifier: sealed.codeVerifier,
     });
-    const me = await createGoToClient({ fetch: gotoFetch(env), accessToken: tokens.accessToken }).getMe();
+    // The organizer check spends the deployment's GoTo budget like every other call.
+    const fetch = budgetedFetch(env, () => connector.id, gotoFetch(env));
+    const me = await organizer(createGoToClient({ fetch, accessToken: tokens.accessToken }));
     if (me.email.trim().toLowerCase() !== connector.organizerEmail) {
       return { ok: false, reason: "wrong_organizer", connectorId: connector.id, detail: me.email };
     }

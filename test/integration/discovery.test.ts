@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { rateBudget } from "../../src/sync/rate-budget";
 import { call, rows } from "../helpers";
 import {
   addConnector,
@@ -44,7 +45,7 @@ describe("webinar discovery", () => {
     const { authorize, cookie } = await startVerify(session, connectorId);
     expect((await callback(session, cookie, await consent(authorize, organizer.email))).status).toBe(303);
     const gateway = env.GOTO_GATEWAY.getByName(connectorId);
-    await gateway.setRateLimit(1000);
+    await rateBudget(env).setLimit(1000);
     await discoveryDone(connectorId);
 
     const stored = await rows<{ webinar_key: string; updated_at: string; status: string; times: string }>(

@@ -24,8 +24,9 @@ describe("Durable Object storage schema", () => {
     });
   });
 
-  it("gives each bound class a live object (GoToGateway, WebinarSync)", async () => {
+  it("gives each bound class a live object (GoToGateway, GoToRateBudget, WebinarSync)", async () => {
     expect(await env.GOTO_GATEWAY.getByName(`c-${crypto.randomUUID()}`).schemaVersion()).toBeGreaterThanOrEqual(0);
+    expect(await env.GOTO_RATE_BUDGET.getByName(`b-${crypto.randomUUID()}`).schemaVersion()).toBe(1);
     expect(await env.WEBINAR_SYNC.getByName(`w-${crypto.randomUUID()}`).schemaVersion()).toBeGreaterThanOrEqual(0);
   });
 });

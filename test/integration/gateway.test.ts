@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../../src/lib/secrets";
 import { callGateway } from "../../src/sync/gateway";
+import { rateBudget } from "../../src/sync/rate-budget";
 import { call, form } from "../helpers";
 import {
   adminSession,
@@ -44,8 +45,7 @@ describe("GoToGateway tokens", () => {
     const session = await adminSession();
     const { connectorId, organizer } = await verifiedConnector(session);
     await controlJson("PUT", "/faults", { rateLimitPerSecond: 100_000, refreshTokenRotation: "never" });
-    const gateway = env.GOTO_GATEWAY.getByName(connectorId);
-    await gateway.setRateLimit(1000);
+    await rateBudget(env).setLimit(1000);
     await discoveryDone(connectorId); // let the first discovery finish before counting
 
     const before = await accessGrants(organizer.organizerKey);
@@ -161,7 +161,7 @@ describe("GoToGateway rate limit", () => {
     await discoveryDone(connectorId);
     // A raised limit (as GoTo grants on request) keeps the test short; the arithmetic is the same at 10/s.
     await controlJson("PUT", "/faults", { rateLimitPerSecond: 40 });
-    await gateway.setRateLimit(40);
+    await rateBudget(env).setLimit(40);
     const before429 = await answers429();
     const results = await Promise.all(
       Array.from({ length: 300 }, () => callGateway(env, connectorId, "getMe", undefined)),

@@ -5,6 +5,7 @@ import {
   bareNumber,
   type Connected,
   connect,
+  control,
   controlJson,
   env,
   hours,
@@ -395,14 +396,13 @@ describe("sessions and attendance (S1–S6, A1, W9)", () => {
 });
 
 describe("limits and faults", () => {
-  it("answers 429 above the rate limit per token (default 10 per second)", async () => {
+  it("answers 429 above the rate limit (default 10 per second)", async () => {
     await controlJson("PUT", "/faults", { rateLimitPerSecond: 10 });
+    await limiterWindowPassed();
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) statuses.push((await api("/admin/rest/v1/me", org.access)).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(4);
-    const other = await connect("fresh@example.com");
-    expect((await api("/admin/rest/v1/me", other.access)).status).toBe(200);
   });
 
   it("injects 500/503 answers at the error rate and adds latency", async () => {
@@ -572,5 +572,53 @@ describe("simulatorFetch", () => {
     });
     expect(token.status).toBe(200);
     await expect(goto("https://example.com/anything")).rejects.toThrow(TypeError);
+  });
+});
+
+/** The simulator's limiter counts the last second; earlier tests' calls must have left it. */
+const limiterWindowPassed = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1_050));
+
+/** Sends `perToken` calls for each token, interleaved; answers each token's statuses. */
+async function interleaved(tokens: string[], perToken: number): Promise<number[][]> {
+  const statuses = tokens.map(() => [] as number[]);
+  for (let i = 0; i < perToken; i++) {
+    for (const [t, token] of tokens.entries()) statuses[t]?.push((await api("/admin/rest/v1/me", token)).status);
+  }
+  return statuses;
+}
+
+const count = (statuses: number[] | undefined, status: number): number =>
+  (statuses ?? []).filter((s) => s === status).length;
+
+describe("rate limit scope", () => {
+  it("shares the limit among every token of the OAuth client by default (rateLimitScope client)", async () => {
+    const faults = await controlJson<J>("PUT", "/faults", { rateLimitPerSecond: 10 });
+    expect(faults.rateLimitScope).toBe("client");
+    const other = await connect("second-organizer@example.com");
+    await limiterWindowPassed();
+    const [first, second] = await interleaved([org.access, other.access], 7);
+    // Together limited: 10 of the 14 calls pass, whoever sent them.
+    expect(count(first, 200) + count(second, 200)).toBe(10);
+    expect(count(first, 429) + count(second, 429)).toBe(4);
+    expect(count(second, 429)).toBeGreaterThan(0);
+  });
+
+  it("gives each access token its own limit with rateLimitScope token", async () => {
+    const faults = await controlJson<J>("PUT", "/faults", { rateLimitPerSecond: 10, rateLimitScope: "token" });
+    expect(faults.rateLimitScope).toBe("token");
+    const other = await connect("second-organizer@example.com");
+    await limiterWindowPassed();
+    const [first, second] = await interleaved([org.access, other.access], 12);
+    // Each limited on its own: 10 of each token's 12 pass.
+    expect([count(first, 200), count(first, 429)]).toEqual([10, 2]);
+    expect([count(second, 200), count(second, 429)]).toEqual([10, 2]);
+  });
+
+  it("refuses an unknown scope with a 400 that names the field", async () => {
+    const res = await control("PUT", "/faults", { rateLimitScope: "organizer" });
+    expect(res.status).toBe(400);
+    const body = await res.json<J>();
+    expect(body.error.message).toMatch(/^rateLimitScope: must be "client" or "token"/);
+    expect((await controlJson<J>("GET", "/faults")).rateLimitScope).toBe("client");
   });
 });

@@ -13,7 +13,7 @@ describe("/sim/sync (the sync engine's bench surface)", () => {
       ["POST", "/sim/sync/webinars/web_x/registrations"],
       ["POST", "/sim/sync/webinars/web_x/sync"],
       ["GET", "/sim/sync/webinars/web_x/status"],
-      ["POST", "/sim/sync/connectors/con_x/rate-limit"],
+      ["POST", "/sim/sync/rate-limit"],
       ["POST", "/sim/sync/webinars/web_x/baseline-insert"],
     ] as const) {
       const res = await app.request(path, { method, body: method === "POST" ? "{}" : undefined }, liveEnv);

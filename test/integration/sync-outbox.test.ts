@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
+import { rateBudget } from "../../src/sync/rate-budget";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
 import { DAY, pendingRegistrations, session, syncFixture } from "./sync-helpers";
@@ -33,8 +34,8 @@ describe("registration outbox", () => {
     if (!webinar) throw new Error("no webinar");
     const stub = env.WEBINAR_SYNC.getByName(webinar.id);
     await runDurableObjectAlarm(stub); // the first poll, before the faults
-    // The gateway is allowed more than GoTo gives, so GoTo's 429s happen too.
-    await env.GOTO_GATEWAY.getByName(fx.connectorId).setRateLimit(60);
+    // The budget is allowed more than GoTo gives, so GoTo's 429s happen too.
+    await rateBudget(env).setLimit(60);
     await controlJson("PUT", "/faults", { errorRate: 0.3, rateLimitPerSecond: 40 });
 
     const requests = await pendingRegistrations(webinar.id, 1000, "bulk");

@@ -2,8 +2,8 @@ import * as v from "valibot";
 import type { Db } from "../db/client";
 import {
   type NewActivity,
-  recomputeScores,
-  upsertActivities,
+  planActivity,
+  recordActivities,
   WEBINAR_ACTIVITY_TYPES,
   type WebinarActivityKind,
   webinarActivityIndex,
@@ -29,7 +29,6 @@ import {
 import { loadScoringRules } from "../db/queries/scoring";
 import { runBatch } from "../db/queries/statements";
 import type { WebinarRow } from "../db/queries/webinars";
-import { pointsFor } from "../domain/scoring";
 import { cleanText } from "../domain/text";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
 import { newId } from "../lib/encoding";
@@ -200,19 +199,21 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     const index = `${prospectId} ${dedupeKey}`;
     if (activityIndex.has(index) && activityIndex.get(index) === minutes) return;
     if (activityIndex.has(index) && kind !== "attended") return;
-    const type = WEBINAR_ACTIVITY_TYPES[kind];
     const list = activityWrites.get(prospectId) ?? [];
-    list.push({
-      id: newId("act"),
-      prospectId,
-      webinarId,
-      type,
-      dedupeKey,
-      points: pointsFor(type, rules),
-      minutes,
-      detail: req.webinar.subject,
-      occurredAt,
-    });
+    list.push(
+      planActivity(
+        {
+          prospectId,
+          webinarId,
+          type: WEBINAR_ACTIVITY_TYPES[kind],
+          dedupeKey,
+          minutes,
+          detail: req.webinar.subject,
+          occurredAt,
+        },
+        rules,
+      ),
+    );
     activityWrites.set(prospectId, list);
   };
 
@@ -399,12 +400,10 @@ async function writeGroups(
       .map((id) => registrationByProspect.get(id))
       .filter((r): r is RegistrationWrite => r !== undefined);
     const acts = chunk.flatMap((id) => input.activities.get(id) ?? []);
-    const scored = chunk.filter((id) => input.activities.has(id));
     const statements = [];
     if (newProspects.length > 0) statements.push(insertProspects(newProspects, input.now));
     if (regs.length > 0) statements.push(upsertRegistrations(regs, input.now));
-    if (acts.length > 0) statements.push(upsertActivities(acts));
-    if (scored.length > 0) statements.push(recomputeScores(scored, input.now));
+    statements.push(...recordActivities(acts, input.now).statements);
     await runBatch(db, statements);
     activitiesWritten += acts.length;
   }

@@ -1,18 +1,16 @@
 import type { Db } from "../db/client";
 import {
   type NewActivity,
-  recomputeScores,
-  upsertActivities,
+  planActivity,
+  recordActivities,
   WEBINAR_ACTIVITY_TYPES,
   webinarActivityKey,
 } from "../db/queries/activities";
 import { markRegistrationError, registrationPushed } from "../db/queries/registrations";
 import { runBatch } from "../db/queries/statements";
 import { backoffDelay } from "../domain/backoff";
-import { pointsFor } from "../domain/scoring";
 import type { GoToNewRegistrant } from "../gotowebinar/client";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
-import { newId } from "../lib/encoding";
 import type { GatewayFailure, GatewayResult } from "./gateway-errors";
 import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
 
@@ -258,20 +256,18 @@ async function recordPushed(deps: PushDeps, row: OutboxRow, pushed: PushedRegist
   const rules = await deps.rules();
   const now = new Date(deps.now()).toISOString();
   const status = pushed.status ? PUSHED_STATUS[pushed.status] : "registered";
-  const activity = (kind: "registered" | "accepted" | "denied"): NewActivity => {
-    const type = WEBINAR_ACTIVITY_TYPES[kind];
-    return {
-      id: newId("act"),
-      prospectId: row.prospect_id,
-      webinarId: deps.webinarId,
-      type,
-      dedupeKey: webinarActivityKey(deps.webinarId, kind),
-      points: pointsFor(type, rules),
-      minutes: null,
-      detail: deps.subject,
-      occurredAt: now,
-    };
-  };
+  const activity = (kind: "registered" | "accepted" | "denied"): NewActivity =>
+    planActivity(
+      {
+        prospectId: row.prospect_id,
+        webinarId: deps.webinarId,
+        type: WEBINAR_ACTIVITY_TYPES[kind],
+        dedupeKey: webinarActivityKey(deps.webinarId, kind),
+        detail: deps.subject,
+        occurredAt: now,
+      },
+      rules,
+    );
   const activities = [activity("registered")];
   if (pushed.status === "APPROVED") activities.push(activity("accepted"));
   if (pushed.status === "DENIED") activities.push(activity("denied"));
@@ -282,7 +278,6 @@ async function recordPushed(deps: PushDeps, row: OutboxRow, pushed: PushedRegist
       { registrantKey: pushed.registrantKey, joinUrl: pushed.joinUrl, status },
       now,
     ),
-    upsertActivities(activities),
-    recomputeScores([row.prospect_id], now),
+    ...recordActivities(activities, now).statements,
   ]);
 }

@@ -1,6 +1,17 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { type ActivityType, pointsFor } from "../../domain/scoring";
+import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { activities } from "../schema";
+
+/**
+ * The activity recorder: the one module that writes activities and scores. Every path (a poll, a
+ * webhook event, the outbox's answer, a form submission) plans its activities here, pure, and
+ * appends the recorder's statements to its own D1 batch. Each activity is inserted once by its
+ * dedupe key (unique per prospect) and scored once, with the points the rules in force give it
+ * when it is planned; a prospect's score is the sum of its activities' points, recomputed beside
+ * them. The batch's results tell which activities were new.
+ */
 
 /** What happened to a prospect's registration for one webinar; each is one activity at most. */
 export type WebinarActivityKind = "registered" | "accepted" | "attended" | "denied" | "cancelled";
@@ -13,6 +24,9 @@ export const WEBINAR_ACTIVITY_TYPES = {
   cancelled: "webinar_registration_cancelled",
 } as const satisfies Record<WebinarActivityKind, string>;
 
+/** A form's "adjust score" action: its points are the action's, not a scoring rule's. */
+export const SCORE_ADJUSTED = "score_adjusted";
+
 /**
  * The dedupe key of a webinar activity (unique per prospect): `webinar:<id>:registered`, etc. The
  * form path writes its Registered activity with the same key, so a poll finding that registrant
@@ -22,9 +36,23 @@ export function webinarActivityKey(webinarId: string, kind: WebinarActivityKind)
   return `webinar:${webinarId}:${kind}`;
 }
 
-export interface NewActivity {
+/** An activity before it is planned, without its prospect (see {@link ActivityEvent}). */
+export type ActivityFields = {
+  webinarId: string | null;
+  dedupeKey: string;
+  minutes?: number | null;
+  detail: string | null;
+  occurredAt: string;
+  /** When unset, the database's time of the insert. */
+  createdAt?: string;
+} & ({ type: ActivityType } | { type: typeof SCORE_ADJUSTED; points: number });
+
+/** An activity of a known prospect, before it is planned. */
+export type ActivityEvent = ActivityFields & { prospectId: string };
+
+/** A planned activity row: its id and its points are fixed here, once. */
+export interface PlannedActivity {
   id: string;
-  prospectId: string;
   webinarId: string | null;
   type: string;
   dedupeKey: string;
@@ -32,6 +60,50 @@ export interface NewActivity {
   minutes: number | null;
   detail: string | null;
   occurredAt: string;
+  createdAt: string | null;
+}
+
+export interface NewActivity extends PlannedActivity {
+  prospectId: string;
+}
+
+/** An activity the batch inserted (its dedupe key was new for its prospect). */
+export interface RecordedActivity {
+  id: string;
+  prospectId: string;
+  webinarId: string | null;
+  type: string;
+  dedupeKey: string;
+  points: number;
+}
+
+/** Gives an activity its id and its points under the scoring rules in force. Pure. */
+export function planActivity(event: ActivityEvent, rules: ReadonlyMap<string, number>): NewActivity;
+export function planActivity(event: ActivityFields, rules: ReadonlyMap<string, number>): PlannedActivity;
+export function planActivity(
+  event: ActivityFields & { prospectId?: string },
+  rules: ReadonlyMap<string, number>,
+): PlannedActivity & { prospectId?: string } {
+  return {
+    id: newId("act"),
+    ...(event.prospectId === undefined ? {} : { prospectId: event.prospectId }),
+    webinarId: event.webinarId,
+    type: event.type,
+    dedupeKey: event.dedupeKey,
+    points: event.type === SCORE_ADJUSTED ? event.points : pointsFor(event.type, rules),
+    minutes: event.minutes ?? null,
+    detail: event.detail,
+    occurredAt: event.occurredAt,
+    createdAt: event.createdAt ?? null,
+  };
+}
+
+/** What the recorder adds to a batch, and how to read the new activities from its results. */
+export interface Recording {
+  /** Append these, in this order, to the caller's D1 batch. */
+  statements: SQL[];
+  /** The activities that were new, from the results of exactly {@link statements} (in order). */
+  newActivities(results: readonly D1Result[]): RecordedActivity[];
 }
 
 /** The webinar's activities already written, as `prospectId dedupeKey` → minutes. */
@@ -43,19 +115,35 @@ export async function webinarActivityIndex(db: Db, webinarId: string): Promise<M
   return new Map(rows.map((r) => [`${r.prospectId} ${r.dedupeKey}`, r.minutes]));
 }
 
+const COLUMNS = sql.raw(
+  "INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, minutes, detail, occurred_at, created_at)",
+);
+
+/** The row's values from `a.value` (one element of the rows' JSON array), after its prospect id. */
+const VALUES = sql.raw(
+  `a.value ->> 'webinarId', a.value ->> 'type', a.value ->> 'dedupeKey', a.value ->> 'points',
+   a.value ->> 'minutes', a.value ->> 'detail', a.value ->> 'occurredAt',
+   coalesce(a.value ->> 'createdAt', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
+);
+
+/**
+ * A row whose dedupe key exists keeps its points (scored once); only its minutes follow GoTo
+ * (attendance grows as passes see more sessions). RETURNING gives back inserted and updated rows;
+ * an updated row keeps its old id, which is how {@link newOf} tells them apart.
+ */
+const ON_CONFLICT = sql.raw(`ON CONFLICT (prospect_id, dedupe_key) DO UPDATE SET minutes = excluded.minutes
+    WHERE excluded.minutes IS NOT activities.minutes
+    RETURNING id, prospect_id, webinar_id, type, dedupe_key, points`);
+
 /**
  * One statement for many activities: the rows travel as one JSON parameter (D1 allows 100 bound
- * parameters, not 100 rows). A row whose dedupe key exists keeps its points (scored once); only
- * its minutes follow GoTo (attendance grows as passes see more sessions).
+ * parameters, not 100 rows).
  */
-export function upsertActivities(rows: readonly NewActivity[]): SQL {
-  return sql`
-    INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, minutes, detail, occurred_at)
-    SELECT value ->> 'id', value ->> 'prospectId', value ->> 'webinarId', value ->> 'type', value ->> 'dedupeKey',
-           value ->> 'points', value ->> 'minutes', value ->> 'detail', value ->> 'occurredAt'
-    FROM json_each(${JSON.stringify(rows)}) WHERE true
-    ON CONFLICT (prospect_id, dedupe_key) DO UPDATE SET minutes = excluded.minutes
-    WHERE excluded.minutes IS NOT activities.minutes`;
+export function insertActivities(rows: readonly NewActivity[]): SQL {
+  return sql`${COLUMNS}
+    SELECT a.value ->> 'id', a.value ->> 'prospectId', ${VALUES}
+    FROM json_each(${JSON.stringify(rows)}) a WHERE true
+    ${ON_CONFLICT}`;
 }
 
 /** A prospect's score is the sum of its activities' points: recomputed, so re-runs cannot drift. */
@@ -65,4 +153,59 @@ export function recomputeScores(prospectIds: readonly string[], now: string): SQ
     SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
         updated_at = ${now}
     WHERE id IN (SELECT value FROM json_each(${JSON.stringify(prospectIds)}))`;
+}
+
+function newOf(result: D1Result | undefined, planned: ReadonlySet<string>): RecordedActivity[] {
+  const rows = (result?.results ?? []) as Record<string, unknown>[];
+  return rows
+    .filter((r) => planned.has(String(r.id)))
+    .map((r) => ({
+      id: String(r.id),
+      prospectId: String(r.prospect_id),
+      webinarId: r.webinar_id === null || r.webinar_id === undefined ? null : String(r.webinar_id),
+      type: String(r.type),
+      dedupeKey: String(r.dedupe_key),
+      points: Number(r.points),
+    }));
+}
+
+/** Records planned activities of known prospects: inserted by dedupe key, their prospects re-scored. */
+export function recordActivities(rows: readonly NewActivity[], now: string): Recording {
+  if (rows.length === 0) return { statements: [], newActivities: () => [] };
+  const prospectIds = [...new Set(rows.map((r) => r.prospectId))];
+  const planned = new Set(rows.map((r) => r.id));
+  return {
+    statements: [insertActivities(rows), recomputeScores(prospectIds, now)],
+    newActivities: (results) => newOf(results[0], planned),
+  };
+}
+
+/**
+ * Records planned activities of the active prospect with this email, found when the batch runs
+ * (a form submission creates or updates it earlier in the same batch), and only when `when` holds.
+ * An activity of a webinar deleted meanwhile is left out rather than failing the batch.
+ */
+export function recordActivitiesOfActiveProspect(
+  prospect: { email: string; when: SQL },
+  rows: readonly PlannedActivity[],
+  now: string,
+): Recording {
+  if (rows.length === 0) return { statements: [], newActivities: () => [] };
+  const planned = new Set(rows.map((r) => r.id));
+  return {
+    statements: [
+      sql`${COLUMNS}
+        SELECT a.value ->> 'id', p.id, ${VALUES}
+        FROM json_each(${JSON.stringify(rows)}) a
+        JOIN prospects p ON p.email = ${prospect.email} AND p.merged_into_id IS NULL
+        WHERE ${prospect.when}
+          AND (a.value ->> 'webinarId' IS NULL OR EXISTS (SELECT 1 FROM webinars w WHERE w.id = a.value ->> 'webinarId'))
+        ${ON_CONFLICT}`,
+      sql`UPDATE prospects
+          SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
+              updated_at = ${now}
+          WHERE email = ${prospect.email} AND merged_into_id IS NULL AND ${prospect.when}`,
+    ],
+    newActivities: (results) => newOf(results[0], planned),
+  };
 }

@@ -1,4 +1,4 @@
-import { eq, inArray, or, sql } from "drizzle-orm";
+import { eq, inArray, or } from "drizzle-orm";
 import { checkMerge, type MergeRegistration, mergeFields, planMerge } from "../../domain/merge";
 import { newId } from "../../lib/encoding";
 import { createDb } from "../client";
@@ -11,6 +11,8 @@ import {
   registrations,
   submissions,
 } from "../schema";
+import { recomputeScores } from "./activities";
+import { prepareStatement } from "./statements";
 
 export interface MergeResult {
   masterId: string;
@@ -141,19 +143,15 @@ export async function mergeProspects(
         createdAt: now,
       }),
     ),
-    run(
-      db.update(prospects).set({ mergedIntoId: masterId, score: 0, updatedAt: now }).where(eq(prospects.id, otherId)),
-    ),
+    run(db.update(prospects).set({ mergedIntoId: masterId, updatedAt: now }).where(eq(prospects.id, otherId))),
     run(
       db
         .update(prospects)
-        .set({
-          ...fields,
-          score: sql`(SELECT coalesce(sum(points), 0) FROM activities WHERE prospect_id = ${masterId})`,
-          updatedAt: now,
-        })
+        .set({ ...fields, updatedAt: now })
         .where(eq(prospects.id, masterId)),
     ),
+    // Both scores from the activities where they now are: the master's sum, and 0 for the other.
+    prepareStatement(d1, recomputeScores([masterId, otherId], now)),
   );
   // One D1 batch: it runs as one transaction, so the merge happens completely or not at all.
   await d1.batch(statements);

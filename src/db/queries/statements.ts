@@ -19,13 +19,14 @@ function d1Of(db: Db): D1Database {
   return client;
 }
 
+/** One statement as D1's own prepared statement, for a batch built with D1's `batch()`. */
+export function prepareStatement(d1: D1Database, statement: Statement): D1PreparedStatement {
+  const query = "toSQL" in statement ? statement.toSQL() : dialect.sqlToQuery(statement);
+  return d1.prepare(query.sql).bind(...query.params);
+}
+
 export async function runBatch(db: Db, statements: readonly Statement[]): Promise<D1Result[]> {
   if (statements.length === 0) return [];
   const d1 = d1Of(db);
-  return d1.batch(
-    statements.map((statement) => {
-      const query = "toSQL" in statement ? statement.toSQL() : dialect.sqlToQuery(statement);
-      return d1.prepare(query.sql).bind(...query.params);
-    }),
-  );
+  return d1.batch(statements.map((statement) => prepareStatement(d1, statement)));
 }

@@ -2,10 +2,19 @@ import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { ProspectUpdate } from "../../domain/form-submission";
 import type { FormAction } from "../../domain/forms";
-import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
-import { scoringRules, submissions } from "../schema";
+import { submissions } from "../schema";
+import {
+  type PlannedActivity,
+  planActivity,
+  type RecordedActivity,
+  recordActivitiesOfActiveProspect,
+  SCORE_ADJUSTED,
+  WEBINAR_ACTIVITY_TYPES,
+  webinarActivityKey,
+} from "./activities";
+import { loadScoringRules } from "./scoring";
 
 /** Turns the batch's drizzle `sql` templates into D1 statements (drizzle batches query builders only). */
 const dialect = new SQLiteSyncDialect();
@@ -38,6 +47,8 @@ export interface RecordedSubmission {
   duplicate: boolean;
   prospectId: string | null;
   registration: { id: string; webinarId: string; status: string } | null;
+  /** The activities this submission recorded that were new (none for a double submit). */
+  activities: RecordedActivity[];
 }
 
 /** How far apart two identical submissions are still one: a double click, a reload, a retry. */
@@ -65,11 +76,6 @@ function noRecentTwin(dedupeKey: string, now: string): SQL {
   const until = new Date(at + DOUBLE_SUBMIT_WINDOW_MS).toISOString();
   return sql`NOT EXISTS (SELECT 1 FROM submissions WHERE dedupe_key = ${dedupeKey}
                          AND created_at > ${since} AND created_at < ${until})`;
-}
-
-async function scoringMap(db: Db): Promise<Map<string, number>> {
-  const rules = await db.select().from(scoringRules);
-  return new Map(rules.map((r) => [r.activityType, r.points]));
 }
 
 /** A filtered submission (F12): stored with the rule that matched, and nothing else runs. */
@@ -134,8 +140,7 @@ export async function recordAcceptedSubmission(
   d1: D1Database,
   input: AcceptedInput,
 ): Promise<RecordedSubmission> {
-  const rules = await scoringMap(db);
-  const points = (t: ActivityType): number => pointsFor(t, rules);
+  const rules = await loadScoringRules(db);
   const submissionId = newId("sub");
   const mine = sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${submissionId})`;
   const active = sql`(SELECT id FROM prospects WHERE email = ${input.email} AND merged_into_id IS NULL)`;
@@ -169,11 +174,14 @@ export async function recordAcceptedSubmission(
           updated_at = excluded.updated_at`,
     sql`UPDATE submissions SET prospect_id = ${active} WHERE id = ${submissionId}`,
     ...skippedActions(submissionId, input.actions),
-    sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
-        SELECT ${newId("act")}, p.id, NULL, 'form_submitted', ${`submission:${submissionId}`}, ${points("form_submitted")},
-               ${input.formId ?? input.handlerId}, ${input.now}, ${input.now}
-        ${fromActive}
-        ON CONFLICT DO NOTHING`,
+  ];
+  const detail = input.formId ?? input.handlerId;
+  const at = { occurredAt: input.now, createdAt: input.now };
+  const activities: PlannedActivity[] = [
+    planActivity(
+      { webinarId: null, type: "form_submitted", dedupeKey: `submission:${submissionId}`, detail, ...at },
+      rules,
+    ),
   ];
   if (register) {
     const webinarExists = sql`EXISTS (SELECT 1 FROM webinars WHERE id = ${register.webinarId})`;
@@ -186,12 +194,19 @@ export async function recordAcceptedSubmission(
             status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
             referrer = excluded.referrer, push_request = excluded.push_request, updated_at = excluded.updated_at
           WHERE registrations.status IN ('cancelled', 'error')`,
-      // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
-      sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
-          SELECT ${newId("act")}, p.id, ${register.webinarId}, 'webinar_registered', ${`webinar:${register.webinarId}:registered`},
-                 ${points("webinar_registered")}, 'form', ${input.now}, ${input.now}
-          ${fromActive} AND ${webinarExists}
-          ON CONFLICT DO NOTHING`,
+    );
+    // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
+    activities.push(
+      planActivity(
+        {
+          webinarId: register.webinarId,
+          type: WEBINAR_ACTIVITY_TYPES.registered,
+          dedupeKey: webinarActivityKey(register.webinarId, "registered"),
+          detail: "form",
+          ...at,
+        },
+        rules,
+      ),
     );
   }
   for (const action of input.actions) {
@@ -207,19 +222,24 @@ export async function recordAcceptedSubmission(
             ON CONFLICT DO NOTHING`,
       );
     } else if (action.type === "adjust_score") {
-      statements.push(
-        sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, detail, occurred_at, created_at)
-            SELECT ${newId("act")}, p.id, NULL, 'score_adjusted', ${`submission:${submissionId}:score`}, ${action.points},
-                   ${input.formId ?? input.handlerId}, ${input.now}, ${input.now}
-            ${fromActive}
-            ON CONFLICT DO NOTHING`,
+      activities.push(
+        planActivity(
+          {
+            webinarId: null,
+            type: SCORE_ADJUSTED,
+            points: action.points,
+            dedupeKey: `submission:${submissionId}:score`,
+            detail,
+            ...at,
+          },
+          rules,
+        ),
       );
     }
   }
-  statements.push(
-    sql`UPDATE prospects SET score = (SELECT coalesce(sum(points), 0) FROM activities WHERE prospect_id = prospects.id)
-        WHERE email = ${input.email} AND merged_into_id IS NULL AND ${mine}`,
-  );
+  const recording = recordActivitiesOfActiveProspect({ email: input.email, when: mine }, activities, input.now);
+  const recordedAt = statements.length;
+  statements.push(...recording.statements);
   const webinarId = register?.webinarId ?? "";
   statements.push(
     sql`SELECT (SELECT id FROM submissions WHERE id = ${submissionId}) AS submission_id, p.id AS prospect_id,
@@ -234,6 +254,7 @@ export async function recordAcceptedSubmission(
     }),
   );
   const row = (results.at(-1)?.results as Record<string, unknown>[] | undefined)?.[0];
+  const recorded = recording.newActivities(results.slice(recordedAt, recordedAt + recording.statements.length));
   return {
     submissionId,
     duplicate: !row?.submission_id,
@@ -242,6 +263,7 @@ export async function recordAcceptedSubmission(
       register && row?.registration_id
         ? { id: String(row.registration_id), webinarId: register.webinarId, status: String(row.registration_status) }
         : null,
+    activities: recorded,
   };
 }
 

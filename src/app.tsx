@@ -5,6 +5,7 @@ import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { errorFields, log } from "./lib/log";
+import { isHtmx } from "./lib/request";
 import { loadSession, requireAdmin, requireUser } from "./middleware/auth";
 import { csrfProtection } from "./middleware/csrf";
 import { requestContext } from "./middleware/request-context";
@@ -169,7 +170,7 @@ export function createApp(): Hono<AppEnv> {
     const message = known
       ? error.message
       : "Something went wrong on our side. Try again; if it keeps happening, tell us the request id.";
-    if (c.req.header("HX-Request") === "true") {
+    if (isHtmx(c)) {
       // Errors of htmx requests land in the page's alert slot instead of replacing the target.
       c.header("HX-Retarget", "#alerts");
       c.header("HX-Reswap", "innerHTML");

@@ -6,6 +6,19 @@ export function clientIp(c: Context): string {
   return c.req.header("cf-connecting-ip") ?? "local";
 }
 
+/** True for requests htmx made (it always sends `HX-Request: true`). */
+export function isHtmx(c: Context): boolean {
+  return c.req.header("HX-Request") === "true";
+}
+
+/**
+ * True for htmx requests that swap part of a page: they get the fragment, not the whole layout.
+ * A boosted full-page navigation says `HX-Request-Type: full` and gets the whole page.
+ */
+export function isPartialHtmx(c: Context): boolean {
+  return isHtmx(c) && c.req.header("HX-Request-Type") !== "full";
+}
+
 export const DEFAULT_NEXT = "/admin";
 /** A stand-in origin: `next` is resolved against it, and anything that leaves it is refused. */
 const OWN_ORIGIN = "https://rollcall.invalid";

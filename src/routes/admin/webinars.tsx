@@ -15,7 +15,7 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
-import { clientIp } from "../../lib/request";
+import { clientIp, isPartialHtmx } from "../../lib/request";
 import type { SyncStatus } from "../../sync/webinar-sync";
 import {
   RegistrantsPage,
@@ -25,7 +25,6 @@ import {
   WebinarDetailPage,
 } from "../../views/pages/admin/webinar-detail";
 import { WebinarsPage } from "../../views/pages/admin/webinars";
-import { isPartialRequest } from "../../views/renderer";
 import { decodeKeyset, encodeKeyset } from "../api/keyset";
 
 const PAGE_SIZE = 50;
@@ -186,7 +185,7 @@ webinarRoutes.post("/:id/sync", async (c) => {
       status = 503;
     }
   }
-  if (!isPartialRequest(c)) {
+  if (!isPartialHtmx(c)) {
     if (status !== 200) throw new HTTPException(409, { message: flash.text });
     return c.redirect(`/admin/webinars/${webinar.id}`, 303);
   }

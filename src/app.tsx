@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { bootstrapAdmin } from "./auth/accounts";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
+import { BROKEN_PAGE_LINK, InvalidCursorError } from "./lib/cursor";
 import { ApiError } from "./lib/errors";
 import { errorFields, log } from "./lib/log";
 import { isHtmx } from "./lib/request";
@@ -149,8 +150,9 @@ export function createApp(): Hono<AppEnv> {
     );
   });
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
     const requestId = c.get("requestId");
+    const error = thrown instanceof InvalidCursorError ? cursorRefusal(c.req.path) : thrown;
     if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
       if (error instanceof ApiError) {
         return c.json({ error: { code: error.code, message: error.message } }, error.status);
@@ -188,4 +190,12 @@ export function createApp(): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** A cursor we did not give out: the API's JSON error, or the admin's 400 page with its own words. */
+function cursorRefusal(path: string): HTTPException {
+  if (path.startsWith("/api/")) {
+    return new ApiError(400, "invalid_cursor", "cursor is not one this API gave out; start again without it.");
+  }
+  return new HTTPException(400, { message: BROKEN_PAGE_LINK });
 }

@@ -13,17 +13,17 @@ import {
 } from "../../db/queries/prospect-reports";
 import { MergeError } from "../../domain/merge";
 import type { AppEnv } from "../../env";
+import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, formFields } from "../../lib/request";
 import { ProspectDetailPage } from "../../views/pages/admin/prospect-detail";
 import { MergeChoosePage, MergeConfirmPage } from "../../views/pages/admin/prospect-merge";
 import { ProspectsPage } from "../../views/pages/admin/prospects";
-import { decodeKeyset, encodeKeyset } from "../api/keyset";
 
 const PAGE_SIZE = 50;
 
 const SearchQuery = v.object({
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, "That page link is broken; start from the first page."))),
+  cursor: PageCursorParam,
 });
 
 const Who = v.pipe(v.string(), v.trim(), v.maxLength(254, "Use at most 254 characters."));

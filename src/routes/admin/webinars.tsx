@@ -15,6 +15,7 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
+import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import type { SyncStatus } from "../../sync/webinar-sync";
 import {
@@ -25,13 +26,12 @@ import {
   WebinarDetailPage,
 } from "../../views/pages/admin/webinar-detail";
 import { WebinarsPage } from "../../views/pages/admin/webinars";
-import { decodeKeyset, encodeKeyset } from "../api/keyset";
 
 const PAGE_SIZE = 50;
 
 const ListQuery = v.object({
   show: v.optional(v.picklist(["upcoming", "finished", "all"], "Show upcoming, finished or all webinars."), "all"),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, "That page link is broken; start from the first page."))),
+  cursor: PageCursorParam,
 });
 
 const RegistrantsQuery = v.object({
@@ -42,7 +42,7 @@ const RegistrantsQuery = v.object({
     ),
     "registered",
   ),
-  cursor: ListQuery.entries.cursor,
+  cursor: PageCursorParam,
 });
 
 /** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */

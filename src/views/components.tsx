@@ -90,3 +90,60 @@ export const Pager: FC<{ nextHref: string | null | undefined }> = ({ nextHref })
       </a>
     </p>
   ) : null;
+
+/** A column heading: its text, or its text with a class (`num` right-aligns a column of numbers). */
+export type Column = string | { label: Child; class?: string };
+
+/**
+ * A list as a table that becomes cards on phones (public/css/app.css): every cell of a row says
+ * its column in `data-label`. The rows are the children.
+ */
+export const DataTable: FC<{ columns: readonly Column[]; class?: string; children: Child }> = (p) => (
+  <div class="table-wrap">
+    <table class={p.class ? `responsive ${p.class}` : "responsive"}>
+      <thead>
+        <tr>
+          {p.columns.map((col) =>
+            typeof col === "string" ? (
+              <th scope="col">{col}</th>
+            ) : (
+              <th scope="col" class={col.class}>
+                {col.label}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{p.children}</tbody>
+    </table>
+  </div>
+);
+
+/** A one-field form that adds something by its name (a list, a campaign, an API key). */
+export const NameForm: FC<{
+  action: string;
+  csrfToken: string | null;
+  submit: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  maxlength: number;
+  hint?: string;
+  /** For htmx: the element the answer replaces (outerHTML). */
+  target?: string;
+}> = (p) => (
+  <form
+    method="post"
+    action={p.action}
+    hx-post={p.target ? p.action : undefined}
+    hx-target={p.target}
+    hx-swap={p.target ? "outerHTML" : undefined}
+    class="row-form"
+    novalidate
+  >
+    <CsrfField token={p.csrfToken} />
+    <Field label="Name" name="name" value={p.value} error={p.error} required maxlength={p.maxlength} hint={p.hint} />
+    <button type="submit" class="button primary">
+      {p.submit}
+    </button>
+  </form>
+);

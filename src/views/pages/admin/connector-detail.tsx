@@ -3,7 +3,7 @@ import type { ConnectorRow } from "../../../db/queries/connectors";
 import type { WebinarRow } from "../../../db/queries/webinars";
 import type { DiscoveryProgress } from "../../../sync/discovery";
 import type { GatewayHealth } from "../../../sync/gateway";
-import { CsrfField, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { ConnectorStatusBadge } from "./connectors";
 
 type Connector = ConnectorRow & { campaignName: string | null };
@@ -226,41 +226,29 @@ export const ConnectorDetailPage: FC<{
             </p>
           </EmptyState>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Webinar</th>
-                  <th scope="col">Starts</th>
-                  <th scope="col">Sessions</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {webinars.map((w) => (
-                  <tr>
-                    <td data-label="Webinar">
-                      {w.subject}
-                      <div class="muted small">key {w.webinarKey}</div>
-                    </td>
-                    <td data-label="Starts">
-                      <Time iso={w.startsAt} />
-                    </td>
-                    <td data-label="Sessions">{(JSON.parse(w.times) as unknown[]).length}</td>
-                    <td data-label="Status">
-                      {w.status === "cancelled" ? (
-                        <span class="badge muted">Cancelled</span>
-                      ) : w.endsAt < now ? (
-                        <span class="badge muted">Finished</span>
-                      ) : (
-                        <span class="badge ok">Upcoming</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Webinar", "Starts", "Sessions", "Status"]}>
+            {webinars.map((w) => (
+              <tr>
+                <td data-label="Webinar">
+                  {w.subject}
+                  <div class="muted small">key {w.webinarKey}</div>
+                </td>
+                <td data-label="Starts">
+                  <Time iso={w.startsAt} />
+                </td>
+                <td data-label="Sessions">{(JSON.parse(w.times) as unknown[]).length}</td>
+                <td data-label="Status">
+                  {w.status === "cancelled" ? (
+                    <span class="badge muted">Cancelled</span>
+                  ) : w.endsAt < now ? (
+                    <span class="badge muted">Finished</span>
+                  ) : (
+                    <span class="badge ok">Upcoming</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

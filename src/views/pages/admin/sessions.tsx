@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { CsrfField, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, Flash, PageHeader, Time } from "../../components";
 
 export interface SessionView {
   id: string;
@@ -46,63 +46,48 @@ export const SessionsPage: FC<{
       {flash && <Flash kind="success">{flash}</Flash>}
       {error && <Flash kind="error">{error}</Flash>}
       <section class="panel">
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Browser</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Logged in</th>
-                <th scope="col">Last active</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr>
-                  <td data-label="Browser">
-                    <bdi>{s.userAgent || "Unknown browser"}</bdi>
-                    {s.current && (
-                      <>
-                        {" "}
-                        <span class="badge ok">This session</span>
-                      </>
-                    )}
-                  </td>
-                  <td data-label="IP address">
-                    {s.ip && s.ip !== "local" ? s.ip : <span class="muted">not known</span>}
-                  </td>
-                  <td data-label="Logged in">
-                    <Time iso={s.createdAt} />
-                  </td>
-                  <td data-label="Last active">
-                    <Time iso={s.lastSeenAt} /> <span class="muted small">(to the day)</span>
-                  </td>
-                  <td data-label="Actions">
-                    {s.current ? (
-                      <span class="muted">Use Log out to end this one</span>
-                    ) : (
-                      <form
-                        method="post"
-                        action={`/admin/settings/sessions/${s.id}/end`}
-                        hx-post={`/admin/settings/sessions/${s.id}/end`}
-                        hx-target="#sessions"
-                        hx-swap="outerHTML"
-                        hx-confirm="Log out this session? That browser has to log in again."
-                        class="inline"
-                      >
-                        <CsrfField token={csrfToken} />
-                        <button type="submit" class="button">
-                          Log out
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Browser", "IP address", "Logged in", "Last active", "Actions"]}>
+          {sessions.map((s) => (
+            <tr>
+              <td data-label="Browser">
+                <bdi>{s.userAgent || "Unknown browser"}</bdi>
+                {s.current && (
+                  <>
+                    {" "}
+                    <span class="badge ok">This session</span>
+                  </>
+                )}
+              </td>
+              <td data-label="IP address">{s.ip && s.ip !== "local" ? s.ip : <span class="muted">not known</span>}</td>
+              <td data-label="Logged in">
+                <Time iso={s.createdAt} />
+              </td>
+              <td data-label="Last active">
+                <Time iso={s.lastSeenAt} /> <span class="muted small">(to the day)</span>
+              </td>
+              <td data-label="Actions">
+                {s.current ? (
+                  <span class="muted">Use Log out to end this one</span>
+                ) : (
+                  <form
+                    method="post"
+                    action={`/admin/settings/sessions/${s.id}/end`}
+                    hx-post={`/admin/settings/sessions/${s.id}/end`}
+                    hx-target="#sessions"
+                    hx-swap="outerHTML"
+                    hx-confirm="Log out this session? That browser has to log in again."
+                    class="inline"
+                  >
+                    <CsrfField token={csrfToken} />
+                    <button type="submit" class="button">
+                      Log out
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

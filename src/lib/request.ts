@@ -53,14 +53,22 @@ export function safeNextPath(next: string | undefined | null): string {
 }
 
 /**
- * The string fields of a urlencoded or multipart body; files and repeated names are dropped. Bidi
- * controls and zero-width spaces are removed from every value (a name holding U+202E renders as
- * something it is not), except from passwords, which must stay exactly as typed.
+ * The string fields of a urlencoded or multipart body; files and `name[]` fields are dropped, and
+ * of a repeated name the last value counts. Bidi controls and zero-width spaces are removed from
+ * every value (a name holding U+202E renders as something it is not), except from passwords,
+ * which must stay exactly as typed.
  */
 export async function formFields(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  return stringFields(await c.req.parseBody());
+}
+
+/** `formFields` of a body already parsed (hono's validator gives repeated names as arrays). */
+export function stringFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(body)) {
+  if (typeof body !== "object" || body === null) return out;
+  for (const [k, parsed] of Object.entries(body)) {
+    if (k.endsWith("[]")) continue;
+    const val: unknown = Array.isArray(parsed) ? parsed.at(-1) : parsed;
     if (typeof val === "string") out[k] = /password/i.test(k) ? val : cleanText(val);
   }
   return out;

@@ -4,8 +4,9 @@ import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns";
 import type { AppEnv } from "../../env";
-import { clientIp, formFields } from "../../lib/request";
-import { fieldErrors, NameField } from "../../lib/validation";
+import { clientIp } from "../../lib/request";
+import { NameField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate-form";
 import { DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../views/components";
 
 const CampaignForm = v.object({ name: NameField("a campaign name") });
@@ -59,19 +60,20 @@ async function render(c: Context<AppEnv>, state: { flash?: string; name?: string
 
 campaignRoutes.get("/", (c) => render(c, {}));
 
-campaignRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(CampaignForm, body);
-  if (!parsed.success) {
+campaignRoutes.post(
+  "/",
+  validForm(CampaignForm, (c, { values, errors }) => {
     c.status(422);
-    return render(c, { name: body.name ?? "", error: fieldErrors(parsed.issues).name });
-  }
-  const campaign = await findOrCreateCampaign(createDb(c.env.DB), parsed.output.name);
-  await recordAudit(createDb(c.env.DB), {
-    actorId: c.get("user")?.id ?? null,
-    action: "campaign.created",
-    subject: campaign.name,
-    ip: clientIp(c),
-  });
-  return render(c, { flash: `Campaign “${campaign.name}” is ready.` });
-});
+    return render(c, { name: values.name ?? "", error: errors.name });
+  }),
+  async (c) => {
+    const campaign = await findOrCreateCampaign(createDb(c.env.DB), c.req.valid("form").name);
+    await recordAudit(createDb(c.env.DB), {
+      actorId: c.get("user")?.id ?? null,
+      action: "campaign.created",
+      subject: campaign.name,
+      ip: clientIp(c),
+    });
+    return render(c, { flash: `Campaign “${campaign.name}” is ready.` });
+  },
+);

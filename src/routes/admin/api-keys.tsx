@@ -7,7 +7,7 @@ import { recordAudit } from "../../db/queries/audit";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
 import { NameField } from "../../lib/validation";
-import { validForm } from "../../middleware/validate-form";
+import { validForm } from "../../middleware/validate";
 import { ApiKeysPage, type ApiKeysPageState } from "../../views/pages/admin/api-keys";
 
 const NewKeyForm = v.object({ name: NameField("a name for the key", 80) });

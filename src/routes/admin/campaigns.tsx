@@ -6,7 +6,7 @@ import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns"
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
 import { NameField } from "../../lib/validation";
-import { validForm } from "../../middleware/validate-form";
+import { validForm } from "../../middleware/validate";
 import { DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../views/components";
 
 const CampaignForm = v.object({ name: NameField("a campaign name") });

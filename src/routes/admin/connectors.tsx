@@ -11,7 +11,7 @@ import type { AppEnv } from "../../env";
 import { newId } from "../../lib/encoding";
 import { clientIp } from "../../lib/request";
 import { EmailField } from "../../lib/validation";
-import { validForm } from "../../middleware/validate-form";
+import { validForm } from "../../middleware/validate";
 import type { GatewayHealth } from "../../sync/gateway";
 import { gotoOAuth } from "../../sync/goto-env";
 import { OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE, sealOAuthState } from "../../sync/verification";

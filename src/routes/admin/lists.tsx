@@ -4,7 +4,7 @@ import { createDb } from "../../db/client";
 import { findList, findOrCreateList, listLists, listMembersOf } from "../../db/queries/lists";
 import type { AppEnv } from "../../env";
 import { NameField } from "../../lib/validation";
-import { validForm } from "../../middleware/validate-form";
+import { validForm } from "../../middleware/validate";
 import { ListDetail, ListsPage } from "../../views/pages/admin/lists";
 
 const ListForm = v.object({ name: NameField("a list name") });

@@ -10,7 +10,7 @@ import { findUserById, listUsers, setUserActive, setUserPassword, type UserRow }
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
 import { EmailField, NameField, PasswordField } from "../../lib/validation";
-import { validForm } from "../../middleware/validate-form";
+import { validForm } from "../../middleware/validate";
 import { UsersPage, type UsersPageState } from "../../views/pages/admin/users";
 
 const NewUserForm = v.object({

@@ -17,6 +17,7 @@ import {
 import type { AppEnv } from "../../env";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
+import { type InvalidInput, validQuery } from "../../middleware/validate";
 import type { SyncStatus } from "../../sync/webinar-sync";
 import {
   RegistrantsPage,
@@ -48,10 +49,9 @@ const RegistrantsQuery = v.object({
 /** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */
 export const webinarRoutes = new Hono<AppEnv>();
 
-function query<T extends v.GenericSchema>(c: Context<AppEnv>, schema: T): v.InferOutput<T> {
-  const parsed = v.safeParse(schema, c.req.query());
-  if (!parsed.success) throw new HTTPException(400, { message: parsed.issues[0]?.message ?? "Invalid link." });
-  return parsed.output;
+/** A drill-down or list link with a filter we do not know: the admin's 400 page saying what to choose. */
+function brokenLink({ errors }: InvalidInput): never {
+  throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
 }
 
 async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
@@ -111,17 +111,21 @@ async function syncPanelProps(
   return { webinar, outbox, engine, canSync, csrfToken: c.get("csrfToken"), flash };
 }
 
-webinarRoutes.get("/", async (c) => {
-  const { show, cursor } = query(c, ListQuery);
-  const page = await webinarPage(createDb(c.env.DB), {
-    filter: show as WebinarFilter,
-    limit: PAGE_SIZE,
-    after: cursor ? decodeKeyset(cursor) : null,
-    now: new Date().toISOString(),
-  });
-  const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
-  return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
-});
+webinarRoutes.get(
+  "/",
+  validQuery(ListQuery, (_c, input) => brokenLink(input)),
+  async (c) => {
+    const { show, cursor } = c.req.valid("query");
+    const page = await webinarPage(createDb(c.env.DB), {
+      filter: show as WebinarFilter,
+      limit: PAGE_SIZE,
+      after: cursor ? decodeKeyset(cursor) : null,
+      now: new Date().toISOString(),
+    });
+    const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
+    return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
+  },
+);
 
 webinarRoutes.get("/:id", async (c) => {
   const webinar = await loadWebinar(c);
@@ -144,23 +148,31 @@ webinarRoutes.get("/:id", async (c) => {
   );
 });
 
-webinarRoutes.get("/:id/registrants", async (c) => {
-  const webinar = await loadWebinar(c);
-  const { status, cursor } = query(c, RegistrantsQuery);
-  const page = await registrantPage(createDb(c.env.DB), {
-    webinar,
-    filter: status as RegistrantFilter,
-    limit: PAGE_SIZE,
-    after: cursor ? decodeKeyset(cursor) : null,
-    now: new Date().toISOString(),
-  });
-  const nextHref = page.next
-    ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
-    : null;
-  return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
-    title: `${webinar.subject}: ${status}`,
-  });
-});
+webinarRoutes.get(
+  "/:id/registrants",
+  validQuery(RegistrantsQuery, async (c, input) => {
+    // An unknown webinar is a 404 before its filter is looked at.
+    await loadWebinar(c);
+    return brokenLink(input);
+  }),
+  async (c) => {
+    const webinar = await loadWebinar(c);
+    const { status, cursor } = c.req.valid("query");
+    const page = await registrantPage(createDb(c.env.DB), {
+      webinar,
+      filter: status as RegistrantFilter,
+      limit: PAGE_SIZE,
+      after: cursor ? decodeKeyset(cursor) : null,
+      now: new Date().toISOString(),
+    });
+    const nextHref = page.next
+      ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
+      : null;
+    return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
+      title: `${webinar.subject}: ${status}`,
+    });
+  },
+);
 
 webinarRoutes.post("/:id/sync", async (c) => {
   const webinar = await loadWebinar(c);

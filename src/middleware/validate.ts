@@ -19,7 +19,7 @@ type Invalid = (c: Context<AppEnv>, input: InvalidInput) => Response | Promise<R
  * output from `c.req.valid("form")`; an invalid form is answered by `invalid`, which renders the
  * same form with the values kept and the messages (status 422 by the app's convention).
  */
-export function validForm<S extends v.GenericSchema<Record<string, string>>>(schema: S, invalid: Invalid) {
+export function validForm<S extends v.GenericSchema<Record<string, string>, unknown>>(schema: S, invalid: Invalid) {
   return vValidator(
     "form",
     v.pipe(v.unknown(), v.transform(stringFields), schema),
@@ -44,7 +44,7 @@ function firstValues(query: unknown): Record<string, string> {
  * The same for a page's query string: the handler gets `c.req.valid("query")`; `invalid` answers a
  * broken link (the admin's 400 page, or the page itself with the message).
  */
-export function validQuery<S extends v.GenericSchema<Record<string, string>>>(schema: S, invalid: Invalid) {
+export function validQuery<S extends v.GenericSchema<Record<string, string>, unknown>>(schema: S, invalid: Invalid) {
   return vValidator(
     "query",
     v.pipe(v.unknown(), v.transform(firstValues), schema),

@@ -147,3 +147,28 @@ export const NameForm: FC<{
     </button>
   </form>
 );
+
+/** A button that posts with the CSRF token; for htmx, `target` is the element the answer replaces. */
+export const PostButton: FC<{
+  action: string;
+  csrfToken: string | null;
+  kind?: "primary" | "danger" | "subtle";
+  target?: string;
+  confirm?: string;
+  children: Child;
+}> = (p) => (
+  <form
+    method="post"
+    action={p.action}
+    hx-post={p.target ? p.action : undefined}
+    hx-target={p.target}
+    hx-swap={p.target ? "outerHTML" : undefined}
+    hx-confirm={p.confirm}
+    class="inline"
+  >
+    <CsrfField token={p.csrfToken} />
+    <button type="submit" class={p.kind ? `button ${p.kind}` : "button"}>
+      {p.children}
+    </button>
+  </form>
+);

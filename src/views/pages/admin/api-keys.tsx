@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ApiKeyRow } from "../../../db/queries/api-keys";
-import { CsrfField, DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, NameForm, PageHeader, PostButton, Time } from "../../components";
 
 export interface ApiKeysPageState {
   created?: { name: string; key: string };
@@ -78,20 +78,15 @@ export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; stat
               </td>
               <td data-label="Actions">
                 {!k.revokedAt && (
-                  <form
-                    method="post"
+                  <PostButton
                     action={`/admin/settings/api-keys/${k.id}/revoke`}
-                    hx-post={`/admin/settings/api-keys/${k.id}/revoke`}
-                    hx-target="#api-keys"
-                    hx-swap="outerHTML"
-                    hx-confirm={`Revoke “${k.name}”? Anything using it stops working at once.`}
-                    class="inline"
+                    csrfToken={csrfToken}
+                    kind="danger"
+                    target="#api-keys"
+                    confirm={`Revoke “${k.name}”? Anything using it stops working at once.`}
                   >
-                    <CsrfField token={csrfToken} />
-                    <button type="submit" class="button danger">
-                      Revoke
-                    </button>
-                  </form>
+                    Revoke
+                  </PostButton>
                 )}
               </td>
             </tr>

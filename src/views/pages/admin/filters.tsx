@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { FilterRow } from "../../../db/queries/filters";
-import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export const FiltersPage: FC<{
   filters: FilterRow[];
@@ -88,12 +88,9 @@ export const FiltersPage: FC<{
                 <Time iso={f.createdAt} />
               </td>
               <td data-label="Remove">
-                <form method="post" action={`/admin/filters/${f.id}/delete`} class="inline">
-                  <CsrfField token={csrfToken} />
-                  <button type="submit" class="button subtle">
-                    Remove
-                  </button>
-                </form>
+                <PostButton action={`/admin/filters/${f.id}/delete`} csrfToken={csrfToken} kind="subtle">
+                  Remove
+                </PostButton>
               </td>
             </tr>
           ))}

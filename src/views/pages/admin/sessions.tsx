@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { CsrfField, DataTable, Flash, PageHeader, Time } from "../../components";
+import { DataTable, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export interface SessionView {
   id: string;
@@ -26,20 +26,15 @@ export const SessionsPage: FC<{
         lead={`Where you are logged in. You can be logged in at most ${max} times at once; the oldest session ends when another starts.`}
         actions={
           others > 0 ? (
-            <form
-              method="post"
+            <PostButton
               action="/admin/settings/sessions/end-others"
-              hx-post="/admin/settings/sessions/end-others"
-              hx-target="#sessions"
-              hx-swap="outerHTML"
-              hx-confirm={`Log out your ${others} other ${others === 1 ? "session" : "sessions"}? Those browsers have to log in again.`}
-              class="inline"
+              csrfToken={csrfToken}
+              kind="danger"
+              target="#sessions"
+              confirm={`Log out your ${others} other ${others === 1 ? "session" : "sessions"}? Those browsers have to log in again.`}
             >
-              <CsrfField token={csrfToken} />
-              <button type="submit" class="button danger">
-                Log out other sessions
-              </button>
-            </form>
+              Log out other sessions
+            </PostButton>
           ) : undefined
         }
       />
@@ -69,20 +64,14 @@ export const SessionsPage: FC<{
                 {s.current ? (
                   <span class="muted">Use Log out to end this one</span>
                 ) : (
-                  <form
-                    method="post"
+                  <PostButton
                     action={`/admin/settings/sessions/${s.id}/end`}
-                    hx-post={`/admin/settings/sessions/${s.id}/end`}
-                    hx-target="#sessions"
-                    hx-swap="outerHTML"
-                    hx-confirm="Log out this session? That browser has to log in again."
-                    class="inline"
+                    csrfToken={csrfToken}
+                    target="#sessions"
+                    confirm="Log out this session? That browser has to log in again."
                   >
-                    <CsrfField token={csrfToken} />
-                    <button type="submit" class="button">
-                      Log out
-                    </button>
-                  </form>
+                    Log out
+                  </PostButton>
                 )}
               </td>
             </tr>

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { UserRow } from "../../../db/queries/users";
-import { CsrfField, DataTable, Field, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, Field, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export interface UsersPageState {
   flash?: string;
@@ -120,34 +120,19 @@ export const UsersPage: FC<{ users: UserRow[]; me: string; csrfToken: string | n
                 </details>
                 {u.id !== me &&
                   (u.active ? (
-                    <form
-                      method="post"
+                    <PostButton
                       action={`/admin/settings/users/${u.id}/deactivate`}
-                      hx-post={`/admin/settings/users/${u.id}/deactivate`}
-                      hx-target="#users"
-                      hx-swap="outerHTML"
-                      hx-confirm={`Deactivate ${u.email}? They are signed out at once and cannot log in until reactivated.`}
-                      class="inline"
+                      csrfToken={csrfToken}
+                      kind="danger"
+                      target="#users"
+                      confirm={`Deactivate ${u.email}? They are signed out at once and cannot log in until reactivated.`}
                     >
-                      <CsrfField token={csrfToken} />
-                      <button type="submit" class="button danger">
-                        Deactivate
-                      </button>
-                    </form>
+                      Deactivate
+                    </PostButton>
                   ) : (
-                    <form
-                      method="post"
-                      action={`/admin/settings/users/${u.id}/activate`}
-                      hx-post={`/admin/settings/users/${u.id}/activate`}
-                      hx-target="#users"
-                      hx-swap="outerHTML"
-                      class="inline"
-                    >
-                      <CsrfField token={csrfToken} />
-                      <button type="submit" class="button">
-                        Reactivate
-                      </button>
-                    </form>
+                    <PostButton action={`/admin/settings/users/${u.id}/activate`} csrfToken={csrfToken} target="#users">
+                      Reactivate
+                    </PostButton>
                   ))}
               </td>
             </tr>

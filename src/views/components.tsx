@@ -119,6 +119,11 @@ export const DataTable: FC<{ columns: readonly Column[]; class?: string; childre
   </div>
 );
 
+/** With a target, htmx posts the form itself and puts the answer in place of the target. */
+function htmxReplace(action: string, target: string | undefined): Record<string, string> {
+  return target ? { "hx-post": action, "hx-target": target, "hx-swap": "outerHTML" } : {};
+}
+
 /** A one-field form that adds something by its name (a list, a campaign, an API key). */
 export const NameForm: FC<{
   action: string;
@@ -131,15 +136,7 @@ export const NameForm: FC<{
   /** For htmx: the element the answer replaces (outerHTML). */
   target?: string;
 }> = (p) => (
-  <form
-    method="post"
-    action={p.action}
-    hx-post={p.target ? p.action : undefined}
-    hx-target={p.target}
-    hx-swap={p.target ? "outerHTML" : undefined}
-    class="row-form"
-    novalidate
-  >
+  <form method="post" action={p.action} {...htmxReplace(p.action, p.target)} class="row-form" novalidate>
     <CsrfField token={p.csrfToken} />
     <Field label="Name" name="name" value={p.value} error={p.error} required maxlength={p.maxlength} hint={p.hint} />
     <button type="submit" class="button primary">
@@ -157,15 +154,7 @@ export const PostButton: FC<{
   confirm?: string;
   children: Child;
 }> = (p) => (
-  <form
-    method="post"
-    action={p.action}
-    hx-post={p.target ? p.action : undefined}
-    hx-target={p.target}
-    hx-swap={p.target ? "outerHTML" : undefined}
-    hx-confirm={p.confirm}
-    class="inline"
-  >
+  <form method="post" action={p.action} {...htmxReplace(p.action, p.target)} hx-confirm={p.confirm} class="inline">
     <CsrfField token={p.csrfToken} />
     <button type="submit" class={p.kind ? `button ${p.kind}` : "button"}>
       {p.children}

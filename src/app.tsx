@@ -3,8 +3,10 @@ import { HTTPException } from "hono/http-exception";
 import { bootstrapAdmin } from "./auth/accounts";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
+import { BROKEN_PAGE_LINK, InvalidCursorError } from "./lib/cursor";
 import { ApiError } from "./lib/errors";
 import { errorFields, log } from "./lib/log";
+import { isHtmx } from "./lib/request";
 import { loadSession, requireAdmin, requireUser } from "./middleware/auth";
 import { csrfProtection } from "./middleware/csrf";
 import { requestContext } from "./middleware/request-context";
@@ -148,8 +150,9 @@ export function createApp(): Hono<AppEnv> {
     );
   });
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
     const requestId = c.get("requestId");
+    const error = thrown instanceof InvalidCursorError ? cursorRefusal(c.req.path) : thrown;
     if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/webhooks/")) {
       if (error instanceof ApiError) {
         return c.json({ error: { code: error.code, message: error.message } }, error.status);
@@ -169,7 +172,7 @@ export function createApp(): Hono<AppEnv> {
     const message = known
       ? error.message
       : "Something went wrong on our side. Try again; if it keeps happening, tell us the request id.";
-    if (c.req.header("HX-Request") === "true") {
+    if (isHtmx(c)) {
       // Errors of htmx requests land in the page's alert slot instead of replacing the target.
       c.header("HX-Retarget", "#alerts");
       c.header("HX-Reswap", "innerHTML");
@@ -187,4 +190,12 @@ export function createApp(): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** A cursor we did not give out: the API's JSON error, or the admin's 400 page with its own words. */
+function cursorRefusal(path: string): HTTPException {
+  if (path.startsWith("/api/")) {
+    return new ApiError(400, "invalid_cursor", "cursor is not one this API gave out; start again without it.");
+  }
+  return new HTTPException(400, { message: BROKEN_PAGE_LINK });
 }

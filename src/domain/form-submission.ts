@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { GoToNewRegistrant, GoToQuestionResponse } from "../gotowebinar/client";
+import { GOTO_REGISTRANT_FIELDS } from "../gotowebinar/constants";
 import {
   type FormField,
   isProspectField,
@@ -146,23 +147,6 @@ export function prospectUpdate(fields: readonly FormField[], values: SubmissionV
   return out;
 }
 
-const GOTO_OPTIONAL = [
-  "source",
-  "address",
-  "city",
-  "state",
-  "zipCode",
-  "country",
-  "phone",
-  "organization",
-  "jobTitle",
-  "questionsAndComments",
-  "industry",
-  "numberOfEmployees",
-  "purchasingTimeFrame",
-  "purchasingRole",
-] as const;
-
 /** GoTo's create-registrant body: the three names, every field GoTo accepts that the form fills, and the answers. */
 export function goToRegistrant(
   fields: readonly FormField[],
@@ -174,11 +158,10 @@ export function goToRegistrant(
     firstName: values.firstName ?? "",
     lastName: values.lastName ?? "",
   };
-  const extra = registrant as unknown as Record<string, string>;
-  for (const name of GOTO_OPTIONAL) {
+  for (const name of GOTO_REGISTRANT_FIELDS) {
     const source = sourceForGoToField(action, fields, name);
     const val = source ? values[source] : undefined;
-    if (val) extra[name] = val;
+    if (val) registrant[name] = val;
   }
   const responses: GoToQuestionResponse[] = [];
   for (const q of action.goto?.questions ?? []) {

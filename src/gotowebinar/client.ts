@@ -1,4 +1,11 @@
-import { GOTO_API_BASE_URL, GOTO_DEFAULT_TIMEOUT_MS, GOTO_MAX_PAGE_SIZE, GOTO_ME_URL } from "./constants";
+import {
+  GOTO_API_BASE_URL,
+  GOTO_DEFAULT_TIMEOUT_MS,
+  GOTO_MAX_PAGE_SIZE,
+  GOTO_ME_URL,
+  GOTO_REGISTRANT_FIELDS,
+  type GoToRegistrantField,
+} from "./constants";
 import { GoToDuplicateRegistrantError, GoToRequestError } from "./errors";
 import { stringifyGoToJson } from "./json";
 import {
@@ -77,24 +84,10 @@ export type GoToQuestionResponse =
   | { questionKey: string; answerKey: string };
 
 /** R2's body (`RegistrantFields`). GoTo refuses with 400 when a field or question the organizer made required is missing. */
-export interface GoToNewRegistrant {
+export interface GoToNewRegistrant extends Partial<Record<GoToRegistrantField, string | null>> {
   firstName: string;
   lastName: string;
   email: string;
-  source?: string | null;
-  address?: string | null;
-  city?: string | null;
-  state?: string | null;
-  zipCode?: string | null;
-  country?: string | null;
-  phone?: string | null;
-  organization?: string | null;
-  jobTitle?: string | null;
-  questionsAndComments?: string | null;
-  industry?: string | null;
-  numberOfEmployees?: string | null;
-  purchasingTimeFrame?: string | null;
-  purchasingRole?: string | null;
   responses?: GoToQuestionResponse[];
 }
 
@@ -182,20 +175,7 @@ const REGISTRANT_BODY_FIELDS = [
   "firstName",
   "lastName",
   "email",
-  "source",
-  "address",
-  "city",
-  "state",
-  "zipCode",
-  "country",
-  "phone",
-  "organization",
-  "jobTitle",
-  "questionsAndComments",
-  "industry",
-  "numberOfEmployees",
-  "purchasingTimeFrame",
-  "purchasingRole",
+  ...GOTO_REGISTRANT_FIELDS,
 ] as const satisfies readonly (keyof GoToNewRegistrant)[];
 
 /** Question and answer keys are int64 in GoTo's request schema: sent as bare numbers, digit for digit. */

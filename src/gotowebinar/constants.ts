@@ -24,3 +24,32 @@ export const GOTO_WEBHOOK_EVENTS = [
   "webinar.changed",
 ] as const;
 export type GoToWebhookEvent = (typeof GOTO_WEBHOOK_EVENTS)[number];
+
+/**
+ * The optional registrant fields GoTo's create-registrant body takes, in the order they are sent
+ * (after firstName, lastName and email).
+ */
+export const GOTO_REGISTRANT_FIELDS = [
+  "source",
+  "address",
+  "city",
+  "state",
+  "zipCode",
+  "country",
+  "phone",
+  "organization",
+  "jobTitle",
+  "questionsAndComments",
+  "industry",
+  "numberOfEmployees",
+  "purchasingTimeFrame",
+  "purchasingRole",
+] as const;
+export type GoToRegistrantField = (typeof GOTO_REGISTRANT_FIELDS)[number];
+
+/**
+ * Every optional field GoTo's registration form knows (RegistrantFields / RegistrantDetailed):
+ * the create body's, and two more that GoTo reports but the create body does not take.
+ */
+export const GOTO_FORM_FIELDS = [...GOTO_REGISTRANT_FIELDS, "implementationTimeFrame", "employeeCount"] as const;
+export type GoToFormField = (typeof GOTO_FORM_FIELDS)[number];

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { GOTO_FORM_FIELDS, type GoToFormField } from "./constants";
 
 /**
  * Schemas for every GoTo response Rollcall reads, applied after {@link parseGoToJson} (so keys sent
@@ -206,24 +207,15 @@ const FormText = v.pipe(
   v.transform((s) => (s === null || s === "" ? null : String(s))),
 );
 
+/** Every optional field of GoTo's registration form, read as `FormText`. */
+const FORM_TEXT_ENTRIES = Object.fromEntries(GOTO_FORM_FIELDS.map((field) => [field, FormText])) as Record<
+  GoToFormField,
+  typeof FormText
+>;
+
 export const RegistrantDetailSchema = v.object({
   ...RegistrantSchema.entries,
-  source: FormText,
-  address: FormText,
-  city: FormText,
-  state: FormText,
-  zipCode: FormText,
-  country: FormText,
-  phone: FormText,
-  organization: FormText,
-  jobTitle: FormText,
-  industry: FormText,
-  numberOfEmployees: FormText,
-  employeeCount: FormText,
-  purchasingTimeFrame: FormText,
-  purchasingRole: FormText,
-  implementationTimeFrame: FormText,
-  questionsAndComments: FormText,
+  ...FORM_TEXT_ENTRIES,
   /** REGULAR, or LATE for a registration to a past webinar; absent for series. */
   type: Text,
   unsubscribed: optional(v.boolean()),

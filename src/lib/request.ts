@@ -6,6 +6,19 @@ export function clientIp(c: Context): string {
   return c.req.header("cf-connecting-ip") ?? "local";
 }
 
+/** True for requests htmx made (it always sends `HX-Request: true`). */
+export function isHtmx(c: Context): boolean {
+  return c.req.header("HX-Request") === "true";
+}
+
+/**
+ * True for htmx requests that swap part of a page: they get the fragment, not the whole layout.
+ * A boosted full-page navigation says `HX-Request-Type: full` and gets the whole page.
+ */
+export function isPartialHtmx(c: Context): boolean {
+  return isHtmx(c) && c.req.header("HX-Request-Type") !== "full";
+}
+
 export const DEFAULT_NEXT = "/admin";
 /** A stand-in origin: `next` is resolved against it, and anything that leaves it is refused. */
 const OWN_ORIGIN = "https://rollcall.invalid";
@@ -40,14 +53,22 @@ export function safeNextPath(next: string | undefined | null): string {
 }
 
 /**
- * The string fields of a urlencoded or multipart body; files and repeated names are dropped. Bidi
- * controls and zero-width spaces are removed from every value (a name holding U+202E renders as
- * something it is not), except from passwords, which must stay exactly as typed.
+ * The string fields of a urlencoded or multipart body; files and `name[]` fields are dropped, and
+ * of a repeated name the last value counts. Bidi controls and zero-width spaces are removed from
+ * every value (a name holding U+202E renders as something it is not), except from passwords,
+ * which must stay exactly as typed.
  */
 export async function formFields(c: Context): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  return stringFields(await c.req.parseBody());
+}
+
+/** `formFields` of a body already parsed (hono's validator gives repeated names as arrays). */
+export function stringFields(body: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(body)) {
+  if (typeof body !== "object" || body === null) return out;
+  for (const [k, parsed] of Object.entries(body)) {
+    if (k.endsWith("[]")) continue;
+    const val: unknown = Array.isArray(parsed) ? parsed.at(-1) : parsed;
     if (typeof val === "string") out[k] = /password/i.test(k) ? val : cleanText(val);
   }
   return out;

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { csrfTokenFor, SESSION_COOKIE, validateSession } from "../auth/session";
 import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { isHtmx } from "../lib/request";
 
 function isLocalhost(c: Context): boolean {
   const host = new URL(c.req.url).hostname;
@@ -47,7 +48,7 @@ function loginRedirect(c: Context<AppEnv>): Response {
   const url = new URL(c.req.url);
   const next = c.req.method === "GET" ? `${url.pathname}${url.search}` : "/admin";
   const location = `/login?next=${encodeURIComponent(next)}`;
-  if (c.req.header("HX-Request")) {
+  if (isHtmx(c)) {
     // htmx follows this header with a full page load instead of swapping the login page in.
     return c.body(null, 401, { "HX-Redirect": location });
   }

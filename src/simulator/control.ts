@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { GOTO_FORM_FIELDS } from "../gotowebinar/constants";
 import { listDeliveries } from "./delivery";
 import { invalid, notFound, SimError } from "./errors";
 import { readJsonBody, type SimApp, type SimServices } from "./http";
@@ -19,15 +20,7 @@ import {
   registrantByEmail,
   registrantByKey,
 } from "./model-registrants";
-import {
-  cancelWebinar,
-  createWebinar,
-  OPTIONAL_FIELDS,
-  phaseOf,
-  sessionsOf,
-  type WebinarRow,
-  webinarByKey,
-} from "./model-webinars";
+import { cancelWebinar, createWebinar, phaseOf, sessionsOf, type WebinarRow, webinarByKey } from "./model-webinars";
 import { FaultsBody, readSettings, writeSettings } from "./settings";
 import { all, isoMillis, isoTime, parseIsoTime, SIM_TABLES } from "./storage";
 
@@ -60,7 +53,7 @@ const Question = v.object({
 });
 
 const Field = v.object({
-  field: v.picklist(["firstName", "lastName", "email", ...OPTIONAL_FIELDS]),
+  field: v.picklist(["firstName", "lastName", "email", ...GOTO_FORM_FIELDS]),
   required: v.boolean(),
   maxSize: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(128)), 128),
   answers: v.optional(v.array(v.string())),
@@ -86,7 +79,7 @@ export const RegistrantBody = v.object({
   status: v.optional(v.picklist(["APPROVED", "WAITING", "DENIED"])),
   registrationDate: v.optional(Iso),
   timeZone: v.optional(v.string()),
-  ...Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, v.optional(v.pipe(v.string(), v.maxLength(2048)))])),
+  ...Object.fromEntries(GOTO_FORM_FIELDS.map((f) => [f, v.optional(v.pipe(v.string(), v.maxLength(2048)))])),
 });
 
 export const RegistrantStatusBody = v.object({ status: v.picklist(["APPROVED", "WAITING", "DENIED"]) });
@@ -155,7 +148,7 @@ export function registrantJson(r: RegistrantRow): JsonValue {
 export function registrantInput(body: v.InferOutput<typeof RegistrantBody>): RegistrantInput {
   const record = body as Record<string, unknown>;
   const extra: Record<string, string> = {};
-  for (const f of OPTIONAL_FIELDS) if (typeof record[f] === "string" && record[f]) extra[f] = record[f] as string;
+  for (const f of GOTO_FORM_FIELDS) if (typeof record[f] === "string" && record[f]) extra[f] = record[f] as string;
   return {
     email: body.email,
     firstName: body.firstName,

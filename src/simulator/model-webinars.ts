@@ -56,26 +56,6 @@ export interface FieldSpec {
   answers?: string[];
 }
 
-/** The optional registrant fields GoTo's form knows (RegistrantFields / RegistrantDetailed). */
-export const OPTIONAL_FIELDS = [
-  "source",
-  "address",
-  "city",
-  "state",
-  "zipCode",
-  "country",
-  "phone",
-  "organization",
-  "jobTitle",
-  "questionsAndComments",
-  "industry",
-  "numberOfEmployees",
-  "purchasingTimeFrame",
-  "purchasingRole",
-  "implementationTimeFrame",
-  "employeeCount",
-] as const;
-
 export const DEFAULT_FIELDS: FieldSpec[] = [
   { field: "firstName", required: true, maxSize: 128 },
   { field: "lastName", required: true, maxSize: 128 },

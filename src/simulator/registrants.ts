@@ -1,9 +1,10 @@
 import * as v from "valibot";
+import { GOTO_FORM_FIELDS } from "../gotowebinar/constants";
 import { invalid, notFound } from "./errors";
 import { keyOf, pathKey, readJsonBody, type SimApp } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
 import { addRegistrant, deleteRegistrant, joinUrl, type RegistrantRow, registrantByKey } from "./model-registrants";
-import { fieldsOf, liveWebinar, OPTIONAL_FIELDS, questionsOf } from "./model-webinars";
+import { fieldsOf, liveWebinar, questionsOf } from "./model-webinars";
 import { limitParams } from "./paging";
 import { parseBody, pathOrganizer } from "./rest-shared";
 import { all, isoMillis, one } from "./storage";
@@ -27,7 +28,10 @@ const RegistrantBody = v.object({
   email: v.optional(Text(128)),
   timeZone: v.optional(Text(64)),
   ...Object.fromEntries(
-    OPTIONAL_FIELDS.map((f) => [f, v.optional(v.union([Text(f === "questionsAndComments" ? 2048 : 128), v.number()]))]),
+    GOTO_FORM_FIELDS.map((f) => [
+      f,
+      v.optional(v.union([Text(f === "questionsAndComments" ? 2048 : 128), v.number()])),
+    ]),
   ),
   responses: v.optional(v.array(ResponseSchema)),
 });
@@ -49,7 +53,7 @@ function detailed(r: RegistrantRow, recurrenceType: string): JsonValue {
   const extra = JSON.parse(r.extra) as Record<string, string>;
   return {
     ...(listItem(r) as Record<string, JsonValue>),
-    ...Object.fromEntries(OPTIONAL_FIELDS.map((f) => [f, extra[f] ?? ""])),
+    ...Object.fromEntries(GOTO_FORM_FIELDS.map((f) => [f, extra[f] ?? ""])),
     type: recurrenceType === "series" ? undefined : r.type,
     unsubscribed: false,
     responses: JSON.parse(r.responses) as JsonValue,
@@ -164,7 +168,7 @@ export function mountRegistrants(app: SimApp): void {
     }
     if (given.size > 0) throw invalid(`Unknown questionKey ${[...given.keys()][0]}.`);
     const extra: Record<string, string> = {};
-    for (const f of OPTIONAL_FIELDS) if (value(f)) extra[f] = value(f);
+    for (const f of GOTO_FORM_FIELDS) if (value(f)) extra[f] = value(f);
     const registrant = addRegistrant(
       sql,
       w,

@@ -90,3 +90,74 @@ export const Pager: FC<{ nextHref: string | null | undefined }> = ({ nextHref })
       </a>
     </p>
   ) : null;
+
+/** A column heading: its text, or its text with a class (`num` right-aligns a column of numbers). */
+export type Column = string | { label: Child; class?: string };
+
+/**
+ * A list as a table that becomes cards on phones (public/css/app.css): every cell of a row says
+ * its column in `data-label`. The rows are the children.
+ */
+export const DataTable: FC<{ columns: readonly Column[]; class?: string; children: Child }> = (p) => (
+  <div class="table-wrap">
+    <table class={p.class ? `responsive ${p.class}` : "responsive"}>
+      <thead>
+        <tr>
+          {p.columns.map((col) =>
+            typeof col === "string" ? (
+              <th scope="col">{col}</th>
+            ) : (
+              <th scope="col" class={col.class}>
+                {col.label}
+              </th>
+            ),
+          )}
+        </tr>
+      </thead>
+      <tbody>{p.children}</tbody>
+    </table>
+  </div>
+);
+
+/** With a target, htmx posts the form itself and puts the answer in place of the target. */
+function htmxReplace(action: string, target: string | undefined): Record<string, string> {
+  return target ? { "hx-post": action, "hx-target": target, "hx-swap": "outerHTML" } : {};
+}
+
+/** A one-field form that adds something by its name (a list, a campaign, an API key). */
+export const NameForm: FC<{
+  action: string;
+  csrfToken: string | null;
+  submit: string;
+  value?: string | undefined;
+  error?: string | undefined;
+  maxlength: number;
+  hint?: string;
+  /** For htmx: the element the answer replaces (outerHTML). */
+  target?: string;
+}> = (p) => (
+  <form method="post" action={p.action} {...htmxReplace(p.action, p.target)} class="row-form" novalidate>
+    <CsrfField token={p.csrfToken} />
+    <Field label="Name" name="name" value={p.value} error={p.error} required maxlength={p.maxlength} hint={p.hint} />
+    <button type="submit" class="button primary">
+      {p.submit}
+    </button>
+  </form>
+);
+
+/** A button that posts with the CSRF token; for htmx, `target` is the element the answer replaces. */
+export const PostButton: FC<{
+  action: string;
+  csrfToken: string | null;
+  kind?: "primary" | "danger" | "subtle";
+  target?: string;
+  confirm?: string;
+  children: Child;
+}> = (p) => (
+  <form method="post" action={p.action} {...htmxReplace(p.action, p.target)} hx-confirm={p.confirm} class="inline">
+    <CsrfField token={p.csrfToken} />
+    <button type="submit" class={p.kind ? `button ${p.kind}` : "button"}>
+      {p.children}
+    </button>
+  </form>
+);

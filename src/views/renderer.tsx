@@ -1,6 +1,6 @@
-import type { Context } from "hono";
 import { jsxRenderer, useRequestContext } from "hono/jsx-renderer";
 import type { AppEnv } from "../env";
+import { isPartialHtmx } from "../lib/request";
 import { AdminLayout } from "./layout";
 
 declare module "hono" {
@@ -8,11 +8,6 @@ declare module "hono" {
     // biome-ignore lint/style/useShorthandFunctionType: module augmentation needs the interface form
     (content: string | Promise<string>, props: { title: string }): Response | Promise<Response>;
   }
-}
-
-/** True for htmx requests that swap part of a page: they get the fragment, not the whole layout. */
-export function isPartialRequest(c: Context): boolean {
-  return c.req.header("HX-Request") === "true" && c.req.header("HX-Request-Type") !== "full";
 }
 
 /**
@@ -23,7 +18,7 @@ export function adminRenderer() {
   return jsxRenderer<AppEnv>(
     ({ children, title }) => {
       const c = useRequestContext<AppEnv>();
-      if (isPartialRequest(c)) return <>{children}</>;
+      if (isPartialHtmx(c)) return <>{children}</>;
       return (
         <AdminLayout meta={{ title, path: c.req.path, user: c.get("user"), csrfToken: c.get("csrfToken") }}>
           {children}

@@ -114,6 +114,16 @@ describe("Webinar page", () => {
     expect((await page(`/admin/webinars/${fx.finished}/registrants?cursor=zzz`)).status).toBe(400);
   });
 
+  it("answers a broken page link with the admin's 400 page, not the API's error", async () => {
+    for (const path of ["/admin/webinars?cursor=zzz", `/admin/webinars/${fx.finished}/registrants?cursor=bm9wZQ`]) {
+      const res = await page(path);
+      expect(res.status).toBe(400);
+      expect(res.html).toContain("That page link is broken; start from the first page.");
+      expect(res.html).not.toContain("invalid_cursor");
+      expect(res.html).not.toContain("this API gave out");
+    }
+  });
+
   it("escapes names and subjects", async () => {
     const id = await seedProspect("xss-page@example.com", { firstName: "<script>alert(1)</script>", lastName: "<b>" });
     await seedRegistration(id, fx.finished, "approved", { attended: true, minutes: 3 });

@@ -5,8 +5,9 @@ import { createDb } from "../../db/client";
 import { listApiKeys, revokeApiKey } from "../../db/queries/api-keys";
 import { recordAudit } from "../../db/queries/audit";
 import type { AppEnv } from "../../env";
-import { clientIp, formFields } from "../../lib/request";
-import { fieldErrors, NameField } from "../../lib/validation";
+import { clientIp } from "../../lib/request";
+import { NameField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate";
 import { ApiKeysPage, type ApiKeysPageState } from "../../views/pages/admin/api-keys";
 
 const NewKeyForm = v.object({ name: NameField("a name for the key", 80) });
@@ -21,24 +22,24 @@ async function renderKeys(c: Context<AppEnv>, state: ApiKeysPageState, status: 2
 
 apiKeyRoutes.get("/", (c) => renderKeys(c, {}));
 
-apiKeyRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(NewKeyForm, body);
-  if (!parsed.success) {
-    return renderKeys(c, { name: body.name ?? "", errors: fieldErrors(parsed.issues) }, 422);
-  }
-  const db = createDb(c.env.DB);
-  const created = await createApiKey(db, parsed.output.name, c.get("user")?.id ?? null);
-  await recordAudit(db, {
-    actorId: c.get("user")?.id ?? null,
-    action: "api_key.created",
-    subject: `${parsed.output.name} (${created.prefix}…)`,
-    ip: clientIp(c),
-  });
-  // The key is in this response and nowhere else: only its hash is stored.
-  c.header("Cache-Control", "no-store");
-  return renderKeys(c, { created: { name: parsed.output.name, key: created.key } }, 201);
-});
+apiKeyRoutes.post(
+  "/",
+  validForm(NewKeyForm, (c, { values, errors }) => renderKeys(c, { name: values.name ?? "", errors }, 422)),
+  async (c) => {
+    const { name } = c.req.valid("form");
+    const db = createDb(c.env.DB);
+    const created = await createApiKey(db, name, c.get("user")?.id ?? null);
+    await recordAudit(db, {
+      actorId: c.get("user")?.id ?? null,
+      action: "api_key.created",
+      subject: `${name} (${created.prefix}…)`,
+      ip: clientIp(c),
+    });
+    // The key is in this response and nowhere else: only its hash is stored.
+    c.header("Cache-Control", "no-store");
+    return renderKeys(c, { created: { name: name, key: created.key } }, 201);
+  },
+);
 
 apiKeyRoutes.post("/:id/revoke", async (c) => {
   const db = createDb(c.env.DB);

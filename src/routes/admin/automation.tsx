@@ -5,7 +5,8 @@ import { recordAudit } from "../../db/queries/audit";
 import { effectivePoints, setScoringRule } from "../../db/queries/scoring";
 import { ACTIVITY_TYPES, type ActivityType } from "../../domain/scoring";
 import type { AppEnv } from "../../env";
-import { clientIp, formFields } from "../../lib/request";
+import { clientIp } from "../../lib/request";
+import { validForm } from "../../middleware/validate";
 import { AutomationPage } from "../../views/pages/admin/automation";
 import { ScoringPage, type ScoringRow } from "../../views/pages/admin/scoring";
 
@@ -18,6 +19,12 @@ const Points = v.pipe(
   v.transform(Number),
   v.minValue(-1000, POINTS_MESSAGE),
   v.maxValue(1000, POINTS_MESSAGE),
+);
+const ScoringForm = v.object(
+  Object.fromEntries(TYPES.map((type) => [`points_${type}`, Points])) as Record<
+    `points_${ActivityType}`,
+    typeof Points
+  >,
 );
 
 /** Automation Settings: the area page and Scoring Rules (F21). */
@@ -35,36 +42,38 @@ async function renderScoring(c: Context<AppEnv>, flash?: string) {
 
 automationRoutes.get("/scoring", (c) => renderScoring(c));
 
-automationRoutes.post("/scoring", async (c) => {
-  const body = await formFields(c);
-  const rows: ScoringRow[] = [];
-  const valid: [ActivityType, number][] = [];
-  for (const type of TYPES) {
-    const raw = body[`points_${type}`] ?? "";
-    const parsed = v.safeParse(Points, raw);
-    rows.push({ type, value: raw.slice(0, 12), isDefault: false, error: parsed.success ? undefined : POINTS_MESSAGE });
-    if (parsed.success) valid.push([type, parsed.output]);
-  }
-  if (valid.length !== TYPES.length) {
+automationRoutes.post(
+  "/scoring",
+  validForm(ScoringForm, (c, { values, errors }) => {
+    const rows: ScoringRow[] = TYPES.map((type) => ({
+      type,
+      value: (values[`points_${type}`] ?? "").slice(0, 12),
+      isDefault: false,
+      error: errors[`points_${type}`] ? POINTS_MESSAGE : undefined,
+    }));
     c.status(422);
     return c.render(<ScoringPage rows={rows} csrfToken={c.get("csrfToken")} />, { title: "Scoring rules" });
-  }
-  const db = createDb(c.env.DB);
-  const before = new Map((await effectivePoints(db)).map((r) => [r.type, r.points]));
-  const changed = valid.filter(([type, points]) => before.get(type) !== points);
-  for (const [type, points] of changed) await setScoringRule(db, type, points);
-  if (changed.length > 0) {
-    await recordAudit(db, {
-      actorId: c.get("user")?.id ?? null,
-      action: "scoring.updated",
-      subject: changed.map(([type, points]) => `${type}=${points}`).join(", "),
-      ip: clientIp(c),
-    });
-  }
-  return renderScoring(
-    c,
-    changed.length > 0
-      ? "Scoring rules saved. Activities recorded from now on get these points; scores already given stay."
-      : "Nothing changed.",
-  );
-});
+  }),
+  async (c) => {
+    const form = c.req.valid("form");
+    const valid = TYPES.map((type): [ActivityType, number] => [type, form[`points_${type}`]]);
+    const db = createDb(c.env.DB);
+    const before = new Map((await effectivePoints(db)).map((r) => [r.type, r.points]));
+    const changed = valid.filter(([type, points]) => before.get(type) !== points);
+    for (const [type, points] of changed) await setScoringRule(db, type, points);
+    if (changed.length > 0) {
+      await recordAudit(db, {
+        actorId: c.get("user")?.id ?? null,
+        action: "scoring.updated",
+        subject: changed.map(([type, points]) => `${type}=${points}`).join(", "),
+        ip: clientIp(c),
+      });
+    }
+    return renderScoring(
+      c,
+      changed.length > 0
+        ? "Scoring rules saved. Activities recorded from now on get these points; scores already given stay."
+        : "Nothing changed.",
+    );
+  },
+);

@@ -4,9 +4,10 @@ import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns";
 import type { AppEnv } from "../../env";
-import { clientIp, formFields } from "../../lib/request";
-import { fieldErrors, NameField } from "../../lib/validation";
-import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../views/components";
+import { clientIp } from "../../lib/request";
+import { NameField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate";
+import { DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../views/components";
 
 const CampaignForm = v.object({ name: NameField("a campaign name") });
 
@@ -24,13 +25,14 @@ async function render(c: Context<AppEnv>, state: { flash?: string; name?: string
       {state.flash && <Flash kind="success">{state.flash}</Flash>}
       <section class="panel">
         <h2>Add a campaign</h2>
-        <form method="post" action="/admin/campaigns" class="row-form" novalidate>
-          <CsrfField token={c.get("csrfToken")} />
-          <Field label="Name" name="name" value={state.name} error={state.error} required maxlength={100} />
-          <button type="submit" class="button primary">
-            Add campaign
-          </button>
-        </form>
+        <NameForm
+          action="/admin/campaigns"
+          csrfToken={c.get("csrfToken")}
+          value={state.name}
+          error={state.error}
+          maxlength={100}
+          submit="Add campaign"
+        />
       </section>
       <section class="panel">
         {campaigns.length === 0 ? (
@@ -38,28 +40,17 @@ async function render(c: Context<AppEnv>, state: { flash?: string; name?: string
             <p>Add one above, or name one when you add a connector.</p>
           </EmptyState>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Connectors using it</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {campaigns.map((cmp) => (
-                  <tr>
-                    <td data-label="Name">{cmp.name}</td>
-                    <td data-label="Connectors">{cmp.connectorCount}</td>
-                    <td data-label="Created">
-                      <Time iso={cmp.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Name", "Connectors using it", "Created"]}>
+            {campaigns.map((cmp) => (
+              <tr>
+                <td data-label="Name">{cmp.name}</td>
+                <td data-label="Connectors">{cmp.connectorCount}</td>
+                <td data-label="Created">
+                  <Time iso={cmp.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>,
@@ -69,19 +60,20 @@ async function render(c: Context<AppEnv>, state: { flash?: string; name?: string
 
 campaignRoutes.get("/", (c) => render(c, {}));
 
-campaignRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(CampaignForm, body);
-  if (!parsed.success) {
+campaignRoutes.post(
+  "/",
+  validForm(CampaignForm, (c, { values, errors }) => {
     c.status(422);
-    return render(c, { name: body.name ?? "", error: fieldErrors(parsed.issues).name });
-  }
-  const campaign = await findOrCreateCampaign(createDb(c.env.DB), parsed.output.name);
-  await recordAudit(createDb(c.env.DB), {
-    actorId: c.get("user")?.id ?? null,
-    action: "campaign.created",
-    subject: campaign.name,
-    ip: clientIp(c),
-  });
-  return render(c, { flash: `Campaign “${campaign.name}” is ready.` });
-});
+    return render(c, { name: values.name ?? "", error: errors.name });
+  }),
+  async (c) => {
+    const campaign = await findOrCreateCampaign(createDb(c.env.DB), c.req.valid("form").name);
+    await recordAudit(createDb(c.env.DB), {
+      actorId: c.get("user")?.id ?? null,
+      action: "campaign.created",
+      subject: campaign.name,
+      ip: clientIp(c),
+    });
+    return render(c, { flash: `Campaign “${campaign.name}” is ready.` });
+  },
+);

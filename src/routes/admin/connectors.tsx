@@ -9,8 +9,9 @@ import { findConnector, insertConnector, listConnectors, updateConnector } from 
 import { connectorBacklog, countConnectorWebinars, listConnectorWebinars } from "../../db/queries/webinars";
 import type { AppEnv } from "../../env";
 import { newId } from "../../lib/encoding";
-import { clientIp, formFields } from "../../lib/request";
-import { EmailField, fieldErrors } from "../../lib/validation";
+import { clientIp } from "../../lib/request";
+import { EmailField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate";
 import type { GatewayHealth } from "../../sync/gateway";
 import { gotoOAuth } from "../../sync/goto-env";
 import { OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE, sealOAuthState } from "../../sync/verification";
@@ -106,26 +107,28 @@ connectorRoutes.get("/new/:type", (c) => {
   return renderNewForm(c, { organizerEmail: "", createProspects: true, campaign: SUGGESTED_CAMPAIGN }, {});
 });
 
-connectorRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(ConnectorFormSchema, body);
-  if (!parsed.success) {
+connectorRoutes.post(
+  "/",
+  validForm(ConnectorFormSchema, (c, { values, errors }) => {
     c.status(422);
-    return renderNewForm(c, readForm(body), fieldErrors(parsed.issues));
-  }
-  const db = createDb(c.env.DB);
-  const campaign = parsed.output.campaign ? await findOrCreateCampaign(db, parsed.output.campaign) : null;
-  const id = newId("con");
-  await insertConnector(db, {
-    id,
-    organizerEmail: parsed.output.organizerEmail,
-    createProspects: parsed.output.createProspects === "on",
-    campaignId: campaign?.id ?? null,
-    createdBy: c.get("user")?.id ?? null,
-  });
-  await audit(c, "connector.created", parsed.output.organizerEmail);
-  return c.redirect(`/admin/connectors/${id}?flash=created`, 303);
-});
+    return renderNewForm(c, readForm(values), errors);
+  }),
+  async (c) => {
+    const form = c.req.valid("form");
+    const db = createDb(c.env.DB);
+    const campaign = form.campaign ? await findOrCreateCampaign(db, form.campaign) : null;
+    const id = newId("con");
+    await insertConnector(db, {
+      id,
+      organizerEmail: form.organizerEmail,
+      createProspects: form.createProspects === "on",
+      campaignId: campaign?.id ?? null,
+      createdBy: c.get("user")?.id ?? null,
+    });
+    await audit(c, "connector.created", form.organizerEmail);
+    return c.redirect(`/admin/connectors/${id}?flash=created`, 303);
+  },
+);
 
 connectorRoutes.get("/:id", async (c) => {
   const connector = await loadConnector(c);
@@ -202,28 +205,32 @@ connectorRoutes.get("/:id/edit", async (c) => {
   );
 });
 
-connectorRoutes.post("/:id", async (c) => {
-  const connector = await loadConnector(c);
-  const body = await formFields(c);
-  const parsed = v.safeParse(ConnectorFormSchema, body);
-  if (!parsed.success) {
+connectorRoutes.post(
+  "/:id",
+  validForm(ConnectorFormSchema, async (c, { values, errors }) => {
+    // An unknown connector is a 404 before the form is looked at.
+    const connector = await loadConnector(c);
     c.status(422);
-    return renderEditForm(c, connector.id, readForm(body), fieldErrors(parsed.issues));
-  }
-  const db = createDb(c.env.DB);
-  const campaign = parsed.output.campaign ? await findOrCreateCampaign(db, parsed.output.campaign) : null;
-  const emailChanged = parsed.output.organizerEmail !== connector.organizerEmail;
-  await updateConnector(db, connector.id, {
-    organizerEmail: parsed.output.organizerEmail,
-    createProspects: parsed.output.createProspects === "on",
-    campaignId: campaign?.id ?? null,
-    // Another organizer means the verification no longer holds.
-    ...(emailChanged ? { status: "unverified" as const, verifiedAt: null } : {}),
-  });
-  if (emailChanged) await c.env.GOTO_GATEWAY.getByName(connector.id).forget();
-  await audit(c, "connector.updated", parsed.output.organizerEmail);
-  return c.redirect(`/admin/connectors/${connector.id}?flash=saved`, 303);
-});
+    return renderEditForm(c, connector.id, readForm(values), errors);
+  }),
+  async (c) => {
+    const connector = await loadConnector(c);
+    const form = c.req.valid("form");
+    const db = createDb(c.env.DB);
+    const campaign = form.campaign ? await findOrCreateCampaign(db, form.campaign) : null;
+    const emailChanged = form.organizerEmail !== connector.organizerEmail;
+    await updateConnector(db, connector.id, {
+      organizerEmail: form.organizerEmail,
+      createProspects: form.createProspects === "on",
+      campaignId: campaign?.id ?? null,
+      // Another organizer means the verification no longer holds.
+      ...(emailChanged ? { status: "unverified" as const, verifiedAt: null } : {}),
+    });
+    if (emailChanged) await c.env.GOTO_GATEWAY.getByName(connector.id).forget();
+    await audit(c, "connector.updated", form.organizerEmail);
+    return c.redirect(`/admin/connectors/${connector.id}?flash=saved`, 303);
+  },
+);
 
 connectorRoutes.post("/:id/verify", async (c) => {
   const connector = await loadConnector(c);

@@ -3,8 +3,8 @@ import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { findList, findOrCreateList, listLists, listMembersOf } from "../../db/queries/lists";
 import type { AppEnv } from "../../env";
-import { formFields } from "../../lib/request";
-import { fieldErrors, NameField } from "../../lib/validation";
+import { NameField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate";
 import { ListDetail, ListsPage } from "../../views/pages/admin/lists";
 
 const ListForm = v.object({ name: NameField("a list name") });
@@ -19,16 +19,17 @@ async function render(c: Context<AppEnv>, state: { flash?: string; name?: string
 
 listRoutes.get("/", (c) => render(c, {}));
 
-listRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(ListForm, body);
-  if (!parsed.success) {
+listRoutes.post(
+  "/",
+  validForm(ListForm, (c, { values, errors }) => {
     c.status(422);
-    return render(c, { name: body.name ?? "", error: fieldErrors(parsed.issues).name });
-  }
-  const list = await findOrCreateList(createDb(c.env.DB), parsed.output.name);
-  return render(c, { flash: `List “${list.name}” is ready. Add it to a form's completion actions.` });
-});
+    return render(c, { name: values.name ?? "", error: errors.name });
+  }),
+  async (c) => {
+    const list = await findOrCreateList(createDb(c.env.DB), c.req.valid("form").name);
+    return render(c, { flash: `List “${list.name}” is ready. Add it to a form's completion actions.` });
+  },
+);
 
 listRoutes.get("/:id", async (c) => {
   const db = createDb(c.env.DB);

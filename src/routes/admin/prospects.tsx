@@ -13,17 +13,18 @@ import {
 } from "../../db/queries/prospect-reports";
 import { MergeError } from "../../domain/merge";
 import type { AppEnv } from "../../env";
+import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, formFields } from "../../lib/request";
+import { validQuery } from "../../middleware/validate";
 import { ProspectDetailPage } from "../../views/pages/admin/prospect-detail";
 import { MergeChoosePage, MergeConfirmPage } from "../../views/pages/admin/prospect-merge";
 import { ProspectsPage } from "../../views/pages/admin/prospects";
-import { decodeKeyset, encodeKeyset } from "../api/keyset";
 
 const PAGE_SIZE = 50;
 
 const SearchQuery = v.object({
   q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, "That page link is broken; start from the first page."))),
+  cursor: PageCursorParam,
 });
 
 const Who = v.pipe(v.string(), v.trim(), v.maxLength(254, "Use at most 254 characters."));
@@ -38,29 +39,31 @@ const MERGE_TITLE = "Merge prospects";
 /** Prospects (F20, F22, F23): search, the prospect page and Merge prospects. */
 export const prospectRoutes = new Hono<AppEnv>();
 
-prospectRoutes.get("/", async (c) => {
-  const parsed = v.safeParse(SearchQuery, c.req.query());
-  if (!parsed.success) {
+prospectRoutes.get(
+  "/",
+  validQuery(SearchQuery, (c, { values, errors }) => {
     c.status(422);
     return c.render(
       <ProspectsPage
-        search={c.req.query("q")?.slice(0, 200) ?? ""}
-        error={parsed.issues[0]?.message}
+        search={values.q?.slice(0, 200) ?? ""}
+        error={Object.values(errors)[0]}
         prospects={[]}
         nextHref={null}
       />,
       { title: "Prospects" },
     );
-  }
-  const { q, cursor } = parsed.output;
-  const page = await prospectPage(createDb(c.env.DB), {
-    search: q || undefined,
-    limit: PAGE_SIZE,
-    after: cursor ? decodeKeyset(cursor) : null,
-  });
-  const nextHref = page.next ? `/admin/prospects?q=${encodeURIComponent(q)}&cursor=${encodeKeyset(page.next)}` : null;
-  return c.render(<ProspectsPage search={q} prospects={page.rows} nextHref={nextHref} />, { title: "Prospects" });
-});
+  }),
+  async (c) => {
+    const { q, cursor } = c.req.valid("query");
+    const page = await prospectPage(createDb(c.env.DB), {
+      search: q || undefined,
+      limit: PAGE_SIZE,
+      after: cursor ? decodeKeyset(cursor) : null,
+    });
+    const nextHref = page.next ? `/admin/prospects?q=${encodeURIComponent(q)}&cursor=${encodeKeyset(page.next)}` : null;
+    return c.render(<ProspectsPage search={q} prospects={page.rows} nextHref={nextHref} />, { title: "Prospects" });
+  },
+);
 
 function chooseAgain(
   c: Context<AppEnv>,

@@ -9,7 +9,8 @@ import { deleteUserSessions } from "../../db/queries/sessions";
 import { findUserById, listUsers, setUserActive, setUserPassword, type UserRow } from "../../db/queries/users";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
-import { EmailField, fieldErrors, NameField, PasswordField } from "../../lib/validation";
+import { EmailField, NameField, PasswordField } from "../../lib/validation";
+import { validForm } from "../../middleware/validate";
 import { UsersPage, type UsersPageState } from "../../views/pages/admin/users";
 
 const NewUserForm = v.object({
@@ -36,28 +37,34 @@ async function renderUsers(c: Context<AppEnv>, state: UsersPageState, status: 20
 
 userRoutes.get("/", (c) => renderUsers(c, {}));
 
-userRoutes.post("/", async (c) => {
-  const body = await formFields(c);
-  const parsed = v.safeParse(NewUserForm, body);
-  const values = {
-    email: String(body.email ?? ""),
-    name: String(body.name ?? ""),
-    role: String(body.role ?? "marketer"),
-  };
-  if (!parsed.success) return renderUsers(c, { add: { values, errors: fieldErrors(parsed.issues) } }, 422);
-  const db = createDb(c.env.DB);
-  const created = await createUser(db, parsed.output);
-  if (!created) {
-    return renderUsers(c, { add: { values, errors: { email: "A user with this email already exists." } } }, 409);
-  }
-  await recordAudit(db, {
-    actorId: c.get("user")?.id ?? null,
-    action: "user.created",
-    subject: parsed.output.email,
-    ip: clientIp(c),
-  });
-  return renderUsers(c, { flash: `Added ${parsed.output.email}. Give them their password in person or by phone.` });
-});
+/** What the Add user form shows again: never the password. */
+function keptUser(body: Record<string, string>) {
+  return { email: body.email ?? "", name: body.name ?? "", role: body.role ?? "marketer" };
+}
+
+userRoutes.post(
+  "/",
+  validForm(NewUserForm, (c, { values, errors }) => renderUsers(c, { add: { values: keptUser(values), errors } }, 422)),
+  async (c) => {
+    const form = c.req.valid("form");
+    const db = createDb(c.env.DB);
+    const created = await createUser(db, form);
+    if (!created) {
+      return renderUsers(
+        c,
+        { add: { values: keptUser(await formFields(c)), errors: { email: "A user with this email already exists." } } },
+        409,
+      );
+    }
+    await recordAudit(db, {
+      actorId: c.get("user")?.id ?? null,
+      action: "user.created",
+      subject: form.email,
+      ip: clientIp(c),
+    });
+    return renderUsers(c, { flash: `Added ${form.email}. Give them their password in person or by phone.` });
+  },
+);
 
 async function loadTarget(c: Context<AppEnv>, id: string): Promise<UserRow> {
   const user = await findUserById(createDb(c.env.DB), id);
@@ -65,27 +72,27 @@ async function loadTarget(c: Context<AppEnv>, id: string): Promise<UserRow> {
   return user;
 }
 
-userRoutes.post("/:id/password", async (c) => {
-  const target = await loadTarget(c, c.req.param("id"));
-  const parsed = v.safeParse(ResetForm, await formFields(c));
-  if (!parsed.success) {
-    return renderUsers(
-      c,
-      { reset: { userId: target.id, error: fieldErrors(parsed.issues).password ?? "Check the password." } },
-      422,
-    );
-  }
-  const db = createDb(c.env.DB);
-  await setUserPassword(db, target.id, await hashPassword(parsed.output.password));
-  await deleteUserSessions(db, target.id);
-  await recordAudit(db, {
-    actorId: c.get("user")?.id ?? null,
-    action: "user.password_reset",
-    subject: target.email,
-    ip: clientIp(c),
-  });
-  return renderUsers(c, { flash: `New password set for ${target.email}; their open sessions were ended.` });
-});
+userRoutes.post(
+  "/:id/password",
+  validForm(ResetForm, async (c, { errors }) => {
+    // An unknown user is a 404 before the form is looked at.
+    const target = await loadTarget(c, c.req.param("id") ?? "");
+    return renderUsers(c, { reset: { userId: target.id, error: errors.password ?? "Check the password." } }, 422);
+  }),
+  async (c) => {
+    const target = await loadTarget(c, c.req.param("id") ?? "");
+    const db = createDb(c.env.DB);
+    await setUserPassword(db, target.id, await hashPassword(c.req.valid("form").password));
+    await deleteUserSessions(db, target.id);
+    await recordAudit(db, {
+      actorId: c.get("user")?.id ?? null,
+      action: "user.password_reset",
+      subject: target.email,
+      ip: clientIp(c),
+    });
+    return renderUsers(c, { flash: `New password set for ${target.email}; their open sessions were ended.` });
+  },
+);
 
 userRoutes.post("/:id/deactivate", async (c) => {
   const target = await loadTarget(c, c.req.param("id"));

@@ -15,7 +15,9 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
-import { clientIp } from "../../lib/request";
+import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
+import { clientIp, isPartialHtmx } from "../../lib/request";
+import { type InvalidInput, validQuery } from "../../middleware/validate";
 import type { SyncStatus } from "../../sync/webinar-sync";
 import {
   RegistrantsPage,
@@ -25,14 +27,12 @@ import {
   WebinarDetailPage,
 } from "../../views/pages/admin/webinar-detail";
 import { WebinarsPage } from "../../views/pages/admin/webinars";
-import { isPartialRequest } from "../../views/renderer";
-import { decodeKeyset, encodeKeyset } from "../api/keyset";
 
 const PAGE_SIZE = 50;
 
 const ListQuery = v.object({
   show: v.optional(v.picklist(["upcoming", "finished", "all"], "Show upcoming, finished or all webinars."), "all"),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(300, "That page link is broken; start from the first page."))),
+  cursor: PageCursorParam,
 });
 
 const RegistrantsQuery = v.object({
@@ -43,16 +43,15 @@ const RegistrantsQuery = v.object({
     ),
     "registered",
   ),
-  cursor: ListQuery.entries.cursor,
+  cursor: PageCursorParam,
 });
 
 /** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */
 export const webinarRoutes = new Hono<AppEnv>();
 
-function query<T extends v.GenericSchema>(c: Context<AppEnv>, schema: T): v.InferOutput<T> {
-  const parsed = v.safeParse(schema, c.req.query());
-  if (!parsed.success) throw new HTTPException(400, { message: parsed.issues[0]?.message ?? "Invalid link." });
-  return parsed.output;
+/** A drill-down or list link with a filter we do not know: the admin's 400 page saying what to choose. */
+function brokenLink({ errors }: InvalidInput): never {
+  throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
 }
 
 async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
@@ -112,17 +111,21 @@ async function syncPanelProps(
   return { webinar, outbox, engine, canSync, csrfToken: c.get("csrfToken"), flash };
 }
 
-webinarRoutes.get("/", async (c) => {
-  const { show, cursor } = query(c, ListQuery);
-  const page = await webinarPage(createDb(c.env.DB), {
-    filter: show as WebinarFilter,
-    limit: PAGE_SIZE,
-    after: cursor ? decodeKeyset(cursor) : null,
-    now: new Date().toISOString(),
-  });
-  const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
-  return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
-});
+webinarRoutes.get(
+  "/",
+  validQuery(ListQuery, (_c, input) => brokenLink(input)),
+  async (c) => {
+    const { show, cursor } = c.req.valid("query");
+    const page = await webinarPage(createDb(c.env.DB), {
+      filter: show as WebinarFilter,
+      limit: PAGE_SIZE,
+      after: cursor ? decodeKeyset(cursor) : null,
+      now: new Date().toISOString(),
+    });
+    const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
+    return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
+  },
+);
 
 webinarRoutes.get("/:id", async (c) => {
   const webinar = await loadWebinar(c);
@@ -145,23 +148,31 @@ webinarRoutes.get("/:id", async (c) => {
   );
 });
 
-webinarRoutes.get("/:id/registrants", async (c) => {
-  const webinar = await loadWebinar(c);
-  const { status, cursor } = query(c, RegistrantsQuery);
-  const page = await registrantPage(createDb(c.env.DB), {
-    webinar,
-    filter: status as RegistrantFilter,
-    limit: PAGE_SIZE,
-    after: cursor ? decodeKeyset(cursor) : null,
-    now: new Date().toISOString(),
-  });
-  const nextHref = page.next
-    ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
-    : null;
-  return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
-    title: `${webinar.subject}: ${status}`,
-  });
-});
+webinarRoutes.get(
+  "/:id/registrants",
+  validQuery(RegistrantsQuery, async (c, input) => {
+    // An unknown webinar is a 404 before its filter is looked at.
+    await loadWebinar(c);
+    return brokenLink(input);
+  }),
+  async (c) => {
+    const webinar = await loadWebinar(c);
+    const { status, cursor } = c.req.valid("query");
+    const page = await registrantPage(createDb(c.env.DB), {
+      webinar,
+      filter: status as RegistrantFilter,
+      limit: PAGE_SIZE,
+      after: cursor ? decodeKeyset(cursor) : null,
+      now: new Date().toISOString(),
+    });
+    const nextHref = page.next
+      ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
+      : null;
+    return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
+      title: `${webinar.subject}: ${status}`,
+    });
+  },
+);
 
 webinarRoutes.post("/:id/sync", async (c) => {
   const webinar = await loadWebinar(c);
@@ -186,7 +197,7 @@ webinarRoutes.post("/:id/sync", async (c) => {
       status = 503;
     }
   }
-  if (!isPartialRequest(c)) {
+  if (!isPartialHtmx(c)) {
     if (status !== 200) throw new HTTPException(409, { message: flash.text });
     return c.redirect(`/admin/webinars/${webinar.id}`, 303);
   }

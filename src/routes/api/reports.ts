@@ -12,8 +12,8 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
+import { decodeKeyset, encodeKeyset } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
-import { decodeKeyset, encodeKeyset } from "./keyset";
 import {
   IdParam,
   ProspectList,

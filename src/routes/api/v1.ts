@@ -4,9 +4,9 @@ import { createDb } from "../../db/client";
 import { findApiKeyById } from "../../db/queries/api-keys";
 import { auditPage } from "../../db/queries/audit";
 import type { AppEnv } from "../../env";
+import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
-import { decodeCursor, encodeCursor } from "./cursor";
 import { reportApi } from "./reports";
 import { ApiKeyInfo, AuditPage, ErrorBody, ListQuery } from "./schemas";
 
@@ -94,7 +94,7 @@ apiV1.get(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const before = cursor ? decodeCursor(cursor) : null;
+    const before = cursor ? decodePosition(cursor) : null;
     const rows = await auditPage(createDb(c.env.DB), limit + 1, before);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -106,7 +106,7 @@ apiV1.get(
         subject: r.subject,
         actor_id: r.actorId,
       })),
-      next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+      next_cursor: rows.length > limit && last ? encodePosition(last.id) : null,
     });
   },
 );

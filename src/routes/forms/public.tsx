@@ -17,7 +17,7 @@ import {
   usableRedirect,
 } from "../../domain/forms";
 import type { AppEnv } from "../../env";
-import { clientIp } from "../../lib/request";
+import { clientIp, isHtmx } from "../../lib/request";
 import { processSubmission } from "../../services/submission";
 import {
   type FormState,
@@ -64,10 +64,6 @@ function model(form: StoredForm): PublicFormModel {
     theme: form.theme,
     submitLabel: registerAction(form.actions) ? "Register" : "Submit",
   };
-}
-
-function isHtmx(c: Context): boolean {
-  return c.req.header("HX-Request") === "true";
 }
 
 /** The page or, for htmx, the fragment; always with the form's CSP. */

@@ -4,6 +4,7 @@
  * #console fragment, a plain form post gets the whole page, so it works without script too.
  */
 
+import { isHtmx } from "../../lib/request";
 import {
   AttendanceBody,
   controlParse,
@@ -53,7 +54,7 @@ async function act(
     status = e.status === 403 || e.status === 405 ? 422 : e.status === 400 ? 422 : e.status;
   }
   const data = load(sim, selected);
-  if (c.req.header("HX-Request") === "true") return c.html(<ConsoleBody sim={sim} data={data} flash={flash} />, status);
+  if (isHtmx(c)) return c.html(<ConsoleBody sim={sim} data={data} flash={flash} />, status);
   return c.html(<ConsolePage sim={sim} data={data} flash={flash} />, status);
 }
 

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ApiKeyRow } from "../../../db/queries/api-keys";
-import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, NameForm, PageHeader, PostButton, Time } from "../../components";
 
 export interface ApiKeysPageState {
   created?: { name: string; key: string };
@@ -40,29 +40,16 @@ export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; stat
     {state.error && <Flash kind="error">{state.error}</Flash>}
     <section class="panel">
       <h2>Create a key</h2>
-      <form
-        method="post"
+      <NameForm
         action="/admin/settings/api-keys"
-        hx-post="/admin/settings/api-keys"
-        hx-target="#api-keys"
-        hx-swap="outerHTML"
-        class="row-form"
-        novalidate
-      >
-        <CsrfField token={csrfToken} />
-        <Field
-          label="Name"
-          name="name"
-          value={state.name}
-          error={state.errors?.name}
-          required
-          maxlength={80}
-          hint="Say who uses it, e.g. “Looker nightly export”."
-        />
-        <button type="submit" class="button primary">
-          Create API key
-        </button>
-      </form>
+        target="#api-keys"
+        csrfToken={csrfToken}
+        value={state.name}
+        error={state.errors?.name}
+        maxlength={80}
+        hint="Say who uses it, e.g. “Looker nightly export”."
+        submit="Create API key"
+      />
     </section>
     <section class="panel">
       <h2>Keys</h2>
@@ -71,59 +58,40 @@ export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; stat
           <p>Create one above when a script or BI tool needs to read your webinar reports.</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr data-key-id={k.id}>
-                  <td data-label="Name">
-                    <bdi>{k.name}</bdi>
-                  </td>
-                  <td data-label="Key">
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td data-label="Created">
-                    <Time iso={k.createdAt} />
-                  </td>
-                  <td data-label="Last used">
-                    <Time iso={k.lastUsedAt} />
-                  </td>
-                  <td data-label="Status">
-                    {k.revokedAt ? <span class="badge muted">Revoked</span> : <span class="badge ok">Active</span>}
-                  </td>
-                  <td data-label="Actions">
-                    {!k.revokedAt && (
-                      <form
-                        method="post"
-                        action={`/admin/settings/api-keys/${k.id}/revoke`}
-                        hx-post={`/admin/settings/api-keys/${k.id}/revoke`}
-                        hx-target="#api-keys"
-                        hx-swap="outerHTML"
-                        hx-confirm={`Revoke “${k.name}”? Anything using it stops working at once.`}
-                        class="inline"
-                      >
-                        <CsrfField token={csrfToken} />
-                        <button type="submit" class="button danger">
-                          Revoke
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Key", "Created", "Last used", "Status", "Actions"]}>
+          {keys.map((k) => (
+            <tr data-key-id={k.id}>
+              <td data-label="Name">
+                <bdi>{k.name}</bdi>
+              </td>
+              <td data-label="Key">
+                <code>{k.prefix}…</code>
+              </td>
+              <td data-label="Created">
+                <Time iso={k.createdAt} />
+              </td>
+              <td data-label="Last used">
+                <Time iso={k.lastUsedAt} />
+              </td>
+              <td data-label="Status">
+                {k.revokedAt ? <span class="badge muted">Revoked</span> : <span class="badge ok">Active</span>}
+              </td>
+              <td data-label="Actions">
+                {!k.revokedAt && (
+                  <PostButton
+                    action={`/admin/settings/api-keys/${k.id}/revoke`}
+                    csrfToken={csrfToken}
+                    kind="danger"
+                    target="#api-keys"
+                    confirm={`Revoke “${k.name}”? Anything using it stops working at once.`}
+                  >
+                    Revoke
+                  </PostButton>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   </div>

@@ -3,7 +3,7 @@ import type { ConnectorRow } from "../../../db/queries/connectors";
 import type { WebinarRow } from "../../../db/queries/webinars";
 import type { DiscoveryProgress } from "../../../sync/discovery";
 import type { GatewayHealth } from "../../../sync/gateway";
-import { CsrfField, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
 import { ConnectorStatusBadge } from "./connectors";
 
 type Connector = ConnectorRow & { campaignName: string | null };
@@ -140,30 +140,21 @@ export const ConnectorDetailPage: FC<{
         actions={
           <>
             {connector.status !== "verified" && (
-              <form method="post" action={`${base}/verify`} class="inline">
-                <CsrfField token={csrfToken} />
-                <button type="submit" class="button primary">
-                  {connector.status === "needs_reverification" ? "Verify again" : "Verify"}
-                </button>
-              </form>
+              <PostButton action={`${base}/verify`} csrfToken={csrfToken} kind="primary">
+                {connector.status === "needs_reverification" ? "Verify again" : "Verify"}
+              </PostButton>
             )}
             {connector.status === "verified" && !connector.paused && (
-              <form method="post" action={`${base}/sync`} class="inline">
-                <CsrfField token={csrfToken} />
-                <button type="submit" class="button">
-                  Sync now
-                </button>
-              </form>
+              <PostButton action={`${base}/sync`} csrfToken={csrfToken}>
+                Sync now
+              </PostButton>
             )}
             <a class="button" href={`${base}/edit`}>
               Edit
             </a>
-            <form method="post" action={`${base}/${connector.paused ? "resume" : "pause"}`} class="inline">
-              <CsrfField token={csrfToken} />
-              <button type="submit" class="button">
-                {connector.paused ? "Resume" : "Pause"}
-              </button>
-            </form>
+            <PostButton action={`${base}/${connector.paused ? "resume" : "pause"}`} csrfToken={csrfToken}>
+              {connector.paused ? "Resume" : "Pause"}
+            </PostButton>
             <a class="button danger" href={`${base}/delete`}>
               Delete
             </a>
@@ -226,41 +217,29 @@ export const ConnectorDetailPage: FC<{
             </p>
           </EmptyState>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Webinar</th>
-                  <th scope="col">Starts</th>
-                  <th scope="col">Sessions</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {webinars.map((w) => (
-                  <tr>
-                    <td data-label="Webinar">
-                      {w.subject}
-                      <div class="muted small">key {w.webinarKey}</div>
-                    </td>
-                    <td data-label="Starts">
-                      <Time iso={w.startsAt} />
-                    </td>
-                    <td data-label="Sessions">{(JSON.parse(w.times) as unknown[]).length}</td>
-                    <td data-label="Status">
-                      {w.status === "cancelled" ? (
-                        <span class="badge muted">Cancelled</span>
-                      ) : w.endsAt < now ? (
-                        <span class="badge muted">Finished</span>
-                      ) : (
-                        <span class="badge ok">Upcoming</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Webinar", "Starts", "Sessions", "Status"]}>
+            {webinars.map((w) => (
+              <tr>
+                <td data-label="Webinar">
+                  {w.subject}
+                  <div class="muted small">key {w.webinarKey}</div>
+                </td>
+                <td data-label="Starts">
+                  <Time iso={w.startsAt} />
+                </td>
+                <td data-label="Sessions">{(JSON.parse(w.times) as unknown[]).length}</td>
+                <td data-label="Status">
+                  {w.status === "cancelled" ? (
+                    <span class="badge muted">Cancelled</span>
+                  ) : w.endsAt < now ? (
+                    <span class="badge muted">Finished</span>
+                  ) : (
+                    <span class="badge ok">Upcoming</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>
@@ -279,12 +258,9 @@ export const DeleteConnectorPage: FC<{ connector: Connector; webinarCount: numbe
         Rollcall stops syncing <strong>{connector.organizerEmail}</strong> and forgets its GoTo access. The{" "}
         {webinarCount} webinars, and the prospects and activities it brought, stay in Rollcall.
       </p>
-      <form method="post" action={`/admin/connectors/${connector.id}/delete`} class="inline">
-        <CsrfField token={csrfToken} />
-        <button type="submit" class="button danger">
-          Delete connector
-        </button>
-      </form>{" "}
+      <PostButton action={`/admin/connectors/${connector.id}/delete`} csrfToken={csrfToken} kind="danger">
+        Delete connector
+      </PostButton>{" "}
       <a class="button subtle" href={`/admin/connectors/${connector.id}`}>
         Keep it
       </a>

@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { CampaignRow } from "../../../db/queries/campaigns";
 import type { ConnectorListItem, ConnectorRow } from "../../../db/queries/connectors";
-import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
 
 /** The webinar connectors Rollcall offers; a new platform adds an entry here and its own form. */
 export const CONNECTOR_TYPES = [
@@ -53,43 +53,29 @@ export const ConnectorsPage: FC<{ connectors: ConnectorListItem[]; flash?: strin
       </EmptyState>
     ) : (
       <section class="panel">
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Organizer</th>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Webinars</th>
-                <th scope="col">Last discovery</th>
-                <th scope="col">Campaign</th>
-              </tr>
-            </thead>
-            <tbody>
-              {connectors.map((c) => (
-                <tr>
-                  <td data-label="Organizer">
-                    <a href={`/admin/connectors/${c.id}`}>{c.organizerEmail}</a>
-                    {c.organizerName && (
-                      <div class="muted small">
-                        <bdi>{c.organizerName}</bdi>
-                      </div>
-                    )}
-                  </td>
-                  <td data-label="Type">GoToWebinar</td>
-                  <td data-label="Status">
-                    <ConnectorStatusBadge connector={c} />
-                  </td>
-                  <td data-label="Webinars">{c.webinarCount}</td>
-                  <td data-label="Last discovery">
-                    <Time iso={c.lastDiscoveryAt} />
-                  </td>
-                  <td data-label="Campaign">{c.campaignName ?? <span class="muted">none</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Organizer", "Type", "Status", "Webinars", "Last discovery", "Campaign"]}>
+          {connectors.map((c) => (
+            <tr>
+              <td data-label="Organizer">
+                <a href={`/admin/connectors/${c.id}`}>{c.organizerEmail}</a>
+                {c.organizerName && (
+                  <div class="muted small">
+                    <bdi>{c.organizerName}</bdi>
+                  </div>
+                )}
+              </td>
+              <td data-label="Type">GoToWebinar</td>
+              <td data-label="Status">
+                <ConnectorStatusBadge connector={c} />
+              </td>
+              <td data-label="Webinars">{c.webinarCount}</td>
+              <td data-label="Last discovery">
+                <Time iso={c.lastDiscoveryAt} />
+              </td>
+              <td data-label="Campaign">{c.campaignName ?? <span class="muted">none</span>}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     )}
   </>

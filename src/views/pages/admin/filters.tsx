@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { FilterRow } from "../../../db/queries/filters";
-import { CsrfField, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export const FiltersPage: FC<{
   filters: FilterRow[];
@@ -76,41 +76,25 @@ export const FiltersPage: FC<{
           <p>Add your office network or your company's email domain so staff testing a form are not registered.</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">Value</th>
-                <th scope="col">Note</th>
-                <th scope="col">Added</th>
-                <th scope="col">Remove</th>
-              </tr>
-            </thead>
-            <tbody>
-              {filters.map((f) => (
-                <tr>
-                  <td data-label="Kind">{f.kind === "ip_range" ? "IP range" : "Email domain"}</td>
-                  <td data-label="Value">
-                    <code>{f.value}</code>
-                  </td>
-                  <td data-label="Note">{f.note ?? ""}</td>
-                  <td data-label="Added">
-                    <Time iso={f.createdAt} />
-                  </td>
-                  <td data-label="Remove">
-                    <form method="post" action={`/admin/filters/${f.id}/delete`} class="inline">
-                      <CsrfField token={csrfToken} />
-                      <button type="submit" class="button subtle">
-                        Remove
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Kind", "Value", "Note", "Added", "Remove"]}>
+          {filters.map((f) => (
+            <tr>
+              <td data-label="Kind">{f.kind === "ip_range" ? "IP range" : "Email domain"}</td>
+              <td data-label="Value">
+                <code>{f.value}</code>
+              </td>
+              <td data-label="Note">{f.note ?? ""}</td>
+              <td data-label="Added">
+                <Time iso={f.createdAt} />
+              </td>
+              <td data-label="Remove">
+                <PostButton action={`/admin/filters/${f.id}/delete`} csrfToken={csrfToken} kind="subtle">
+                  Remove
+                </PostButton>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   </div>

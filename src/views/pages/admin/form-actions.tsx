@@ -8,7 +8,7 @@ import {
   type RegisterAction,
   sourceForGoToField,
 } from "../../../domain/forms";
-import { formatTime } from "../../components";
+import { DataTable, formatTime } from "../../components";
 
 export interface ActionChoices {
   webinars: UpcomingWebinar[];
@@ -148,42 +148,33 @@ export const GoToMapping: FC<{
       {extraFields.length + action.goto.questions.length === 0 ? (
         <p>This webinar asks only for email, first name and last name.</p>
       ) : (
-        <table class="responsive">
-          <thead>
+        <DataTable columns={["GoTo asks", "Required", "Form field"]}>
+          {extraFields.map((f) => (
             <tr>
-              <th scope="col">GoTo asks</th>
-              <th scope="col">Required</th>
-              <th scope="col">Form field</th>
+              <td data-label="GoTo asks">
+                <label for={`f-map_${f.field}`}>{f.field}</label>
+              </td>
+              <td data-label="Required">{f.required ? "Required" : "Optional"}</td>
+              <td data-label="Form field">
+                {picker(`map_${f.field}`, sourceForGoToField(action, formFields, f.field), f.field)}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {extraFields.map((f) => (
-              <tr>
-                <td data-label="GoTo asks">
-                  <label for={`f-map_${f.field}`}>{f.field}</label>
-                </td>
-                <td data-label="Required">{f.required ? "Required" : "Optional"}</td>
-                <td data-label="Form field">
-                  {picker(`map_${f.field}`, sourceForGoToField(action, formFields, f.field), f.field)}
-                </td>
-              </tr>
-            ))}
-            {action.goto.questions.map((q) => (
-              <tr>
-                <td data-label="GoTo asks">
-                  <label for={`f-map_${q.questionKey}`}>{q.question}</label>
-                  {q.type === "multipleChoice" && (
-                    <small class="hint"> One of: {q.answers.map((a) => a.answer).join(", ")}</small>
-                  )}
-                </td>
-                <td data-label="Required">{q.required ? "Required" : "Optional"}</td>
-                <td data-label="Form field">
-                  {picker(`map_${q.questionKey}`, action.mapping[q.questionKey] ?? null, q.question)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+          {action.goto.questions.map((q) => (
+            <tr>
+              <td data-label="GoTo asks">
+                <label for={`f-map_${q.questionKey}`}>{q.question}</label>
+                {q.type === "multipleChoice" && (
+                  <small class="hint"> One of: {q.answers.map((a) => a.answer).join(", ")}</small>
+                )}
+              </td>
+              <td data-label="Required">{q.required ? "Required" : "Optional"}</td>
+              <td data-label="Form field">
+                {picker(`map_${q.questionKey}`, action.mapping[q.questionKey] ?? null, q.question)}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

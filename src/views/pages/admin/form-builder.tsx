@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import { FIELD_TYPES, type FormAction, type FormField, type FormTheme, registerAction } from "../../../domain/forms";
-import { CsrfField, Flash, PageHeader } from "../../components";
+import { CsrfField, DataTable, Flash, PageHeader } from "../../components";
 import { PublicForm, themeHref } from "../public/form";
 import { type ActionChoices, ActionsEditor, fieldChoices, GoToMapping, PROSPECT_FIELD_OPTIONS } from "./form-actions";
 
@@ -200,27 +200,15 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
               Prospect fields update the prospect record; custom fields are kept with it too. Order sets the order on
               the form.
             </p>
-            <div class="table-wrap">
-              <table class="responsive builder-fields">
-                <thead>
-                  <tr>
-                    <th scope="col">Order</th>
-                    <th scope="col">Field</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Label</th>
-                    <th scope="col">Required</th>
-                    <th scope="col">Default / choices</th>
-                    <th scope="col">Remove</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.fields.map((field, i) => (
-                    <FieldRow i={i} field={field} errors={p.errors} />
-                  ))}
-                  <FieldRow i={f.fields.length} field={null} errors={p.errors} />
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={["Order", "Field", "Type", "Label", "Required", "Default / choices", "Remove"]}
+              class="builder-fields"
+            >
+              {f.fields.map((field, i) => (
+                <FieldRow i={i} field={field} errors={p.errors} />
+              ))}
+              <FieldRow i={f.fields.length} field={null} errors={p.errors} />
+            </DataTable>
             <button type="submit" name="op" value="add_field" class="button">
               Add field row
             </button>

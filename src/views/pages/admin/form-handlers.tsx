@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { StoredHandler } from "../../../db/queries/forms";
 import { type FormAction, registerAction } from "../../../domain/forms";
-import { CsrfField, EmptyState, Flash, PageHeader } from "../../components";
+import { CsrfField, DataTable, EmptyState, Flash, PageHeader } from "../../components";
 import { type ActionChoices, ActionsEditor, GoToMapping } from "./form-actions";
 
 export type HandlerDraft = Omit<StoredHandler, "id"> & { id: string | null; actions: FormAction[] };
@@ -23,30 +23,21 @@ export const HandlerList: FC<{ handlers: (StoredHandler & { accepted: number })[
       </EmptyState>
     ) : (
       <section class="panel">
-        <table class="responsive">
-          <thead>
+        <DataTable columns={["Name", "Allowed origins", "Accepted"]}>
+          {handlers.map((h) => (
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Allowed origins</th>
-              <th scope="col">Accepted</th>
+              <td data-label="Name">
+                <a href={`/admin/form-handlers/${h.id}`}>
+                  <bdi>{h.name}</bdi>
+                </a>
+              </td>
+              <td data-label="Allowed origins">{h.allowedOrigins.join(", ") || "any"}</td>
+              <td data-label="Accepted">
+                <a href={`/admin/form-handlers/${h.id}/submissions`}>{h.accepted}</a>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {handlers.map((h) => (
-              <tr>
-                <td data-label="Name">
-                  <a href={`/admin/form-handlers/${h.id}`}>
-                    <bdi>{h.name}</bdi>
-                  </a>
-                </td>
-                <td data-label="Allowed origins">{h.allowedOrigins.join(", ") || "any"}</td>
-                <td data-label="Accepted">
-                  <a href={`/admin/form-handlers/${h.id}/submissions`}>{h.accepted}</a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </section>
     )}
   </div>

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { SubmissionRow } from "../../../db/queries/submissions";
-import { EmptyState, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, PageHeader, Time } from "../../components";
 
 export const FormList: FC<{
   forms: { id: string; name: string; status: string; updatedAt: string; accepted: number; filtered: number }[];
@@ -29,38 +29,25 @@ export const FormList: FC<{
       </EmptyState>
     ) : (
       <section class="panel">
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Accepted</th>
-                <th scope="col">Filtered</th>
-                <th scope="col">Changed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {forms.map((f) => (
-                <tr>
-                  <td data-label="Name">
-                    <a href={`/admin/forms/${f.id}`}>
-                      <bdi>{f.name}</bdi>
-                    </a>
-                  </td>
-                  <td data-label="Status">{f.status === "live" ? "Live" : "Draft"}</td>
-                  <td data-label="Accepted">
-                    <a href={`/admin/forms/${f.id}/submissions`}>{f.accepted}</a>
-                  </td>
-                  <td data-label="Filtered">{f.filtered}</td>
-                  <td data-label="Changed">
-                    <Time iso={f.updatedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Status", "Accepted", "Filtered", "Changed"]}>
+          {forms.map((f) => (
+            <tr>
+              <td data-label="Name">
+                <a href={`/admin/forms/${f.id}`}>
+                  <bdi>{f.name}</bdi>
+                </a>
+              </td>
+              <td data-label="Status">{f.status === "live" ? "Live" : "Draft"}</td>
+              <td data-label="Accepted">
+                <a href={`/admin/forms/${f.id}/submissions`}>{f.accepted}</a>
+              </td>
+              <td data-label="Filtered">{f.filtered}</td>
+              <td data-label="Changed">
+                <Time iso={f.updatedAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     )}
   </div>
@@ -122,56 +109,42 @@ export const SubmissionList: FC<{ title: string; backHref: string; submissions: 
       </EmptyState>
     ) : (
       <section class="panel">
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
+        <DataTable columns={["When", "Email", "Name", "Result", "UTM", "Referrer"]}>
+          {p.submissions.map((s) => {
+            let email = "";
+            try {
+              email = (JSON.parse(s.data) as Record<string, string>).email ?? "";
+            } catch {
+              email = "";
+            }
+            return (
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Result</th>
-                <th scope="col">UTM</th>
-                <th scope="col">Referrer</th>
+                <td data-label="When">
+                  <Time iso={s.createdAt} />
+                </td>
+                <td data-label="Email">
+                  {s.prospectId ? <a href={`/admin/prospects/${s.prospectId}`}>{email}</a> : email}
+                </td>
+                <td data-label="Name">{summary(s.data)}</td>
+                <td data-label="Result">
+                  {s.status === "filtered" ? (
+                    <span class="badge badge-warn">Filtered: {s.filterReason}</span>
+                  ) : (
+                    <span class="badge badge-ok">Accepted</span>
+                  )}
+                  {skippedText(s.skippedActions).map((text) => (
+                    <>
+                      {" "}
+                      <span class="badge badge-warn">{text}</span>
+                    </>
+                  ))}
+                </td>
+                <td data-label="UTM">{utmText(s.utm)}</td>
+                <td data-label="Referrer">{s.referrer ?? ""}</td>
               </tr>
-            </thead>
-            <tbody>
-              {p.submissions.map((s) => {
-                let email = "";
-                try {
-                  email = (JSON.parse(s.data) as Record<string, string>).email ?? "";
-                } catch {
-                  email = "";
-                }
-                return (
-                  <tr>
-                    <td data-label="When">
-                      <Time iso={s.createdAt} />
-                    </td>
-                    <td data-label="Email">
-                      {s.prospectId ? <a href={`/admin/prospects/${s.prospectId}`}>{email}</a> : email}
-                    </td>
-                    <td data-label="Name">{summary(s.data)}</td>
-                    <td data-label="Result">
-                      {s.status === "filtered" ? (
-                        <span class="badge badge-warn">Filtered: {s.filterReason}</span>
-                      ) : (
-                        <span class="badge badge-ok">Accepted</span>
-                      )}
-                      {skippedText(s.skippedActions).map((text) => (
-                        <>
-                          {" "}
-                          <span class="badge badge-warn">{text}</span>
-                        </>
-                      ))}
-                    </td>
-                    <td data-label="UTM">{utmText(s.utm)}</td>
-                    <td data-label="Referrer">{s.referrer ?? ""}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       </section>
     )}
   </div>

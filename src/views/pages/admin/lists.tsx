@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ListRow } from "../../../db/queries/lists";
-import { CsrfField, EmptyState, Field, Flash, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../components";
 
 export const ListsPage: FC<{
   lists: (ListRow & { members: number })[];
@@ -15,13 +15,14 @@ export const ListsPage: FC<{
     {state.flash && <Flash kind="success">{state.flash}</Flash>}
     <section class="panel">
       <h2>Add a list</h2>
-      <form method="post" action="/admin/lists" class="row-form" novalidate>
-        <CsrfField token={csrfToken} />
-        <Field label="Name" name="name" value={state.name} error={state.error} required maxlength={100} />
-        <button type="submit" class="button primary">
-          Add list
-        </button>
-      </form>
+      <NameForm
+        action="/admin/lists"
+        csrfToken={csrfToken}
+        value={state.name}
+        error={state.error}
+        maxlength={100}
+        submit="Add list"
+      />
     </section>
     <section class="panel">
       {lists.length === 0 ? (
@@ -29,32 +30,21 @@ export const ListsPage: FC<{
           <p>Add one above, then pick it in a form's completion actions.</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Members</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lists.map((l) => (
-                <tr>
-                  <td data-label="Name">
-                    <a href={`/admin/lists/${l.id}`}>
-                      <bdi>{l.name}</bdi>
-                    </a>
-                  </td>
-                  <td data-label="Members">{l.members}</td>
-                  <td data-label="Created">
-                    <Time iso={l.createdAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Name", "Members", "Created"]}>
+          {lists.map((l) => (
+            <tr>
+              <td data-label="Name">
+                <a href={`/admin/lists/${l.id}`}>
+                  <bdi>{l.name}</bdi>
+                </a>
+              </td>
+              <td data-label="Members">{l.members}</td>
+              <td data-label="Created">
+                <Time iso={l.createdAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   </div>
@@ -79,30 +69,21 @@ export const ListDetail: FC<{
           <p>Prospects join when a form with Add to list is submitted.</p>
         </EmptyState>
       ) : (
-        <table class="responsive">
-          <thead>
+        <DataTable columns={["Email", "Name", "Added"]}>
+          {members.map((m) => (
             <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Name</th>
-              <th scope="col">Added</th>
+              <td data-label="Email">
+                <a href={`/admin/prospects/${m.prospectId}`}>
+                  <bdi>{m.email}</bdi>
+                </a>
+              </td>
+              <td data-label="Name">{[m.firstName, m.lastName].filter(Boolean).join(" ")}</td>
+              <td data-label="Added">
+                <Time iso={m.addedAt} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr>
-                <td data-label="Email">
-                  <a href={`/admin/prospects/${m.prospectId}`}>
-                    <bdi>{m.email}</bdi>
-                  </a>
-                </td>
-                <td data-label="Name">{[m.firstName, m.lastName].filter(Boolean).join(" ")}</td>
-                <td data-label="Added">
-                  <Time iso={m.addedAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   </div>

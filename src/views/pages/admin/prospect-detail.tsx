@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
-import { EmptyState, Flash, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { personName, RegistrationBadge } from "./webinar-parts";
 
 function activityLabel(type: string): string {
@@ -95,41 +95,28 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
         {detail.registrations.length === 0 ? (
           <p class="muted">No webinar registrations yet.</p>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Webinar</th>
-                  <th scope="col">Starts</th>
-                  <th scope="col">Registration</th>
-                  <th scope="col" class="num">
-                    Minutes attended
-                  </th>
-                  <th scope="col">Via</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.registrations.map((r) => (
-                  <tr>
-                    <td data-label="Webinar">
-                      <a href={`/admin/webinars/${r.webinarId}`}>{r.webinarSubject}</a>
-                    </td>
-                    <td data-label="Starts">
-                      <Time iso={r.webinarStartsAt} />
-                    </td>
-                    <td data-label="Registration">
-                      <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
-                      {r.errorMessage && <div class="error-text small">{r.errorMessage}</div>}
-                    </td>
-                    <td data-label="Minutes" class="num">
-                      {r.attended ? r.minutesAttended : ""}
-                    </td>
-                    <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={["Webinar", "Starts", "Registration", { label: "Minutes attended", class: "num" }, "Via"]}
+          >
+            {detail.registrations.map((r) => (
+              <tr>
+                <td data-label="Webinar">
+                  <a href={`/admin/webinars/${r.webinarId}`}>{r.webinarSubject}</a>
+                </td>
+                <td data-label="Starts">
+                  <Time iso={r.webinarStartsAt} />
+                </td>
+                <td data-label="Registration">
+                  <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
+                  {r.errorMessage && <div class="error-text small">{r.errorMessage}</div>}
+                </td>
+                <td data-label="Minutes" class="num">
+                  {r.attended ? r.minutesAttended : ""}
+                </td>
+                <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section class="panel">

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
-import { EmptyState, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, PageHeader, Time } from "../../components";
 import { personName } from "./webinar-parts";
 
 /** Prospects (F23): search by email or name, pick two to merge. */
@@ -66,61 +66,52 @@ export const ProspectsPage: FC<{
         )
       ) : (
         <form method="get" action="/admin/prospects/merge">
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span class="visually-hidden">Choose to merge</span>
-                  </th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col" class="num">
-                    Score
-                  </th>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {prospects.map((p) => (
-                  <tr>
-                    <td data-label="Merge">
-                      <input
-                        type="checkbox"
-                        name="pick"
-                        value={p.id}
-                        id={`pick-${p.id}`}
-                        aria-label={`Choose ${p.email} to merge`}
-                      />
-                    </td>
-                    <td data-label="Name">
-                      <a href={`/admin/prospects/${p.id}`}>
-                        <bdi>{personName(p) || "(no name)"}</bdi>
-                      </a>
-                    </td>
-                    <td data-label="Email">
-                      <a href={`/admin/prospects/${p.id}`}>
-                        <bdi>{p.email}</bdi>
-                      </a>
-                      {p.mergedEmails.length > 0 && (
-                        <div class="muted small">
-                          also <bdi>{p.mergedEmails.join(", ")}</bdi>
-                        </div>
-                      )}
-                    </td>
-                    <td data-label="Score" class="num">
-                      {p.score}
-                    </td>
-                    <td data-label="Campaign">{p.campaignName ?? <span class="muted">none</span>}</td>
-                    <td data-label="Created">
-                      <Time iso={p.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              { label: <span class="visually-hidden">Choose to merge</span> },
+              "Name",
+              "Email",
+              { label: "Score", class: "num" },
+              "Campaign",
+              "Created",
+            ]}
+          >
+            {prospects.map((p) => (
+              <tr>
+                <td data-label="Merge">
+                  <input
+                    type="checkbox"
+                    name="pick"
+                    value={p.id}
+                    id={`pick-${p.id}`}
+                    aria-label={`Choose ${p.email} to merge`}
+                  />
+                </td>
+                <td data-label="Name">
+                  <a href={`/admin/prospects/${p.id}`}>
+                    <bdi>{personName(p) || "(no name)"}</bdi>
+                  </a>
+                </td>
+                <td data-label="Email">
+                  <a href={`/admin/prospects/${p.id}`}>
+                    <bdi>{p.email}</bdi>
+                  </a>
+                  {p.mergedEmails.length > 0 && (
+                    <div class="muted small">
+                      also <bdi>{p.mergedEmails.join(", ")}</bdi>
+                    </div>
+                  )}
+                </td>
+                <td data-label="Score" class="num">
+                  {p.score}
+                </td>
+                <td data-label="Campaign">{p.campaignName ?? <span class="muted">none</span>}</td>
+                <td data-label="Created">
+                  <Time iso={p.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <p class="pager">
             <button type="submit" class="button">
               Merge the two chosen

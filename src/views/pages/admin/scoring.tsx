@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import { ACTIVITY_TYPES, type ActivityType } from "../../../domain/scoring";
-import { CsrfField, Flash, PageHeader } from "../../components";
+import { CsrfField, DataTable, Flash, PageHeader } from "../../components";
 
 export interface ScoringRow {
   type: ActivityType;
@@ -37,56 +37,43 @@ export const ScoringPage: FC<{ rows: ScoringRow[]; csrfToken: string | null; fla
       </p>
       <form method="post" action="/admin/automation/scoring" novalidate>
         <CsrfField token={csrfToken} />
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
+        <DataTable columns={["Activity", { label: "Default", class: "num" }, "Points"]}>
+          {rows.map((r) => {
+            const id = `f-points_${r.type}`;
+            return (
               <tr>
-                <th scope="col">Activity</th>
-                <th scope="col" class="num">
-                  Default
-                </th>
-                <th scope="col">Points</th>
+                <td data-label="Activity">
+                  <label for={id}>{ACTIVITY_TYPES[r.type].label}</label>
+                </td>
+                <td data-label="Default" class="num">
+                  {ACTIVITY_TYPES[r.type].defaultPoints}
+                </td>
+                <td data-label="Points">
+                  <div class={r.error ? "field has-error" : "field"}>
+                    <input
+                      id={id}
+                      name={`points_${r.type}`}
+                      type="number"
+                      inputmode="numeric"
+                      min={-1000}
+                      max={1000}
+                      step={1}
+                      value={r.value}
+                      class="points-input"
+                      aria-invalid={r.error ? "true" : undefined}
+                      aria-describedby={r.error ? `${id}-error` : undefined}
+                    />
+                    {r.error && (
+                      <small class="error" id={`${id}-error`}>
+                        {r.error}
+                      </small>
+                    )}
+                  </div>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const id = `f-points_${r.type}`;
-                return (
-                  <tr>
-                    <td data-label="Activity">
-                      <label for={id}>{ACTIVITY_TYPES[r.type].label}</label>
-                    </td>
-                    <td data-label="Default" class="num">
-                      {ACTIVITY_TYPES[r.type].defaultPoints}
-                    </td>
-                    <td data-label="Points">
-                      <div class={r.error ? "field has-error" : "field"}>
-                        <input
-                          id={id}
-                          name={`points_${r.type}`}
-                          type="number"
-                          inputmode="numeric"
-                          min={-1000}
-                          max={1000}
-                          step={1}
-                          value={r.value}
-                          class="points-input"
-                          aria-invalid={r.error ? "true" : undefined}
-                          aria-describedby={r.error ? `${id}-error` : undefined}
-                        />
-                        {r.error && (
-                          <small class="error" id={`${id}-error`}>
-                            {r.error}
-                          </small>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
         <div class="form-actions">
           <button type="submit" class="button primary">
             Save scoring rules

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import { CsrfField, Flash, PageHeader, Time } from "../../components";
+import { DataTable, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export interface SessionView {
   id: string;
@@ -26,83 +26,57 @@ export const SessionsPage: FC<{
         lead={`Where you are logged in. You can be logged in at most ${max} times at once; the oldest session ends when another starts.`}
         actions={
           others > 0 ? (
-            <form
-              method="post"
+            <PostButton
               action="/admin/settings/sessions/end-others"
-              hx-post="/admin/settings/sessions/end-others"
-              hx-target="#sessions"
-              hx-swap="outerHTML"
-              hx-confirm={`Log out your ${others} other ${others === 1 ? "session" : "sessions"}? Those browsers have to log in again.`}
-              class="inline"
+              csrfToken={csrfToken}
+              kind="danger"
+              target="#sessions"
+              confirm={`Log out your ${others} other ${others === 1 ? "session" : "sessions"}? Those browsers have to log in again.`}
             >
-              <CsrfField token={csrfToken} />
-              <button type="submit" class="button danger">
-                Log out other sessions
-              </button>
-            </form>
+              Log out other sessions
+            </PostButton>
           ) : undefined
         }
       />
       {flash && <Flash kind="success">{flash}</Flash>}
       {error && <Flash kind="error">{error}</Flash>}
       <section class="panel">
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Browser</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Logged in</th>
-                <th scope="col">Last active</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((s) => (
-                <tr>
-                  <td data-label="Browser">
-                    <bdi>{s.userAgent || "Unknown browser"}</bdi>
-                    {s.current && (
-                      <>
-                        {" "}
-                        <span class="badge ok">This session</span>
-                      </>
-                    )}
-                  </td>
-                  <td data-label="IP address">
-                    {s.ip && s.ip !== "local" ? s.ip : <span class="muted">not known</span>}
-                  </td>
-                  <td data-label="Logged in">
-                    <Time iso={s.createdAt} />
-                  </td>
-                  <td data-label="Last active">
-                    <Time iso={s.lastSeenAt} /> <span class="muted small">(to the day)</span>
-                  </td>
-                  <td data-label="Actions">
-                    {s.current ? (
-                      <span class="muted">Use Log out to end this one</span>
-                    ) : (
-                      <form
-                        method="post"
-                        action={`/admin/settings/sessions/${s.id}/end`}
-                        hx-post={`/admin/settings/sessions/${s.id}/end`}
-                        hx-target="#sessions"
-                        hx-swap="outerHTML"
-                        hx-confirm="Log out this session? That browser has to log in again."
-                        class="inline"
-                      >
-                        <CsrfField token={csrfToken} />
-                        <button type="submit" class="button">
-                          Log out
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Browser", "IP address", "Logged in", "Last active", "Actions"]}>
+          {sessions.map((s) => (
+            <tr>
+              <td data-label="Browser">
+                <bdi>{s.userAgent || "Unknown browser"}</bdi>
+                {s.current && (
+                  <>
+                    {" "}
+                    <span class="badge ok">This session</span>
+                  </>
+                )}
+              </td>
+              <td data-label="IP address">{s.ip && s.ip !== "local" ? s.ip : <span class="muted">not known</span>}</td>
+              <td data-label="Logged in">
+                <Time iso={s.createdAt} />
+              </td>
+              <td data-label="Last active">
+                <Time iso={s.lastSeenAt} /> <span class="muted small">(to the day)</span>
+              </td>
+              <td data-label="Actions">
+                {s.current ? (
+                  <span class="muted">Use Log out to end this one</span>
+                ) : (
+                  <PostButton
+                    action={`/admin/settings/sessions/${s.id}/end`}
+                    csrfToken={csrfToken}
+                    target="#sessions"
+                    confirm="Log out this session? That browser has to log in again."
+                  >
+                    Log out
+                  </PostButton>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

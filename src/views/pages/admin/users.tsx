@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { UserRow } from "../../../db/queries/users";
-import { CsrfField, Field, Flash, PageHeader, Time } from "../../components";
+import { CsrfField, DataTable, Field, Flash, PageHeader, PostButton, Time } from "../../components";
 
 export interface UsersPageState {
   flash?: string;
@@ -76,97 +76,68 @@ export const UsersPage: FC<{ users: UserRow[]; me: string; csrfToken: string | n
       </section>
       <section class="panel">
         <h2>Team</h2>
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last login</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr>
-                  <td data-label="Email">
-                    <bdi>{u.email}</bdi>
-                  </td>
-                  <td data-label="Name">
-                    <bdi>{u.name}</bdi>
-                  </td>
-                  <td data-label="Role">{u.role === "admin" ? "Administrator" : "Marketer"}</td>
-                  <td data-label="Status">
-                    <span class={u.active ? "badge ok" : "badge muted"}>{u.active ? "Active" : "Deactivated"}</span>
-                  </td>
-                  <td data-label="Last login">
-                    <Time iso={u.lastLoginAt} />
-                  </td>
-                  <td data-label="Actions">
-                    <details class="row-actions">
-                      <summary>Reset password</summary>
-                      <form
-                        method="post"
-                        action={`/admin/settings/users/${u.id}/password`}
-                        hx-post={`/admin/settings/users/${u.id}/password`}
-                        hx-target="#users"
-                        hx-swap="outerHTML"
-                        class="inline-form"
-                      >
-                        <CsrfField token={csrfToken} />
-                        <Field
-                          label={`New password for ${u.email}`}
-                          name="password"
-                          type="password"
-                          minlength={12}
-                          maxlength={200}
-                          autocomplete="new-password"
-                          error={state.reset?.userId === u.id ? state.reset.error : undefined}
-                        />
-                        <button type="submit" class="button">
-                          Set password
-                        </button>
-                      </form>
-                    </details>
-                    {u.id !== me &&
-                      (u.active ? (
-                        <form
-                          method="post"
-                          action={`/admin/settings/users/${u.id}/deactivate`}
-                          hx-post={`/admin/settings/users/${u.id}/deactivate`}
-                          hx-target="#users"
-                          hx-swap="outerHTML"
-                          hx-confirm={`Deactivate ${u.email}? They are signed out at once and cannot log in until reactivated.`}
-                          class="inline"
-                        >
-                          <CsrfField token={csrfToken} />
-                          <button type="submit" class="button danger">
-                            Deactivate
-                          </button>
-                        </form>
-                      ) : (
-                        <form
-                          method="post"
-                          action={`/admin/settings/users/${u.id}/activate`}
-                          hx-post={`/admin/settings/users/${u.id}/activate`}
-                          hx-target="#users"
-                          hx-swap="outerHTML"
-                          class="inline"
-                        >
-                          <CsrfField token={csrfToken} />
-                          <button type="submit" class="button">
-                            Reactivate
-                          </button>
-                        </form>
-                      ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={["Email", "Name", "Role", "Status", "Last login", "Actions"]}>
+          {users.map((u) => (
+            <tr>
+              <td data-label="Email">
+                <bdi>{u.email}</bdi>
+              </td>
+              <td data-label="Name">
+                <bdi>{u.name}</bdi>
+              </td>
+              <td data-label="Role">{u.role === "admin" ? "Administrator" : "Marketer"}</td>
+              <td data-label="Status">
+                <span class={u.active ? "badge ok" : "badge muted"}>{u.active ? "Active" : "Deactivated"}</span>
+              </td>
+              <td data-label="Last login">
+                <Time iso={u.lastLoginAt} />
+              </td>
+              <td data-label="Actions">
+                <details class="row-actions">
+                  <summary>Reset password</summary>
+                  <form
+                    method="post"
+                    action={`/admin/settings/users/${u.id}/password`}
+                    hx-post={`/admin/settings/users/${u.id}/password`}
+                    hx-target="#users"
+                    hx-swap="outerHTML"
+                    class="inline-form"
+                  >
+                    <CsrfField token={csrfToken} />
+                    <Field
+                      label={`New password for ${u.email}`}
+                      name="password"
+                      type="password"
+                      minlength={12}
+                      maxlength={200}
+                      autocomplete="new-password"
+                      error={state.reset?.userId === u.id ? state.reset.error : undefined}
+                    />
+                    <button type="submit" class="button">
+                      Set password
+                    </button>
+                  </form>
+                </details>
+                {u.id !== me &&
+                  (u.active ? (
+                    <PostButton
+                      action={`/admin/settings/users/${u.id}/deactivate`}
+                      csrfToken={csrfToken}
+                      kind="danger"
+                      target="#users"
+                      confirm={`Deactivate ${u.email}? They are signed out at once and cannot log in until reactivated.`}
+                    >
+                      Deactivate
+                    </PostButton>
+                  ) : (
+                    <PostButton action={`/admin/settings/users/${u.id}/activate`} csrfToken={csrfToken} target="#users">
+                      Reactivate
+                    </PostButton>
+                  ))}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

@@ -7,7 +7,7 @@ import type {
   WebinarWithCounts,
 } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../db/queries/reports";
-import { CsrfField, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
+import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -189,41 +189,29 @@ export const WebinarDetailPage: FC<{
             reason if it refuses one.
           </p>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th scope="col">Prospect</th>
-                  <th scope="col">State</th>
-                  <th scope="col">GoTo's reason</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outboxRows.map((r) => (
-                  <tr>
-                    <td data-label="Prospect">
-                      <a href={`/admin/prospects/${r.prospectId}`}>
-                        <bdi>{r.email}</bdi>
-                      </a>
-                    </td>
-                    <td data-label="State">
-                      <RegistrationBadge status={r.status} />
-                    </td>
-                    <td data-label="Reason">
-                      <OutboxReason
-                        errorMessage={r.errorMessage}
-                        retrying={r.status === "pending" ? sync.engine.retrying[r.registrationId] : undefined}
-                      />
-                    </td>
-                    <td data-label="Since">
-                      <Time iso={r.registeredAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={["Prospect", "State", "GoTo's reason", "Since"]}>
+            {outboxRows.map((r) => (
+              <tr>
+                <td data-label="Prospect">
+                  <a href={`/admin/prospects/${r.prospectId}`}>
+                    <bdi>{r.email}</bdi>
+                  </a>
+                </td>
+                <td data-label="State">
+                  <RegistrationBadge status={r.status} />
+                </td>
+                <td data-label="Reason">
+                  <OutboxReason
+                    errorMessage={r.errorMessage}
+                    retrying={r.status === "pending" ? sync.engine.retrying[r.registrationId] : undefined}
+                  />
+                </td>
+                <td data-label="Since">
+                  <Time iso={r.registeredAt} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
       <section class="panel">
@@ -236,39 +224,28 @@ export const WebinarDetailPage: FC<{
             prospects, or when GoTo's email is not a valid email address.
           </p>
         ) : (
-          <div class="table-wrap">
-            <table class="responsive">
-              <thead>
+          <>
+            <DataTable columns={["Email", "Name", "GoTo status", "Reason", "Seen"]}>
+              {unmatched.rows.map((u) => (
                 <tr>
-                  <th scope="col">Email</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">GoTo status</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Seen</th>
+                  <td data-label="Email">
+                    <bdi>{u.email}</bdi>
+                  </td>
+                  <td data-label="Name">
+                    <bdi>{personName(u)}</bdi>
+                  </td>
+                  <td data-label="GoTo status">{u.status}</td>
+                  <td data-label="Reason">{u.reason ?? "No prospect has this email."}</td>
+                  <td data-label="Seen">
+                    <Time iso={u.seenAt} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {unmatched.rows.map((u) => (
-                  <tr>
-                    <td data-label="Email">
-                      <bdi>{u.email}</bdi>
-                    </td>
-                    <td data-label="Name">
-                      <bdi>{personName(u)}</bdi>
-                    </td>
-                    <td data-label="GoTo status">{u.status}</td>
-                    <td data-label="Reason">{u.reason ?? "No prospect has this email."}</td>
-                    <td data-label="Seen">
-                      <Time iso={u.seenAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
             {unmatched.count > unmatched.rows.length && (
               <p class="muted small">Showing the first {unmatched.rows.length}.</p>
             )}
-          </div>
+          </>
         )}
       </section>
     </>
@@ -316,46 +293,32 @@ export const RegistrantsPage: FC<{
           <p>{EMPTY_COUNT[filter]}</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Prospect</th>
-                <th scope="col">Email</th>
-                <th scope="col">Registration</th>
-                <th scope="col" class="num">
-                  Minutes
-                </th>
-                <th scope="col">Registered</th>
-                <th scope="col">Via</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr>
-                  <td data-label="Prospect">
-                    <a href={`/admin/prospects/${r.prospectId}`}>
-                      <bdi>{personName(r) || r.email}</bdi>
-                    </a>
-                  </td>
-                  <td data-label="Email">
-                    <bdi>{r.email}</bdi>
-                  </td>
-                  <td data-label="Registration" title={REGISTRATION_LABEL[r.status]}>
-                    <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
-                  </td>
-                  <td data-label="Minutes" class="num">
-                    {r.attended ? r.minutesAttended : ""}
-                  </td>
-                  <td data-label="Registered">
-                    <Time iso={r.registeredAt} />
-                  </td>
-                  <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={["Prospect", "Email", "Registration", { label: "Minutes", class: "num" }, "Registered", "Via"]}
+        >
+          {rows.map((r) => (
+            <tr>
+              <td data-label="Prospect">
+                <a href={`/admin/prospects/${r.prospectId}`}>
+                  <bdi>{personName(r) || r.email}</bdi>
+                </a>
+              </td>
+              <td data-label="Email">
+                <bdi>{r.email}</bdi>
+              </td>
+              <td data-label="Registration" title={REGISTRATION_LABEL[r.status]}>
+                <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
+              </td>
+              <td data-label="Minutes" class="num">
+                {r.attended ? r.minutesAttended : ""}
+              </td>
+              <td data-label="Registered">
+                <Time iso={r.registeredAt} />
+              </td>
+              <td data-label="Via">{r.source === "form" ? "Rollcall form" : "GoTo"}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager nextHref={nextHref} />
     </section>

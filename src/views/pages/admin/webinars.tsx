@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { WebinarFilter, WebinarWithCounts } from "../../../db/queries/reports";
-import { EmptyState, PageHeader, Pager, Time } from "../../components";
+import { DataTable, EmptyState, PageHeader, Pager, Time } from "../../components";
 import { PhaseBadge, registrantsHref } from "./webinar-parts";
 
 const TABS: { filter: WebinarFilter; label: string }[] = [
@@ -39,56 +39,45 @@ export const WebinarsPage: FC<{
           <p>{EMPTY[filter]}</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="responsive">
-            <thead>
-              <tr>
-                <th scope="col">Webinar</th>
-                <th scope="col">Starts</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Registered
-                </th>
-                <th scope="col" class="num">
-                  Attended
-                </th>
-                <th scope="col" class="num">
-                  Absent
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {webinars.map((w) => (
-                <tr>
-                  <td data-label="Webinar">
-                    <a href={`/admin/webinars/${w.id}`}>
-                      <bdi>{w.subject}</bdi>
-                    </a>
-                  </td>
-                  <td data-label="Starts">
-                    <Time iso={w.startsAt} />
-                  </td>
-                  <td data-label="Status">
-                    <PhaseBadge phase={w.phase} />
-                  </td>
-                  <td data-label="Registered" class="num">
-                    <a href={registrantsHref(w.id, "registered")}>{w.counts.registered}</a>
-                  </td>
-                  <td data-label="Attended" class="num">
-                    <a href={registrantsHref(w.id, "attended")}>{w.counts.attended}</a>
-                  </td>
-                  <td data-label="Absent" class="num">
-                    {w.phase === "finished" ? (
-                      <a href={registrantsHref(w.id, "absent")}>{w.counts.absent}</a>
-                    ) : (
-                      <span class="muted">after it ends</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            "Webinar",
+            "Starts",
+            "Status",
+            { label: "Registered", class: "num" },
+            { label: "Attended", class: "num" },
+            { label: "Absent", class: "num" },
+          ]}
+        >
+          {webinars.map((w) => (
+            <tr>
+              <td data-label="Webinar">
+                <a href={`/admin/webinars/${w.id}`}>
+                  <bdi>{w.subject}</bdi>
+                </a>
+              </td>
+              <td data-label="Starts">
+                <Time iso={w.startsAt} />
+              </td>
+              <td data-label="Status">
+                <PhaseBadge phase={w.phase} />
+              </td>
+              <td data-label="Registered" class="num">
+                <a href={registrantsHref(w.id, "registered")}>{w.counts.registered}</a>
+              </td>
+              <td data-label="Attended" class="num">
+                <a href={registrantsHref(w.id, "attended")}>{w.counts.attended}</a>
+              </td>
+              <td data-label="Absent" class="num">
+                {w.phase === "finished" ? (
+                  <a href={registrantsHref(w.id, "absent")}>{w.counts.absent}</a>
+                ) : (
+                  <span class="muted">after it ends</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <Pager nextHref={nextHref} />
     </section>

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { findForm, type StoredForm } from "../../src/db/queries/forms";
+import { setScoringRule } from "../../src/db/queries/scoring";
 import { processSubmission } from "../../src/services/submission";
 import { call, form, rows, type Session } from "../helpers";
 import { adminSession } from "./connector-helpers";
@@ -170,5 +171,34 @@ describe("the filters cache", () => {
     expect(await post(f, "b@elsewhere.example", new Date(t0.getTime() + 1_000))).toMatchObject({ kind: "accepted" });
     expect(await post(f, "c@elsewhere.example", new Date(t0.getTime() + 10_001))).toMatchObject({ kind: "filtered" });
     await env.DB.prepare("DELETE FROM filters WHERE id = 'flt_elsewhere'").run();
+  });
+});
+
+describe("the scoring rules cache", () => {
+  async function formPoints(email: string): Promise<number | undefined> {
+    const [row] = await rows<{ points: number }>(
+      "SELECT a.points FROM activities a JOIN prospects p ON p.id = a.prospect_id WHERE p.email = ? AND a.type = 'form_submitted'",
+      email,
+    );
+    return row?.points;
+  }
+
+  it("a rule saved through the scoring module applies to the very next submission; one written elsewhere within ten seconds", async () => {
+    const f = await newForm();
+    const t0 = at("2032-02-03T04:05:00.000Z");
+    expect(await post(f, "warm@score.example", t0)).toMatchObject({ kind: "accepted" });
+    expect(await formPoints("warm@score.example")).toBe(3);
+
+    await setScoringRule(createDb(env.DB), "form_submitted", 7);
+    expect(await post(f, "next@score.example", new Date(t0.getTime() + 1_000))).toMatchObject({ kind: "accepted" });
+    expect(await formPoints("next@score.example")).toBe(7);
+
+    // Another isolate's change: this isolate's copy answers for up to ten seconds, then D1 does.
+    await env.DB.prepare("UPDATE scoring_rules SET points = 11 WHERE activity_type = 'form_submitted'").run();
+    expect(await post(f, "soon@score.example", new Date(t0.getTime() + 2_000))).toMatchObject({ kind: "accepted" });
+    expect(await formPoints("soon@score.example")).toBe(7);
+    expect(await post(f, "later@score.example", new Date(t0.getTime() + 12_001))).toMatchObject({ kind: "accepted" });
+    expect(await formPoints("later@score.example")).toBe(11);
+    await env.DB.prepare("DELETE FROM scoring_rules WHERE activity_type = 'form_submitted'").run();
   });
 });

@@ -9,6 +9,25 @@ export async function loadScoringRules(db: Db): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.activityType, r.points]));
 }
 
+/** How long an isolate trusts its copy of the scoring rules; a change through this module clears it at once. */
+export const SCORING_CACHE_MS = 10_000;
+
+/** The isolate's copy of the rules; `generation` moves on every write, so a read that raced one is not kept. */
+let cache: { rules: Map<string, number>; loadedAt: number } | null = null;
+let generation = 0;
+
+/**
+ * The scoring rules as the form submission path reads them: from the isolate's copy when it is
+ * under 10 s old, else from D1. A change made in another isolate applies within that time.
+ */
+export async function cachedScoringRules(db: Db, now: number): Promise<Map<string, number>> {
+  if (cache && now >= cache.loadedAt && now - cache.loadedAt < SCORING_CACHE_MS) return cache.rules;
+  const started = generation;
+  const rules = await loadScoringRules(db);
+  if (started === generation) cache = { rules, loadedAt: now };
+  return rules;
+}
+
 /** Every activity type with its points in force (rule or default), in the defaults' order. */
 export async function effectivePoints(db: Db): Promise<{ type: ActivityType; points: number; isDefault: boolean }[]> {
   const rules = await loadScoringRules(db);
@@ -29,4 +48,6 @@ export async function setScoringRule(db: Db, type: string, points: number): Prom
       target: scoringRules.activityType,
       set: { points, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` },
     });
+  cache = null;
+  generation++;
 }

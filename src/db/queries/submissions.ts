@@ -14,7 +14,7 @@ import {
   WEBINAR_ACTIVITY_TYPES,
   webinarActivityKey,
 } from "./activities";
-import { loadScoringRules } from "./scoring";
+import { cachedScoringRules } from "./scoring";
 
 /** Turns the batch's drizzle `sql` templates into D1 statements (drizzle batches query builders only). */
 const dialect = new SQLiteSyncDialect();
@@ -140,7 +140,7 @@ export async function recordAcceptedSubmission(
   d1: D1Database,
   input: AcceptedInput,
 ): Promise<RecordedSubmission> {
-  const rules = await loadScoringRules(db);
+  const rules = await cachedScoringRules(db, Date.parse(input.now));
   const submissionId = newId("sub");
   const mine = sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${submissionId})`;
   const active = sql`(SELECT id FROM prospects WHERE email = ${input.email} AND merged_into_id IS NULL)`;

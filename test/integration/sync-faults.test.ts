@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Env } from "../../src/env";
 import { call, rows, type Session } from "../helpers";
 import { adminSession, controlJson } from "./connector-helpers";
+import { NO_FAULTS as NO_ANSWER_FAULTS } from "./gotowebinar-helpers";
 import { DAY, HOUR, MINUTE, pendingRegistrations, session, syncFixture } from "./sync-helpers";
 
 /**
@@ -15,17 +16,8 @@ import { DAY, HOUR, MINUTE, pendingRegistrations, session, syncFixture } from ".
 
 /** Short, so a hung answer costs 2 s instead of 15 (the setting is read on every gateway call). */
 const TIMEOUT_MS = 2000;
-const NO_FAULTS = {
-  errorRate: 0,
-  latencyMs: 0,
-  rateLimitPerSecond: 100_000,
-  badAnswerRate: 0,
-  badAnswerKinds: ["htmlErrorPage", "htmlOk", "truncated", "empty", "wrongFields"],
-  ambiguousRate: 0,
-  ambiguousKinds: ["error500", "hang"],
-  slowBodyMs: 0,
-  paths: null,
-};
+/** No faults, and GoTo's limit far above anything these runs send. */
+const NO_FAULTS = { ...NO_ANSWER_FAULTS, rateLimitPerSecond: 100_000 };
 
 interface FaultKind {
   name: string;

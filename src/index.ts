@@ -1,5 +1,4 @@
 import { createApp } from "./app";
-import type { Env } from "./env";
 
 export { GoToSimulator } from "./simulator/simulator";
 export { GoToGateway } from "./sync/gateway";

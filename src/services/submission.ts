@@ -9,7 +9,6 @@ import {
 import { matchFilter } from "../domain/filters";
 import { goToRegistrant, prospectUpdate, validateSubmission } from "../domain/form-submission";
 import { type FormAction, type FormField, registerAction } from "../domain/forms";
-import type { Env } from "../env";
 import { errorFields, log } from "../lib/log";
 import type { RegistrationQueued, RegistrationRequest } from "../sync/outbox-contract";
 

@@ -1,4 +1,3 @@
-import type { Env } from "../env";
 
 /**
  * GoTo's real hosts and the simulator path each one maps to. The GoTo client always uses the real

@@ -63,10 +63,11 @@ export interface AppOptions {
   /** How a request with these bindings reaches GoTo; GoTo itself unless given. */
   goto?: (env: Env) => GoToLink;
   /**
-   * Areas mounted ahead of the browser area, so its session and CSRF middleware never run for
-   * them (the development entry's GoToWebinar simulator under /sim).
+   * Mounts areas ahead of the browser area, so its session and CSRF middleware never run for them
+   * (the development entry's GoToWebinar simulator under /sim: its control API and GoTo paths are
+   * not session pages).
    */
-  routes?: readonly (readonly [path: string, routes: Hono<AppEnv>])[];
+  mount?: (app: Hono<AppEnv>) => void;
 }
 
 /** Builds the Worker's Hono app: one place that shows every area and the middleware in front of it. */
@@ -130,7 +131,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   oauth.route("/", oauthRoutes);
   browser.route("/oauth", oauth);
 
-  for (const [path, routes] of options.routes ?? []) app.route(path, routes);
+  options.mount?.(app);
   app.use("/api/*", noStore());
   app.route("/api/v1", apiV1);
   app.route("/webhooks/goto", webhookRoutes);

@@ -19,7 +19,9 @@ if (check) {
   const after = readFileSync(FILE, "utf8");
   if (after !== before) {
     writeFileSync(FILE, before);
-    console.error("worker-configuration.d.ts is not what `npm run types` generates from wrangler.toml: run it and commit the file.");
+    console.error(
+      "worker-configuration.d.ts is not what `npm run types` generates from wrangler.toml: run it and commit the file.",
+    );
     process.exit(1);
   }
   console.log("Generated types: worker-configuration.d.ts is up to date.");

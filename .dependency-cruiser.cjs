@@ -52,6 +52,5 @@ module.exports = {
       conditionNames: ["import", "require", "node", "default", "types"],
       mainFields: ["module", "main", "types", "typings"],
     },
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };

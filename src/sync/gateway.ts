@@ -93,14 +93,6 @@ export class GoToGateway extends DurableObject<Env> {
     return this.version;
   }
 
-  /**
-   * How this gateway reaches GoTo: GoTo itself. The development entry exports a subclass under
-   * the same name that can put the simulator in GoTo's place (src/dev/gateway.ts).
-   */
-  protected goto(): GoToLink {
-    return LIVE_GOTO;
-  }
-
   private get sql(): SqlStorage {
     return this.ctx.storage.sql;
   }
@@ -234,6 +226,14 @@ export class GoToGateway extends DurableObject<Env> {
         await sleep(backoffDelay(attempt, RETRY_BACKOFF));
       }
     }
+  }
+
+  /**
+   * How this gateway reaches GoTo: GoTo itself. The development entry exports a subclass under
+   * the same name that can put the simulator in GoTo's place (src/dev/gateway.ts).
+   */
+  protected goto(): GoToLink {
+    return LIVE_GOTO;
   }
 
   /** Every HTTP request of every call goes through the rate budget (queued under this connector) and is logged. */

@@ -240,7 +240,7 @@ describe("csvStream", () => {
     });
     const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes)).toBe(`${CSV_BOM}n\r\n`);
+    expect(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes)).toBe(`${CSV_BOM}n\r\n`);
   });
 
   it("reads the pages one at a time as the bytes are taken, from the given start", async () => {

@@ -135,17 +135,18 @@ prospectRoutes.get(
       minScore: filters.min_score === "" ? undefined : Number(filters.min_score),
       maxScore: filters.max_score === "" ? undefined : Number(filters.max_score),
     };
+    const after = cursor ? decodeKeyset(cursor) : null;
     if (format === "csv") {
       const body = await csvStream<ProspectListItem, Keyset>({
         columns: PROSPECT_EXPORT,
         start: null,
-        page: (after) => prospectPage(db, { ...applied, limit: CSV_PAGE_SIZE, after }),
+        page: (position) => prospectPage(db, { ...applied, limit: CSV_PAGE_SIZE, after: position }),
         what: "prospects",
       });
       const name = prospectExportName(filters, { list: list?.name, campaign: campaign?.name }, new Date());
       return c.body(body, 200, csvHeaders(name));
     }
-    const page = await prospectPage(db, { ...applied, limit: PAGE_SIZE, after: cursor ? decodeKeyset(cursor) : null });
+    const page = await prospectPage(db, { ...applied, limit: PAGE_SIZE, after });
     const query = filterQuery(filters);
     const nextHref = page.next ? `/admin/prospects?${query}${query ? "&" : ""}cursor=${encodeKeyset(page.next)}` : null;
     const exportHref = page.rows.length > 0 ? `/admin/prospects?${query}${query ? "&" : ""}format=csv` : null;

@@ -164,6 +164,7 @@ webinarRoutes.get(
     const { status, cursor, format } = c.req.valid("query");
     const db = createDb(c.env.DB);
     const now = new Date().toISOString();
+    const after = cursor ? decodeKeyset(cursor) : null;
     if (format === "csv") {
       // Every matching prospect from the first, whatever page the link was on.
       const body = await csvStream<RegistrantRow, Keyset>({
@@ -182,7 +183,7 @@ webinarRoutes.get(
       webinar,
       filter: status,
       limit: PAGE_SIZE,
-      after: cursor ? decodeKeyset(cursor) : null,
+      after,
       now,
     });
     const nextHref = page.next

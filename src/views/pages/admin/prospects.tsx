@@ -1,6 +1,6 @@
 import type { Child, FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
-import { DataTable, EmptyState, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { personName } from "./webinar-parts";
 
 /** The prospect list's filters, in the query string's names. */
@@ -46,6 +46,8 @@ export const ProspectsPage: FC<{
   exportHref: string | null;
 }> = ({ filters, choices, errors, prospects, nextHref, exportHref }) => {
   const filtered = FILTER_NAMES.some((name) => filters[name] !== "");
+  // A broken page or export link: its message does not belong to one of the fields.
+  const linkError = Object.entries(errors).find(([name]) => !(FILTER_NAMES as readonly string[]).includes(name))?.[1];
   return (
     <>
       <PageHeader
@@ -69,6 +71,7 @@ export const ProspectsPage: FC<{
           </>
         }
       />
+      {linkError && <Flash kind="error">{linkError}</Flash>}
       <section class="panel">
         <form method="get" action="/admin/prospects" class="grid-form" novalidate>
           <FilterField name="q" label="Search by email or name" error={errors.q}>

@@ -4,15 +4,7 @@ import { findOrCreateCampaign } from "../../src/db/queries/campaigns";
 import { findOrCreateList } from "../../src/db/queries/lists";
 import { parseCsv } from "../csv-parse";
 import { ADMIN, call, login, rows, type Session } from "../helpers";
-import {
-  apiKey,
-  db,
-  iso,
-  seedProspect,
-  seedWebinar,
-  seedWebinarFixture,
-  type WebinarFixture,
-} from "./report-seed";
+import { apiKey, db, iso, seedProspect, seedWebinar, seedWebinarFixture, type WebinarFixture } from "./report-seed";
 
 let fx: WebinarFixture;
 let admin: Session;

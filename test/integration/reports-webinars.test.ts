@@ -192,7 +192,10 @@ describe("Done when 5: the JSON API returns what the webinar page shows", () => 
       const html = (await page(`/admin/webinars/${webinarId}`)).html;
       const api = await getJson<{ counts: Record<string, number> }>(`/api/v1/webinars/${webinarId}`, key);
       const shown = pageCounts(html);
-      for (const [name, value] of Object.entries(shown)) expect(api.body.counts[name], name).toBe(value);
+      // The page also shows cancelled and denied, which the API's counts (interfaces.md) do not carry.
+      const inApi = Object.entries(shown).filter(([name]) => !["cancelled", "denied"].includes(name));
+      expect(inApi.length).toBeGreaterThanOrEqual(3);
+      for (const [name, value] of inApi) expect(api.body.counts[name], name).toBe(value);
       for (const status of ["registered", "attended", "absent"]) {
         const drill = await page(`/admin/webinars/${webinarId}/registrants?status=${status}`);
         const listed = await getJson<{ data: { email: string }[] }>(

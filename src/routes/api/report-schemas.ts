@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import { REGISTRANT_FILTERS } from "../../db/queries/reports";
 import { LIST_PARAMS } from "./list-response";
 
 /**
@@ -19,7 +18,7 @@ export const WebinarListQuery = v.object({
 
 export const RegistrantListQuery = v.object({
   status: v.optional(
-    v.picklist(REGISTRANT_FILTERS, `status must be one of ${REGISTRANT_FILTERS.join(", ")}.`),
+    v.picklist(["registered", "attended", "absent"], "status must be one of registered, attended or absent."),
     "registered",
   ),
   ...LIST_PARAMS,

@@ -144,7 +144,7 @@ reportApi.get(
   describeRoute({
     summary: "The prospects behind one of a webinar's counts",
     description:
-      "`registered`, `accepted`, `attended`, `absent` (empty until every session has ended), `cancelled` or `denied`; oldest registration first. The CSV file is named after the webinar, the status and the webinar's date.",
+      "`registered`, `attended` or `absent` (empty until every session has ended); oldest registration first. The CSV file is named after the webinar, the status and the webinar's date.",
     responses: {
       200: { description: "A page of registrants", content: listContent(RegistrantList, Registrant) },
       ...errors,

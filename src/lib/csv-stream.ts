@@ -16,7 +16,7 @@ export interface CsvPage<Row, Position> {
 /**
  * A CSV export as a stream that reads its query one page at a time, as the client takes the bytes:
  * the byte order mark and header, then each page's rows, so a 100,000-row export holds one page
- * (and the one encoded chunk queued ahead) in memory, never the whole result.
+ * and the few encoded pages queued ahead of the client in memory, never the whole result.
  *
  * The first page is read before this returns, so a failing query or a bad position is an ordinary
  * error answer. A failure after that can no longer change the status: the stream errors, the
@@ -56,7 +56,8 @@ export async function csvStream<Row, Position>(opts: {
         }
       },
     },
-    // One chunk queued ahead: the next page's query overlaps sending this one, and no more.
-    { highWaterMark: 1 },
+    // Up to three encoded pages (a few hundred KB) queued ahead of the client: the next queries
+    // overlap sending, and memory stays bounded whatever the size of the export.
+    { highWaterMark: 3 },
   );
 }

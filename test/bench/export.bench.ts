@@ -165,12 +165,16 @@ export async function run(): Promise<BenchResult[]> {
       const csv = await measured(() => readCsv(worker, path, key));
       if (csv.result.lines !== ROWS + 1) throw new Error(`csv had ${csv.result.lines} lines, not ${ROWS + 1}`);
       csvRuns.push(csv);
-      console.error(`csv: ${JSON.stringify({ ...csv, result: undefined })}`);
+      console.error(
+        `P6 round ${round + 1}: CSV ${(csv.ms / 1000).toFixed(2)} s, RSS ${csv.idleMb.toFixed(0)} → ${csv.peakMb.toFixed(0)} MB`,
+      );
       await freshRuntime(worker, key);
       const json = await measured(() => readJsonPages(worker, path, key));
       if (json.result !== ROWS) throw new Error(`json pages had ${json.result} rows, not ${ROWS}`);
       jsonRuns.push(json);
-      console.error(`json: ${JSON.stringify({ ...json, result: undefined })}`);
+      console.error(
+        `P6 round ${round + 1}: JSON ${(json.ms / 1000).toFixed(2)} s, RSS ${json.idleMb.toFixed(0)} → ${json.peakMb.toFixed(0)} MB`,
+      );
     }
     const best = <T extends { ms: number }>(runs: T[]): T => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
     const csv = best(csvRuns);

@@ -150,7 +150,11 @@ export const ProspectsPage: FC<{
       </section>
       <section class="panel">
         {prospects.length === 0 ? (
-          filtered ? (
+          Object.keys(errors).length > 0 ? (
+            <EmptyState title="Nothing searched yet">
+              <p>Fix what is marked above, then search again.</p>
+            </EmptyState>
+          ) : filtered ? (
             <EmptyState title="No prospect matches">
               <p>
                 {filters.q

@@ -107,6 +107,9 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
 };
 
 const COUNTS = REGISTRANT_FILTERS;
+/** The funnel's counts get the big cards; cancelled and denied the small ones below them. */
+const MAIN_COUNTS: readonly RegistrantFilter[] = ["registered", "accepted", "attended", "absent"];
+const MINOR_COUNTS: readonly RegistrantFilter[] = ["cancelled", "denied"];
 
 /** GoTo's refusal, or for a registration still being pushed, why the last attempt failed and when the next is. */
 const OutboxReason: FC<{
@@ -156,20 +159,22 @@ export const WebinarDetailPage: FC<{
           </a>
         }
       />
-      <section class="cards" aria-label="Counts">
-        {COUNTS.map((filter) => (
-          <a class="card panel link-card" href={registrantsHref(webinar.id, filter)}>
-            <h2>{COUNT_LABEL[filter]}</h2>
-            {filter === "absent" && webinar.phase !== "finished" ? (
-              <p class="muted">Counted once every session has ended.</p>
-            ) : (
-              <p class="figure" data-count={filter}>
-                {webinar.counts[filter]}
-              </p>
-            )}
-          </a>
-        ))}
-      </section>
+      {[MAIN_COUNTS, MINOR_COUNTS].map((counts, i) => (
+        <section class={i === 0 ? "cards" : "cards minor"} aria-label={i === 0 ? "Counts" : "Cancelled and denied"}>
+          {counts.map((filter) => (
+            <a class="card panel link-card" href={registrantsHref(webinar.id, filter)}>
+              <h2>{COUNT_LABEL[filter]}</h2>
+              {filter === "absent" && webinar.phase !== "finished" ? (
+                <p class="muted">Counted once every session has ended.</p>
+              ) : (
+                <p class="figure" data-count={filter}>
+                  {webinar.counts[filter]}
+                </p>
+              )}
+            </a>
+          ))}
+        </section>
+      ))}
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">

@@ -360,6 +360,10 @@ describe("Report drill-downs export", () => {
     const csv = await readCsv(res);
     expect(csv.rows).toHaveLength(Math.ceil(BULK / 3));
     expect(new Set(csv.rows.map((r) => r.Email)).size).toBe(Math.ceil(BULK / 3));
+    const [audited] = await rows<{ subject: string }>(
+      "SELECT subject FROM audit_log WHERE action = 'report.exported' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audited?.subject).toBe(fileName(res));
   });
 
   it("shows the cancelled and denied counts as drill-downs on the webinar page", async () => {

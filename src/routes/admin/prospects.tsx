@@ -144,6 +144,12 @@ prospectRoutes.get(
         what: "prospects",
       });
       const name = prospectExportName(filters, { list: list?.name, campaign: campaign?.name }, new Date());
+      await recordAudit(db, {
+        actorId: c.get("user")?.id ?? null,
+        action: "report.exported",
+        subject: name.unicode,
+        ip: clientIp(c),
+      });
       return c.body(body, 200, csvHeaders(name));
     }
     const page = await prospectPage(db, { ...applied, limit: PAGE_SIZE, after });

@@ -173,11 +173,14 @@ webinarRoutes.get(
         page: (after) => registrantPage(db, { webinar, filter: status, limit: CSV_PAGE_SIZE, after, now }),
         what: `webinar ${webinar.id} ${status}`,
       });
-      return c.body(
-        body,
-        200,
-        csvHeaders(csvFileName([webinar.subject, status, localDate(webinar.startsAt, webinar.timeZone)], "webinar")),
-      );
+      const name = csvFileName([webinar.subject, status, localDate(webinar.startsAt, webinar.timeZone)], "webinar");
+      await recordAudit(db, {
+        actorId: c.get("user")?.id ?? null,
+        action: "report.exported",
+        subject: name.unicode,
+        ip: clientIp(c),
+      });
+      return c.body(body, 200, csvHeaders(name));
     }
     const page = await registrantPage(db, {
       webinar,

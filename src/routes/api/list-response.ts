@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
-import { resolver } from "hono-openapi";
+import { type ContentWithResolver, resolver } from "hono-openapi";
 import * as v from "valibot";
 import type { Keyset } from "../../db/queries/reports";
 import { type CsvColumn, csvFileName, csvHeaders } from "../../lib/csv";
@@ -130,13 +130,13 @@ function field(value: unknown, key: string): unknown {
 }
 
 /** The 200 of a list route in openapi.json: the JSON page, and the CSV file with its columns. */
-export function listContent(list: Parameters<typeof resolver>[0], item: ItemSchema) {
+export function listContent(list: Parameters<typeof resolver>[0], item: ItemSchema): ContentWithResolver {
   const headers = csvColumnsOf(item).map((c) => c.header);
   return {
     "application/json": { schema: resolver(list) },
     "text/csv": {
       schema: {
-        type: "string" as const,
+        type: "string",
         description: `With \`?format=csv\` or \`Accept: text/csv\`: UTF-8 with a byte order mark, CRLF line ends, RFC 4180 quoting, a header line \`${headers.join(",")}\`, then one line per item, every page streamed. Text cells starting with \`=\`, \`+\`, \`-\`, \`@\`, tab or CR are prefixed with \`'\`; lists of values are joined with \`; \`.`,
       },
     },

@@ -214,6 +214,8 @@ export const prospects = sqliteTable(
     index("prospects_email_idx").on(t.email),
     index("prospects_merged_into_idx").on(t.mergedIntoId),
     index("prospects_created_idx").on(t.createdAt),
+    // The prospect list's keyset (active prospects, newest first): each page is a seek, not a sort.
+    index("prospects_merged_created_idx").on(t.mergedIntoId, t.createdAt, t.id),
   ],
 );
 
@@ -272,6 +274,8 @@ export const registrations = sqliteTable(
     index("registrations_webinar_status_idx").on(t.webinarId, t.status),
     index("registrations_webinar_key_idx").on(t.webinarId, t.registrantKey),
     index("registrations_status_updated_idx").on(t.status, t.updatedAt),
+    // A webinar's registrants in registration order (drill-downs, the API, CSV exports): each page is a seek.
+    index("registrations_webinar_registered_idx").on(t.webinarId, t.registeredAt, t.id),
   ],
 );
 

@@ -36,3 +36,8 @@ export const NameField = (what: string, max = 100) =>
     v.nonEmpty(`Enter ${what}.`),
     v.maxLength(max, `Use at most ${max} characters for ${what}.`),
   );
+
+/** `format=csv` on an admin list: the whole list as a download instead of the page. */
+export const ExportFormatParam = v.optional(
+  v.picklist(["csv"], "That export link is broken: format can only be csv. Use Export CSV on the page."),
+);

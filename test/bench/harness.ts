@@ -26,6 +26,8 @@ export interface BenchResult {
 
 export interface BenchWorker {
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Stops the runtime and starts a fresh one on the same persisted state (D1, Durable Objects). */
+  restart(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -49,16 +51,26 @@ export async function startBenchWorker(): Promise<BenchWorker> {
     GOTO_CLIENT_ID: "rollcall-dev-client",
     GOTO_CLIENT_SECRET: "rollcall-dev-secret",
   };
-  const worker = await unstable_startWorker({
-    config: join(ROOT, "wrangler.dev.toml"),
-    envFiles: [],
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: state, logLevel: "error" },
-    bindings: Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: "plain_text" as const, value }])),
-  });
-  await worker.ready;
+  const start = async () => {
+    const started = await unstable_startWorker({
+      config: join(ROOT, "wrangler.dev.toml"),
+      envFiles: [],
+      dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: state, logLevel: "error" },
+      bindings: Object.fromEntries(
+        Object.entries(vars).map(([k, value]) => [k, { type: "plain_text" as const, value }]),
+      ),
+    });
+    await started.ready;
+    return started;
+  };
+  let worker = await start();
   return {
     async fetch(path, init) {
       return (await worker.fetch(`http://localhost${path}`, init as never)) as unknown as Response;
+    },
+    async restart() {
+      await worker.dispose();
+      worker = await start();
     },
     async dispose() {
       await worker.dispose();

@@ -1,6 +1,15 @@
-import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { activities, campaigns, prospectMerges, prospects, registrations, webinars } from "../schema";
+import {
+  activities,
+  campaigns,
+  listMembers,
+  prospectMerges,
+  prospects,
+  prospectTags,
+  registrations,
+  webinars,
+} from "../schema";
 import type { Keyset } from "./reports";
 
 /** Read queries of the prospect pages (F20, F23) and the prospect routes of the JSON API (F27). */
@@ -12,28 +21,53 @@ export interface ProspectListItem extends ProspectRow {
   mergedEmails: string[];
 }
 
+/** The emails merged into each of these prospects, oldest merge first: one query for a whole page (one JSON parameter). */
 async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (let i = 0; i < ids.length; i += 90) {
-    const rows = await db
-      .select({ masterId: prospectMerges.masterId, email: prospectMerges.email })
-      .from(prospectMerges)
-      .where(inArray(prospectMerges.masterId, ids.slice(i, i + 90)))
-      .orderBy(asc(prospectMerges.createdAt));
-    for (const r of rows) out.set(r.masterId, [...(out.get(r.masterId) ?? []), r.email]);
-  }
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({ masterId: prospectMerges.masterId, email: prospectMerges.email })
+    .from(prospectMerges)
+    .where(sql`${prospectMerges.masterId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+    .orderBy(asc(prospectMerges.createdAt));
+  for (const r of rows) out.set(r.masterId, [...(out.get(r.masterId) ?? []), r.email]);
   return out;
 }
 
 /**
- * A page of active prospects, newest first. `search` matches part of the email or the name
- * (case-insensitive); `email` matches one email exactly, or a merged-away email and then its master.
+ * What the prospect list can be narrowed to. `search` matches part of the email or the name
+ * (case-insensitive); `email` matches one email exactly, or a merged-away email and then its
+ * master; `listId`, `tag` and `campaignId` membership; `minScore` and `maxScore` inclusive.
  */
+export interface ProspectFilters {
+  search?: string | undefined;
+  email?: string | undefined;
+  listId?: string | undefined;
+  tag?: string | undefined;
+  campaignId?: string | undefined;
+  minScore?: number | undefined;
+  maxScore?: number | undefined;
+}
+
+/** A page of active prospects matching the filters, newest first. */
 export async function prospectPage(
   db: Db,
-  opts: { search?: string | undefined; email?: string | undefined; limit: number; after: Keyset | null },
+  opts: ProspectFilters & { limit: number; after: Keyset | null },
 ): Promise<{ rows: ProspectListItem[]; next: Keyset | null }> {
   const where: (SQL | undefined)[] = [isNull(prospects.mergedIntoId)];
+  if (opts.listId !== undefined) {
+    where.push(
+      sql`${prospects.id} IN (SELECT ${listMembers.prospectId} FROM ${listMembers} WHERE ${listMembers.listId} = ${opts.listId})`,
+    );
+  }
+  if (opts.tag !== undefined) {
+    where.push(
+      sql`${prospects.id} IN (SELECT ${prospectTags.prospectId} FROM ${prospectTags} WHERE ${prospectTags.tag} = ${opts.tag})`,
+    );
+  }
+  if (opts.campaignId !== undefined) where.push(eq(prospects.campaignId, opts.campaignId));
+  if (opts.minScore !== undefined) where.push(gte(prospects.score, opts.minScore));
+  if (opts.maxScore !== undefined) where.push(lte(prospects.score, opts.maxScore));
   if (opts.search) {
     // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and `%` and `_` stay literal.
     // Emails are stored lower-cased by JavaScript, so they are searched lower-cased the same way;
@@ -219,4 +253,14 @@ export async function prospectTotals(db: Db, id: string): Promise<{ activities: 
   const [a] = await db.select({ n: sql<number>`count(*)` }).from(activities).where(eq(activities.prospectId, id));
   const [r] = await db.select({ n: sql<number>`count(*)` }).from(registrations).where(eq(registrations.prospectId, id));
   return { activities: a?.n ?? 0, registrations: r?.n ?? 0 };
+}
+
+/** The tags prospects carry, alphabetically (for the prospect list's tag filter). */
+export async function tagsInUse(db: Db, limit = 200): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tag: prospectTags.tag })
+    .from(prospectTags)
+    .orderBy(asc(prospectTags.tag))
+    .limit(limit);
+  return rows.map((r) => r.tag);
 }

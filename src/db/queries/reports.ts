@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { connectors, prospects, registrations, unmatchedRegistrants, webinars } from "../schema";
+import { campaigns, connectors, prospects, registrations, unmatchedRegistrants, webinars } from "../schema";
 
 /**
  * Read queries of the webinar report (F19, F24) and the JSON API (F27). The admin pages and the
@@ -15,19 +15,17 @@ import { connectors, prospects, registrations, unmatchedRegistrants, webinars } 
  * - absent: registered and not attended, once every session has ended (the webinar's `ends_at`,
  *   the end of its last session, has passed); 0 before that and for a cancelled webinar. So for a
  *   finished webinar registered = attended + absent.
+ * - cancelled, denied: the registrations in that status (cancelled by the registrant or in GoTo,
+ *   refused by the organizer), attended or not.
  */
 
 export type WebinarRow = typeof webinars.$inferSelect;
 export type WebinarPhase = "upcoming" | "in_progress" | "finished" | "cancelled";
 export type WebinarFilter = "upcoming" | "finished" | "all";
-export type RegistrantFilter = "registered" | "accepted" | "attended" | "absent";
+export const REGISTRANT_FILTERS = ["registered", "accepted", "attended", "absent", "cancelled", "denied"] as const;
+export type RegistrantFilter = (typeof REGISTRANT_FILTERS)[number];
 
-export interface WebinarCounts {
-  registered: number;
-  accepted: number;
-  attended: number;
-  absent: number;
-}
+export type WebinarCounts = Record<RegistrantFilter, number>;
 
 export interface WebinarWithCounts extends WebinarRow {
   phase: WebinarPhase;
@@ -54,7 +52,7 @@ export function webinarSessions(w: Pick<WebinarRow, "times">): { startTime: stri
 const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;
 
 function emptyCounts(): WebinarCounts {
-  return { registered: 0, accepted: 0, attended: 0, absent: 0 };
+  return { registered: 0, accepted: 0, attended: 0, absent: 0, cancelled: 0, denied: 0 };
 }
 
 /** Counts of many webinars in one grouped query (the webinar/status index serves it). */
@@ -68,6 +66,8 @@ export async function countsFor(db: Db, list: WebinarRow[], now: string): Promis
         registered: sql<number>`sum(CASE WHEN ${isRegistered} THEN 1 ELSE 0 END)`,
         accepted: sql<number>`sum(CASE WHEN ${registrations.status} = 'approved' THEN 1 ELSE 0 END)`,
         attended: sql<number>`sum(CASE WHEN ${registrations.attended} = 1 THEN 1 ELSE 0 END)`,
+        cancelled: sql<number>`sum(CASE WHEN ${registrations.status} = 'cancelled' THEN 1 ELSE 0 END)`,
+        denied: sql<number>`sum(CASE WHEN ${registrations.status} = 'denied' THEN 1 ELSE 0 END)`,
       })
       .from(registrations)
       .where(
@@ -77,8 +77,8 @@ export async function countsFor(db: Db, list: WebinarRow[], now: string): Promis
         ),
       )
       .groupBy(registrations.webinarId);
-    for (const r of rows) {
-      out.set(r.webinarId, { registered: r.registered, accepted: r.accepted, attended: r.attended, absent: 0 });
+    for (const { webinarId, ...counts } of rows) {
+      out.set(webinarId, { ...counts, absent: 0 });
     }
   }
   for (const w of list) {
@@ -151,6 +151,9 @@ export interface RegistrantRow {
   email: string;
   firstName: string | null;
   lastName: string | null;
+  company: string | null;
+  score: number;
+  campaignName: string | null;
   status: (typeof registrations.$inferSelect)["status"];
   attended: boolean;
   minutesAttended: number;
@@ -168,6 +171,10 @@ function registrantCondition(filter: RegistrantFilter): SQL {
       return sql`${registrations.attended} = 1`;
     case "absent":
       return sql`${registrations.status} IN ('registered', 'waiting', 'approved') AND ${registrations.attended} = 0`;
+    case "cancelled":
+      return sql`${registrations.status} = 'cancelled'`;
+    case "denied":
+      return sql`${registrations.status} = 'denied'`;
   }
 }
 
@@ -188,6 +195,9 @@ export async function registrantPage(
       email: prospects.email,
       firstName: prospects.firstName,
       lastName: prospects.lastName,
+      company: prospects.company,
+      score: prospects.score,
+      campaignName: campaigns.name,
       status: registrations.status,
       attended: registrations.attended,
       minutesAttended: registrations.minutesAttended,
@@ -196,6 +206,7 @@ export async function registrantPage(
     })
     .from(registrations)
     .innerJoin(prospects, eq(prospects.id, registrations.prospectId))
+    .leftJoin(campaigns, eq(campaigns.id, prospects.campaignId))
     .where(and(...where))
     .orderBy(asc(registrations.registeredAt), asc(registrations.id))
     .limit(opts.limit + 1);

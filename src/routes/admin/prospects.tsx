@@ -3,29 +3,75 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
+import { listCampaigns } from "../../db/queries/campaigns";
+import { listLists } from "../../db/queries/lists";
 import { mergeProspects } from "../../db/queries/merge";
 import {
   findActiveProspect,
+  type ProspectFilters,
+  type ProspectListItem,
   type ProspectRow,
   prospectDetail,
   prospectPage,
   prospectTotals,
+  tagsInUse,
 } from "../../db/queries/prospect-reports";
+import type { Keyset } from "../../db/queries/reports";
 import { MergeError } from "../../domain/merge";
+import { cleanText } from "../../domain/text";
 import type { AppEnv } from "../../env";
+import { csvHeaders } from "../../lib/csv";
+import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, formFields } from "../../lib/request";
+import { ExportFormatParam } from "../../lib/validation";
 import { validQuery } from "../../middleware/validate";
+import { PROSPECT_EXPORT, prospectExportName } from "../../views/csv-exports";
 import { ProspectDetailPage } from "../../views/pages/admin/prospect-detail";
 import { MergeChoosePage, MergeConfirmPage } from "../../views/pages/admin/prospect-merge";
-import { ProspectsPage } from "../../views/pages/admin/prospects";
+import {
+  FILTER_NAMES,
+  filterQuery,
+  type ProspectFilterChoices,
+  type ProspectFilterValues,
+  ProspectsPage,
+} from "../../views/pages/admin/prospects";
+
+const NO_SUCH_LIST = "There is no such list. Choose one from the menu.";
+const NO_SUCH_CAMPAIGN = "There is no such campaign. Choose one from the menu.";
 
 const PAGE_SIZE = 50;
 
-const SearchQuery = v.object({
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
-  cursor: PageCursorParam,
-});
+const ScoreParam = (label: string) =>
+  v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^(-?\d{1,9})?$/, `${label} must be a whole number, like 20 or -5.`)),
+    "",
+  );
+const ChoiceParam = (message: string) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100, message)), "");
+
+/** The prospect list's filters as the query string carries them; "" is "any". */
+const ProspectsQuery = v.pipe(
+  v.object({
+    q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
+    list: ChoiceParam(NO_SUCH_LIST),
+    tag: v.optional(
+      v.pipe(v.string(), v.transform(cleanText), v.trim(), v.maxLength(100, "Use at most 100 characters for a tag.")),
+      "",
+    ),
+    campaign: ChoiceParam(NO_SUCH_CAMPAIGN),
+    min_score: ScoreParam("Score at least"),
+    max_score: ScoreParam("Score at most"),
+    cursor: PageCursorParam,
+    format: ExportFormatParam,
+  }),
+  v.forward(
+    v.check(
+      (f) => f.min_score === "" || f.max_score === "" || Number(f.min_score) <= Number(f.max_score),
+      "Score at most must not be below Score at least.",
+    ),
+    ["max_score"],
+  ),
+);
 
 const Who = v.pipe(v.string(), v.trim(), v.maxLength(254, "Use at most 254 characters."));
 const MergeForm = v.object({
@@ -39,29 +85,88 @@ const MERGE_TITLE = "Merge prospects";
 /** Prospects (F20, F22, F23): search, the prospect page and Merge prospects. */
 export const prospectRoutes = new Hono<AppEnv>();
 
+async function filterChoices(c: Context<AppEnv>): Promise<ProspectFilterChoices> {
+  const db = createDb(c.env.DB);
+  const [lists, campaigns, tags] = await Promise.all([listLists(db), listCampaigns(db), tagsInUse(db)]);
+  return {
+    lists: lists.map((l) => ({ id: l.id, name: l.name })),
+    campaigns: campaigns.map((cmp) => ({ id: cmp.id, name: cmp.name })),
+    tags,
+  };
+}
+
+/** Filters the page could not apply: the page again with the values as sent and what to fix (422). */
+async function refuseFilters(c: Context<AppEnv>, values: Record<string, string>, errors: Record<string, string>) {
+  const filters = Object.fromEntries(
+    FILTER_NAMES.map((name) => [name, (values[name] ?? "").slice(0, 200)]),
+  ) as ProspectFilterValues;
+  c.status(422);
+  return c.render(
+    <ProspectsPage
+      filters={filters}
+      choices={await filterChoices(c)}
+      errors={errors}
+      prospects={[]}
+      nextHref={null}
+      exportHref={null}
+    />,
+    { title: "Prospects" },
+  );
+}
+
 prospectRoutes.get(
   "/",
-  validQuery(SearchQuery, (c, { values, errors }) => {
-    c.status(422);
+  validQuery(ProspectsQuery, (c, { values, errors }) => refuseFilters(c, values, errors)),
+  async (c) => {
+    const { cursor, format, ...filters } = c.req.valid("query");
+    const choices = await filterChoices(c);
+    const list = choices.lists.find((l) => l.id === filters.list);
+    const campaign = choices.campaigns.find((cmp) => cmp.id === filters.campaign);
+    const errors: Record<string, string> = {};
+    if (filters.list && !list) errors.list = NO_SUCH_LIST;
+    if (filters.campaign && !campaign) errors.campaign = NO_SUCH_CAMPAIGN;
+    if (Object.keys(errors).length > 0) return refuseFilters(c, filters, errors);
+    const db = createDb(c.env.DB);
+    const applied: ProspectFilters = {
+      search: filters.q || undefined,
+      listId: filters.list || undefined,
+      tag: filters.tag || undefined,
+      campaignId: filters.campaign || undefined,
+      minScore: filters.min_score === "" ? undefined : Number(filters.min_score),
+      maxScore: filters.max_score === "" ? undefined : Number(filters.max_score),
+    };
+    const after = cursor ? decodeKeyset(cursor) : null;
+    if (format === "csv") {
+      const body = await csvStream<ProspectListItem, Keyset>({
+        columns: PROSPECT_EXPORT,
+        start: null,
+        page: (position) => prospectPage(db, { ...applied, limit: CSV_PAGE_SIZE, after: position }),
+        what: "prospects",
+      });
+      const name = prospectExportName(filters, { list: list?.name, campaign: campaign?.name }, new Date());
+      await recordAudit(db, {
+        actorId: c.get("user")?.id ?? null,
+        action: "report.exported",
+        subject: name.unicode,
+        ip: clientIp(c),
+      });
+      return c.body(body, 200, csvHeaders(name));
+    }
+    const page = await prospectPage(db, { ...applied, limit: PAGE_SIZE, after });
+    const query = filterQuery(filters);
+    const nextHref = page.next ? `/admin/prospects?${query}${query ? "&" : ""}cursor=${encodeKeyset(page.next)}` : null;
+    const exportHref = page.rows.length > 0 ? `/admin/prospects?${query}${query ? "&" : ""}format=csv` : null;
     return c.render(
       <ProspectsPage
-        search={values.q?.slice(0, 200) ?? ""}
-        error={Object.values(errors)[0]}
-        prospects={[]}
-        nextHref={null}
+        filters={filters}
+        choices={choices}
+        errors={{}}
+        prospects={page.rows}
+        nextHref={nextHref}
+        exportHref={exportHref}
       />,
       { title: "Prospects" },
     );
-  }),
-  async (c) => {
-    const { q, cursor } = c.req.valid("query");
-    const page = await prospectPage(createDb(c.env.DB), {
-      search: q || undefined,
-      limit: PAGE_SIZE,
-      after: cursor ? decodeKeyset(cursor) : null,
-    });
-    const nextHref = page.next ? `/admin/prospects?q=${encodeURIComponent(q)}&cursor=${encodeKeyset(page.next)}` : null;
-    return c.render(<ProspectsPage search={q} prospects={page.rows} nextHref={nextHref} />, { title: "Prospects" });
   },
 );
 

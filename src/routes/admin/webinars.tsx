@@ -4,8 +4,10 @@ import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import {
+  type Keyset,
   outboxRegistrations,
-  type RegistrantFilter,
+  REGISTRANT_FILTERS,
+  type RegistrantRow,
   registrantPage,
   unmatchedFor,
   type WebinarFilter,
@@ -15,10 +17,14 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
+import { csvFileName, csvHeaders, localDate } from "../../lib/csv";
+import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
+import { ExportFormatParam } from "../../lib/validation";
 import { type InvalidInput, validQuery } from "../../middleware/validate";
 import type { SyncStatus } from "../../sync/webinar-sync";
+import { REGISTRANT_EXPORT } from "../../views/csv-exports";
 import {
   RegistrantsPage,
   type SyncEngineStatus,
@@ -37,13 +43,11 @@ const ListQuery = v.object({
 
 const RegistrantsQuery = v.object({
   status: v.optional(
-    v.picklist(
-      ["registered", "accepted", "attended", "absent"],
-      "Choose registered, accepted, attended or absent prospects.",
-    ),
+    v.picklist(REGISTRANT_FILTERS, "Choose registered, accepted, attended, absent, cancelled or denied prospects."),
     "registered",
   ),
   cursor: PageCursorParam,
+  format: ExportFormatParam,
 });
 
 /** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */
@@ -157,13 +161,33 @@ webinarRoutes.get(
   }),
   async (c) => {
     const webinar = await loadWebinar(c);
-    const { status, cursor } = c.req.valid("query");
-    const page = await registrantPage(createDb(c.env.DB), {
+    const { status, cursor, format } = c.req.valid("query");
+    const db = createDb(c.env.DB);
+    const now = new Date().toISOString();
+    const after = cursor ? decodeKeyset(cursor) : null;
+    if (format === "csv") {
+      // Every matching prospect from the first, whatever page the link was on.
+      const body = await csvStream<RegistrantRow, Keyset>({
+        columns: REGISTRANT_EXPORT,
+        start: null,
+        page: (after) => registrantPage(db, { webinar, filter: status, limit: CSV_PAGE_SIZE, after, now }),
+        what: `webinar ${webinar.id} ${status}`,
+      });
+      const name = csvFileName([webinar.subject, status, localDate(webinar.startsAt, webinar.timeZone)], "webinar");
+      await recordAudit(db, {
+        actorId: c.get("user")?.id ?? null,
+        action: "report.exported",
+        subject: name.unicode,
+        ip: clientIp(c),
+      });
+      return c.body(body, 200, csvHeaders(name));
+    }
+    const page = await registrantPage(db, {
       webinar,
-      filter: status as RegistrantFilter,
+      filter: status,
       limit: PAGE_SIZE,
-      after: cursor ? decodeKeyset(cursor) : null,
-      now: new Date().toISOString(),
+      after,
+      now,
     });
     const nextHref = page.next
       ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`

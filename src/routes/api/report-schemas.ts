@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { LIST_PARAMS } from "./list-response";
 
 /**
  * Shapes of the webinar and prospect routes (interfaces.md, F27). The same schemas validate the
@@ -6,25 +7,13 @@ import * as v from "valibot";
  */
 
 const IsoTime = v.pipe(v.string(), v.description("ISO-8601 UTC"));
-const Limit = v.optional(
-  v.pipe(
-    v.string(),
-    v.regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 500."),
-    v.transform(Number),
-    v.minValue(1, "limit must be a whole number from 1 to 500."),
-    v.maxValue(500, "limit must be a whole number from 1 to 500."),
-  ),
-  "100",
-);
-const Cursor = v.optional(v.pipe(v.string(), v.maxLength(300, "cursor is not one this API gave out.")));
 
 export const WebinarListQuery = v.object({
   status: v.optional(
     v.picklist(["upcoming", "finished", "all"], "status must be one of upcoming, finished or all."),
     "all",
   ),
-  limit: Limit,
-  cursor: Cursor,
+  ...LIST_PARAMS,
 });
 
 export const RegistrantListQuery = v.object({
@@ -32,8 +21,7 @@ export const RegistrantListQuery = v.object({
     v.picklist(["registered", "attended", "absent"], "status must be one of registered, attended or absent."),
     "registered",
   ),
-  limit: Limit,
-  cursor: Cursor,
+  ...LIST_PARAMS,
 });
 
 export const ProspectListQuery = v.object({
@@ -45,8 +33,7 @@ export const ProspectListQuery = v.object({
       v.maxLength(254, "email must be at most 254 characters."),
     ),
   ),
-  limit: Limit,
-  cursor: Cursor,
+  ...LIST_PARAMS,
 });
 
 export const IdParam = v.object({

@@ -12,21 +12,21 @@ import {
   webinarWithCounts,
 } from "../../db/queries/reports";
 import type { AppEnv } from "../../env";
-import { decodeKeyset, encodeKeyset } from "../../lib/cursor";
+import { localDate } from "../../lib/csv";
 import { ApiError } from "../../lib/errors";
+import { KEYSET_CURSOR, listContent, listResponse, today } from "./list-response";
 import {
   IdParam,
+  Prospect,
   ProspectList,
   ProspectListQuery,
-  type Prospect as ProspectSchema,
   ProspectWithActivity,
+  Registrant,
   RegistrantList,
   RegistrantListQuery,
-  type Registrant as RegistrantSchema,
   Webinar,
   WebinarList,
   WebinarListQuery,
-  type Webinar as WebinarSchema,
 } from "./report-schemas";
 import { ErrorBody } from "./schemas";
 
@@ -45,7 +45,7 @@ function invalid(issues: readonly { message: string }[]): never {
   throw new ApiError(400, "invalid_request", message || "The request is not valid.");
 }
 
-export function webinarJson(w: WebinarWithCounts): v.InferOutput<typeof WebinarSchema> {
+export function webinarJson(w: WebinarWithCounts): v.InferOutput<typeof Webinar> {
   return {
     id: w.id,
     connector_id: w.connectorId,
@@ -55,13 +55,18 @@ export function webinarJson(w: WebinarWithCounts): v.InferOutput<typeof WebinarS
     ends_at: w.endsAt,
     time_zone: w.timeZone,
     status: w.phase,
-    counts: w.counts,
+    counts: {
+      registered: w.counts.registered,
+      accepted: w.counts.accepted,
+      attended: w.counts.attended,
+      absent: w.counts.absent,
+    },
     last_synced_at: w.lastSyncedAt,
     next_sync_at: w.nextSyncAt,
   };
 }
 
-export function registrantJson(r: RegistrantRow): v.InferOutput<typeof RegistrantSchema> {
+export function registrantJson(r: RegistrantRow): v.InferOutput<typeof Registrant> {
   return {
     prospect_id: r.prospectId,
     email: r.email,
@@ -75,7 +80,7 @@ export function registrantJson(r: RegistrantRow): v.InferOutput<typeof Registran
   };
 }
 
-function prospectJson(p: ProspectListItem): v.InferOutput<typeof ProspectSchema> {
+function prospectJson(p: ProspectListItem): v.InferOutput<typeof Prospect> {
   return {
     id: p.id,
     email: p.email,
@@ -99,20 +104,22 @@ reportApi.get(
     summary: "Webinars with their counts",
     description:
       "`upcoming` (including in progress) soonest first; `finished` and `all` newest first; cancelled ones only under `all`.",
-    responses: { 200: { description: "A page of webinars", content: json(WebinarList) }, ...errors },
+    responses: { 200: { description: "A page of webinars", content: listContent(WebinarList, Webinar) }, ...errors },
   }),
   validator("query", WebinarListQuery, (r) => {
     if (!r.success) invalid(r.error);
   }),
   async (c) => {
-    const { status, limit, cursor } = c.req.valid("query");
-    const page = await webinarPage(createDb(c.env.DB), {
-      filter: status,
-      limit,
-      after: cursor ? decodeKeyset(cursor) : null,
-      now: new Date().toISOString(),
+    const query = c.req.valid("query");
+    const db = createDb(c.env.DB);
+    const now = new Date().toISOString();
+    return listResponse(c, query, {
+      item: Webinar,
+      json: webinarJson,
+      cursor: KEYSET_CURSOR,
+      page: (after, limit) => webinarPage(db, { filter: query.status, limit, after, now }),
+      fileName: ["webinars", query.status, today()],
     });
-    return c.json({ data: page.rows.map(webinarJson), next_cursor: page.next ? encodeKeyset(page.next) : null });
   },
 );
 
@@ -137,8 +144,12 @@ reportApi.get(
   describeRoute({
     summary: "The prospects behind one of a webinar's counts",
     description:
-      "`registered`, `attended` or `absent` (empty until every session has ended); oldest registration first.",
-    responses: { 200: { description: "A page of registrants", content: json(RegistrantList) }, ...errors, ...notFound },
+      "`registered`, `attended` or `absent` (empty until every session has ended); oldest registration first. The CSV file is named after the webinar, the status and the webinar's date.",
+    responses: {
+      200: { description: "A page of registrants", content: listContent(RegistrantList, Registrant) },
+      ...errors,
+      ...notFound,
+    },
   }),
   validator("param", IdParam, (r) => {
     if (!r.success) noWebinar();
@@ -148,12 +159,17 @@ reportApi.get(
   }),
   async (c) => {
     const db = createDb(c.env.DB);
-    const { status, limit, cursor } = c.req.valid("query");
-    const after = cursor ? decodeKeyset(cursor) : null;
+    const query = c.req.valid("query");
     const webinar = await findWebinar(db, c.req.valid("param").id);
     if (!webinar) noWebinar();
-    const page = await registrantPage(db, { webinar, filter: status, limit, after, now: new Date().toISOString() });
-    return c.json({ data: page.rows.map(registrantJson), next_cursor: page.next ? encodeKeyset(page.next) : null });
+    const now = new Date().toISOString();
+    return listResponse(c, query, {
+      item: Registrant,
+      json: registrantJson,
+      cursor: KEYSET_CURSOR,
+      page: (after, limit) => registrantPage(db, { webinar, filter: query.status, limit, after, now }),
+      fileName: [webinar.subject, query.status, localDate(webinar.startsAt, webinar.timeZone)],
+    });
   },
 );
 
@@ -163,19 +179,21 @@ reportApi.get(
     summary: "Prospects, newest first",
     description:
       "With `email`, the prospect with that email; an email merged away (F22) finds the prospect it was merged into.",
-    responses: { 200: { description: "A page of prospects", content: json(ProspectList) }, ...errors },
+    responses: { 200: { description: "A page of prospects", content: listContent(ProspectList, Prospect) }, ...errors },
   }),
   validator("query", ProspectListQuery, (r) => {
     if (!r.success) invalid(r.error);
   }),
   async (c) => {
-    const { email, limit, cursor } = c.req.valid("query");
-    const page = await prospectPage(createDb(c.env.DB), {
-      email,
-      limit,
-      after: cursor ? decodeKeyset(cursor) : null,
+    const query = c.req.valid("query");
+    const db = createDb(c.env.DB);
+    return listResponse(c, query, {
+      item: Prospect,
+      json: prospectJson,
+      cursor: KEYSET_CURSOR,
+      page: (after, limit) => prospectPage(db, { email: query.email, limit, after }),
+      fileName: ["prospects", today()],
     });
-    return c.json({ data: page.rows.map(prospectJson), next_cursor: page.next ? encodeKeyset(page.next) : null });
   },
 );
 

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { LIST_PARAMS } from "./list-response";
 
 /** The JSON API's shapes. The same schemas validate requests and generate openapi.json. */
 
@@ -9,19 +10,7 @@ export const ErrorBody = v.object({
   }),
 });
 
-export const ListQuery = v.object({
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,3}$/, "limit must be a whole number from 1 to 500."),
-      v.transform(Number),
-      v.minValue(1, "limit must be a whole number from 1 to 500."),
-      v.maxValue(500, "limit must be a whole number from 1 to 500."),
-    ),
-    "100",
-  ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(200, "cursor is not one this API gave out."))),
-});
+export const ListQuery = v.object(LIST_PARAMS);
 
 export const ApiKeyInfo = v.object({
   id: v.string(),

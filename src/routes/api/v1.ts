@@ -2,13 +2,14 @@ import { Hono } from "hono";
 import { describeRoute, openAPIRouteHandler, resolver, validator } from "hono-openapi";
 import { createDb } from "../../db/client";
 import { findApiKeyById } from "../../db/queries/api-keys";
-import { auditPage } from "../../db/queries/audit";
+import { type AuditRow, auditPage } from "../../db/queries/audit";
 import type { AppEnv } from "../../env";
 import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
+import { listContent, listResponse, today } from "./list-response";
 import { reportApi } from "./reports";
-import { ApiKeyInfo, AuditPage, ErrorBody, ListQuery } from "./schemas";
+import { ApiKeyInfo, AuditEntry, AuditPage, ErrorBody, ListQuery } from "./schemas";
 
 type ApiEnv = AppEnv & { Variables: { apiKeyId: string } };
 
@@ -84,7 +85,7 @@ apiV1.get(
     summary: "The audit log, newest first",
     description: "Sign-ins, user changes and API key changes. Paged with `limit` and `cursor`.",
     responses: {
-      200: { description: "A page of entries", content: { "application/json": { schema: resolver(AuditPage) } } },
+      200: { description: "A page of entries", content: listContent(AuditPage, AuditEntry) },
       400: { description: "Invalid query", content: { "application/json": { schema: resolver(ErrorBody) } } },
       ...errorResponses,
     },
@@ -93,20 +94,24 @@ apiV1.get(
     if (!result.success) invalid(result.error);
   }),
   async (c) => {
-    const { limit, cursor } = c.req.valid("query");
-    const before = cursor ? decodePosition(cursor) : null;
-    const rows = await auditPage(createDb(c.env.DB), limit + 1, before);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return c.json({
-      data: page.map((r) => ({
+    const db = createDb(c.env.DB);
+    return listResponse(c, c.req.valid("query"), {
+      item: AuditEntry,
+      json: (r: AuditRow) => ({
         id: String(r.id),
         at: r.createdAt,
         action: r.action,
         subject: r.subject,
         actor_id: r.actorId,
-      })),
-      next_cursor: rows.length > limit && last ? encodePosition(last.id) : null,
+      }),
+      cursor: { decode: decodePosition, encode: encodePosition },
+      page: async (before, limit) => {
+        const rows = await auditPage(db, limit + 1, before);
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return { rows: page, next: rows.length > limit && last ? last.id : null };
+      },
+      fileName: ["audit-log", today()],
     });
   },
 );

@@ -1,129 +1,236 @@
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
-import { DataTable, EmptyState, PageHeader, Time } from "../../components";
+import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { personName } from "./webinar-parts";
 
-/** Prospects (F23): search by email or name, pick two to merge. */
+/** The prospect list's filters, in the query string's names. */
+export const FILTER_NAMES = ["q", "list", "tag", "campaign", "min_score", "max_score"] as const;
+export type ProspectFilterValues = Record<(typeof FILTER_NAMES)[number], string>;
+
+export interface ProspectFilterChoices {
+  lists: { id: string; name: string }[];
+  campaigns: { id: string; name: string }[];
+  tags: string[];
+}
+
+/** The filters that are set, as a query string (without `?`), for page and export links. */
+export function filterQuery(filters: ProspectFilterValues): string {
+  const params = new URLSearchParams();
+  for (const name of FILTER_NAMES) if (filters[name] !== "") params.set(name, filters[name]);
+  return params.toString();
+}
+
+/** A labelled filter control with its error tied to it. */
+const FilterField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
+  <div class={p.error ? "field has-error" : "field"}>
+    <label for={`f-${p.name}`}>{p.label}</label>
+    {p.children}
+    {p.error && (
+      <small class="error" id={`f-${p.name}-error`}>
+        {p.error}
+      </small>
+    )}
+  </div>
+);
+
+const invalid = (name: string, errors: Record<string, string>) =>
+  errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
+
+/** Prospects (F20, F23, F24): search and filter, export what matches, pick two to merge. */
 export const ProspectsPage: FC<{
-  search: string;
-  error?: string | undefined;
+  filters: ProspectFilterValues;
+  choices: ProspectFilterChoices;
+  errors: Record<string, string>;
   prospects: ProspectListItem[];
   nextHref: string | null;
-  flash?: string | undefined;
-}> = ({ search, error, prospects, nextHref }) => (
-  <>
-    <PageHeader
-      title="Prospects"
-      lead="Everyone who registered on a Rollcall form or on GoTo's own page, with their score."
-      actions={
-        <a class="button" href="/admin/prospects/merge">
-          Merge prospects
-        </a>
-      }
-    />
-    <section class="panel">
-      <form method="get" action="/admin/prospects" class="row-form">
-        <div class={error ? "field has-error" : "field"}>
-          <label for="f-q">Search by email or name</label>
-          <input
-            id="f-q"
-            name="q"
-            type="search"
-            value={search}
-            maxlength={200}
-            aria-invalid={error ? "true" : undefined}
-            aria-describedby={error ? "f-q-error" : undefined}
-          />
-          {error && (
-            <small class="error" id="f-q-error">
-              {error}
-            </small>
-          )}
-        </div>
-        <button type="submit" class="button primary">
-          Search
-        </button>
-        {search && (
-          <a class="button subtle" href="/admin/prospects">
-            Clear
-          </a>
-        )}
-      </form>
-    </section>
-    <section class="panel">
-      {prospects.length === 0 ? (
-        search ? (
-          <EmptyState title="No prospect matches">
-            <p>Nobody's email or name contains “{search}”. Try part of the email, or the last name alone.</p>
-          </EmptyState>
-        ) : (
-          <EmptyState title="No prospects yet">
-            <p>
-              Prospects arrive from form registrations and from GoToWebinar registrants once a connector is verified and
-              its webinars sync.
-            </p>
-          </EmptyState>
-        )
-      ) : (
-        <form method="get" action="/admin/prospects/merge">
-          <DataTable
-            columns={[
-              { label: <span class="visually-hidden">Choose to merge</span> },
-              "Name",
-              "Email",
-              { label: "Score", class: "num" },
-              "Campaign",
-              "Created",
-            ]}
-          >
-            {prospects.map((p) => (
-              <tr>
-                <td data-label="Merge">
-                  <input
-                    type="checkbox"
-                    name="pick"
-                    value={p.id}
-                    id={`pick-${p.id}`}
-                    aria-label={`Choose ${p.email} to merge`}
-                  />
-                </td>
-                <td data-label="Name">
-                  <a href={`/admin/prospects/${p.id}`}>
-                    <bdi>{personName(p) || "(no name)"}</bdi>
-                  </a>
-                </td>
-                <td data-label="Email">
-                  <a href={`/admin/prospects/${p.id}`}>
-                    <bdi>{p.email}</bdi>
-                  </a>
-                  {p.mergedEmails.length > 0 && (
-                    <div class="muted small">
-                      also <bdi>{p.mergedEmails.join(", ")}</bdi>
-                    </div>
-                  )}
-                </td>
-                <td data-label="Score" class="num">
-                  {p.score}
-                </td>
-                <td data-label="Campaign">{p.campaignName ?? <span class="muted">none</span>}</td>
-                <td data-label="Created">
-                  <Time iso={p.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-          <p class="pager">
-            <button type="submit" class="button">
-              Merge the two chosen
-            </button>
-            {nextHref && (
-              <a class="button" href={nextHref}>
-                Next page
+  exportHref: string | null;
+}> = ({ filters, choices, errors, prospects, nextHref, exportHref }) => {
+  const filtered = FILTER_NAMES.some((name) => filters[name] !== "");
+  // A broken page or export link: its message does not belong to one of the fields.
+  const linkError = Object.entries(errors).find(([name]) => !(FILTER_NAMES as readonly string[]).includes(name))?.[1];
+  return (
+    <>
+      <PageHeader
+        title="Prospects"
+        lead="Everyone who registered on a Rollcall form or on GoTo's own page, with their score."
+        actions={
+          <>
+            {exportHref && (
+              <a
+                class="button primary"
+                href={exportHref}
+                download
+                title="Every prospect that matches the filters as a CSV file, not only this page"
+              >
+                Export CSV
+              </a>
+            )}
+            <a class="button" href="/admin/prospects/merge">
+              Merge prospects
+            </a>
+          </>
+        }
+      />
+      {linkError && <Flash kind="error">{linkError}</Flash>}
+      <section class="panel">
+        <form method="get" action="/admin/prospects" class="grid-form" novalidate>
+          <FilterField name="q" label="Search by email or name" error={errors.q}>
+            <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalid("q", errors)} />
+          </FilterField>
+          <FilterField name="list" label="List" error={errors.list}>
+            <select id="f-list" name="list" {...invalid("list", errors)}>
+              <option value="">Any list</option>
+              {choices.lists.map((l) => (
+                <option value={l.id} selected={filters.list === l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </FilterField>
+          <FilterField name="tag" label="Tag" error={errors.tag}>
+            <input
+              id="f-tag"
+              name="tag"
+              type="text"
+              list="f-tag-choices"
+              value={filters.tag}
+              maxlength={100}
+              placeholder="Any tag"
+              {...invalid("tag", errors)}
+            />
+            <datalist id="f-tag-choices">
+              {choices.tags.map((t) => (
+                <option value={t} />
+              ))}
+            </datalist>
+          </FilterField>
+          <FilterField name="campaign" label="Campaign" error={errors.campaign}>
+            <select id="f-campaign" name="campaign" {...invalid("campaign", errors)}>
+              <option value="">Any campaign</option>
+              {choices.campaigns.map((cmp) => (
+                <option value={cmp.id} selected={filters.campaign === cmp.id}>
+                  {cmp.name}
+                </option>
+              ))}
+            </select>
+          </FilterField>
+          <FilterField name="min_score" label="Score at least" error={errors.min_score}>
+            <input
+              id="f-min_score"
+              name="min_score"
+              type="number"
+              step={1}
+              inputmode="numeric"
+              value={filters.min_score}
+              {...invalid("min_score", errors)}
+            />
+          </FilterField>
+          <FilterField name="max_score" label="Score at most" error={errors.max_score}>
+            <input
+              id="f-max_score"
+              name="max_score"
+              type="number"
+              step={1}
+              inputmode="numeric"
+              value={filters.max_score}
+              {...invalid("max_score", errors)}
+            />
+          </FilterField>
+          <p class="form-actions">
+            <button type="submit" class="button primary">
+              Search
+            </button>{" "}
+            {filtered && (
+              <a class="button subtle" href="/admin/prospects">
+                Clear
               </a>
             )}
           </p>
         </form>
-      )}
-    </section>
-  </>
-);
+      </section>
+      <section class="panel">
+        {prospects.length === 0 ? (
+          Object.keys(errors).length > 0 ? (
+            <EmptyState title="Nothing searched yet">
+              <p>Fix what is marked above, then search again.</p>
+            </EmptyState>
+          ) : filtered ? (
+            <EmptyState title="No prospect matches">
+              <p>
+                {filters.q
+                  ? `Nobody's email or name contains “${filters.q}” with these filters. Try part of the email, or the last name alone.`
+                  : "No prospect matches these filters. Widen the score range or choose another list, tag or campaign."}
+              </p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No prospects yet">
+              <p>
+                Prospects arrive from form registrations and from GoToWebinar registrants once a connector is verified
+                and its webinars sync.
+              </p>
+            </EmptyState>
+          )
+        ) : (
+          <form method="get" action="/admin/prospects/merge">
+            <DataTable
+              columns={[
+                { label: <span class="visually-hidden">Choose to merge</span> },
+                "Name",
+                "Email",
+                { label: "Score", class: "num" },
+                "Campaign",
+                "Created",
+              ]}
+            >
+              {prospects.map((p) => (
+                <tr>
+                  <td data-label="Merge">
+                    <input
+                      type="checkbox"
+                      name="pick"
+                      value={p.id}
+                      id={`pick-${p.id}`}
+                      aria-label={`Choose ${p.email} to merge`}
+                    />
+                  </td>
+                  <td data-label="Name">
+                    <a href={`/admin/prospects/${p.id}`}>
+                      <bdi>{personName(p) || "(no name)"}</bdi>
+                    </a>
+                  </td>
+                  <td data-label="Email">
+                    <a href={`/admin/prospects/${p.id}`}>
+                      <bdi>{p.email}</bdi>
+                    </a>
+                    {p.mergedEmails.length > 0 && (
+                      <div class="muted small">
+                        also <bdi>{p.mergedEmails.join(", ")}</bdi>
+                      </div>
+                    )}
+                  </td>
+                  <td data-label="Score" class="num">
+                    {p.score}
+                  </td>
+                  <td data-label="Campaign">{p.campaignName ?? <span class="muted">none</span>}</td>
+                  <td data-label="Created">
+                    <Time iso={p.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
+            <p class="pager">
+              <button type="submit" class="button">
+                Merge the two chosen
+              </button>
+              {nextHref && (
+                <a class="button" href={nextHref}>
+                  Next page
+                </a>
+              )}
+            </p>
+          </form>
+        )}
+      </section>
+    </>
+  );
+};

@@ -6,7 +6,7 @@ import type {
   UnmatchedRow,
   WebinarWithCounts,
 } from "../../../db/queries/reports";
-import { webinarSessions } from "../../../db/queries/reports";
+import { REGISTRANT_FILTERS, webinarSessions } from "../../../db/queries/reports";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import {
   COUNT_LABEL,
@@ -14,6 +14,7 @@ import {
   personName,
   REGISTRATION_LABEL,
   RegistrationBadge,
+  registrantsCsvHref,
   registrantsHref,
 } from "./webinar-parts";
 
@@ -105,7 +106,10 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
   );
 };
 
-const COUNTS: RegistrantFilter[] = ["registered", "accepted", "attended", "absent"];
+const COUNTS = REGISTRANT_FILTERS;
+/** The funnel's counts get the big cards; cancelled and denied the small ones below them. */
+const MAIN_COUNTS: readonly RegistrantFilter[] = ["registered", "accepted", "attended", "absent"];
+const MINOR_COUNTS: readonly RegistrantFilter[] = ["cancelled", "denied"];
 
 /** GoTo's refusal, or for a registration still being pushed, why the last attempt failed and when the next is. */
 const OutboxReason: FC<{
@@ -155,20 +159,22 @@ export const WebinarDetailPage: FC<{
           </a>
         }
       />
-      <section class="cards" aria-label="Counts">
-        {COUNTS.map((filter) => (
-          <a class="card panel link-card" href={registrantsHref(webinar.id, filter)}>
-            <h2>{COUNT_LABEL[filter]}</h2>
-            {filter === "absent" && webinar.phase !== "finished" ? (
-              <p class="muted">Counted once every session has ended.</p>
-            ) : (
-              <p class="figure" data-count={filter}>
-                {webinar.counts[filter]}
-              </p>
-            )}
-          </a>
-        ))}
-      </section>
+      {[MAIN_COUNTS, MINOR_COUNTS].map((counts, i) => (
+        <section class={i === 0 ? "cards" : "cards minor"} aria-label={i === 0 ? "Counts" : "Cancelled and denied"}>
+          {counts.map((filter) => (
+            <a class="card panel link-card" href={registrantsHref(webinar.id, filter)}>
+              <h2>{COUNT_LABEL[filter]}</h2>
+              {filter === "absent" && webinar.phase !== "finished" ? (
+                <p class="muted">Counted once every session has ended.</p>
+              ) : (
+                <p class="figure" data-count={filter}>
+                  {webinar.counts[filter]}
+                </p>
+              )}
+            </a>
+          ))}
+        </section>
+      ))}
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">
@@ -257,6 +263,8 @@ const EMPTY_COUNT: Record<RegistrantFilter, string> = {
   accepted: "Nobody is accepted yet. GoTo accepts registrants itself, or after you approve them there.",
   attended: "Nobody attended yet. Attendance is read after each session ends.",
   absent: "Nobody is absent. Absent counts the registered who did not attend, once every session has ended.",
+  cancelled: "Nobody cancelled. Registrants who cancel, or whom GoTo cancels, appear here.",
+  denied: "Nobody was denied. Registrants the organizer refuses in GoTo appear here.",
 };
 
 /** The prospects behind one count: the same rows the count counts. */
@@ -275,9 +283,21 @@ export const RegistrantsPage: FC<{
           : `${webinar.counts[filter]} prospects.`
       }
       actions={
-        <a class="button subtle" href={`/admin/webinars/${webinar.id}`}>
-          Back to the webinar
-        </a>
+        <>
+          {rows.length > 0 && (
+            <a
+              class="button primary"
+              href={registrantsCsvHref(webinar.id, filter)}
+              download
+              title={`All ${webinar.counts[filter]} ${COUNT_LABEL[filter].toLowerCase()} prospects as a CSV file, not only this page`}
+            >
+              Export CSV
+            </a>
+          )}
+          <a class="button subtle" href={`/admin/webinars/${webinar.id}`}>
+            Back to the webinar
+          </a>
+        </>
       }
     />
     <nav class="tabs" aria-label="Which count">

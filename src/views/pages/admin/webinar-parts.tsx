@@ -43,10 +43,17 @@ export const COUNT_LABEL: Record<RegistrantFilter, string> = {
   accepted: "Accepted",
   attended: "Attended",
   absent: "Absent",
+  cancelled: "Cancelled",
+  denied: "Denied",
 };
 
 export function registrantsHref(webinarId: string, filter: RegistrantFilter): string {
   return `/admin/webinars/${webinarId}/registrants?status=${filter}`;
+}
+
+/** The same prospects as a CSV file: all of them, not only the page shown. */
+export function registrantsCsvHref(webinarId: string, filter: RegistrantFilter): string {
+  return `${registrantsHref(webinarId, filter)}&format=csv`;
 }
 
 export function personName(p: { firstName: string | null; lastName: string | null }): string {

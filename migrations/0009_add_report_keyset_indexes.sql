@@ -1,0 +1,2 @@
+CREATE INDEX `prospects_merged_created_idx` ON `prospects` (`merged_into_id`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `registrations_webinar_registered_idx` ON `registrations` (`webinar_id`,`registered_at`,`id`);

@@ -1,0 +1,158 @@
+// A marketer exports a webinar's attendees and a filtered prospect list as CSV files (F24). Data
+// comes in the way it does in production: the simulator holds the webinar, its registrants and
+// their attendance; a verified connector discovers it; Sync now ingests it. The downloads are read
+// back with a strict RFC 4180 reader.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { parseCsv } from "../csv-parse.ts";
+import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser | null;
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await startApp();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${app.url}/sim/control${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const HOUR = 3600_000;
+const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
+const SUBJECT = "Product tour: Zoë's édition";
+
+/** Clicks Export CSV and reads the file the browser saved. */
+async function exportCsv(page: Page): Promise<{ name: string; rows: Record<string, string>[] }> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
+  const text = readFileSync(await download.path(), "utf8");
+  assert.ok(text.startsWith("\uFEFF"), "the file starts with a byte order mark");
+  const [header = [], ...records] = parseCsv(text);
+  return {
+    name: download.suggestedFilename(),
+    rows: records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""]))),
+  };
+}
+
+test("export a webinar's attendees and a filtered prospect list as CSV", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const organizer = "tours@acme.test";
+  await control("/organizers", { email: organizer, firstName: "Tia", lastName: "Tours" });
+  const webinar = await control("/webinars", {
+    organizerEmail: organizer,
+    subject: SUBJECT,
+    times: [{ startTime: at(-50), endTime: at(-49) }],
+  });
+  const key = String(webinar.webinarKey);
+  const people: [string, string, string, number | null][] = [
+    ["ann@acme.test", "Ann", "Able", 45],
+    ["bob@acme.test", '=HYPERLINK("http://evil.test")', "Baker", 10],
+    ["cat@acme.test", "Cat", "Černá, Ltd", null],
+  ];
+  for (const [email, firstName, lastName, minutes] of people) {
+    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
+    if (minutes !== null) {
+      await control(`/webinars/${key}/attendance`, {
+        email,
+        joinTime: at(-50),
+        leaveTime: new Date(Date.parse(at(-50)) + minutes * 60_000).toISOString(),
+      });
+    }
+  }
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchConsole(page, [409, 422]);
+  await logIn(page, app.url);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
+  await page.getByLabel("Organizer email").fill(organizer);
+  await page.getByRole("button", { name: "Save connector" }).click();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByLabel("Organizer").selectOption(organizer);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.getByText("Verified with GoTo.").waitFor();
+
+  await nav.getByRole("link", { name: "Webinars" }).click();
+  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await page.getByRole("link", { name: SUBJECT }).click();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByText(/Sync started/).waitFor();
+  const attended = page.locator('[data-count="attended"]');
+  for (let i = 0; i < 90 && (await attended.textContent())?.trim() !== "2"; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.equal((await attended.textContent())?.trim(), "2");
+  await screenshot(page, "exports-01-webinar-counts");
+
+  await page.locator('a.link-card:has([data-count="attended"])').click();
+  await page.getByRole("heading", { name: /Attended/ }).waitFor();
+  await screenshot(page, "exports-02-attended-drill-down");
+  const attendees = await exportCsv(page);
+  // Chromium takes the UTF-8 name of filename*; the ASCII one is for clients that do not read it.
+  assert.match(attendees.name, /^product-tour-zoë-s-édition-attended-\d{4}-\d\d-\d\d\.csv$/);
+  assert.deepEqual(
+    attendees.rows.map((r) => [r.Email, r["First name"], r["Minutes attended"]]),
+    [
+      ["ann@acme.test", "Ann", "45"],
+      ["bob@acme.test", '\'=HYPERLINK("http://evil.test")', "10"],
+    ],
+  );
+
+  await page.getByRole("link", { name: /^Absent/ }).click();
+  const absent = await exportCsv(page);
+  assert.deepEqual(
+    absent.rows.map((r) => [r.Email, r["Last name"], r.Attended]),
+    [["cat@acme.test", "Černá, Ltd", "No"]],
+  );
+
+  await nav.getByRole("link", { name: "Prospects" }).click();
+  await page.getByLabel("Score at least").fill("30");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("link", { name: "ann@acme.test" }).waitFor();
+  await screenshot(page, "exports-03-prospects-filtered");
+  const filtered = await exportCsv(page);
+  assert.match(filtered.name, /^prospects-score-from-30-\d{4}-\d\d-\d\d\.csv$/);
+  const shown = await page.locator('td[data-label="Email"] bdi').allTextContents();
+  assert.deepEqual(filtered.rows.map((r) => r.Email).sort(), shown.sort());
+  assert.ok(filtered.rows.every((r) => Number(r.Score) >= 30));
+
+  await page.getByLabel("Score at most").fill("10");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByText("Score at most must not be below Score at least.").waitFor();
+  await screenshot(page, "exports-04-prospects-bad-filter");
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${app.url}/admin/prospects?min_score=30`);
+  await screenshot(page, "exports-05-prospects-on-phone");
+  await page.goto(`${app.url}/admin/webinars`);
+  await page.getByRole("link", { name: SUBJECT }).click();
+  await screenshot(page, "exports-06-webinar-on-phone");
+  await page.locator('a.link-card:has([data-count="attended"])').click();
+  await screenshot(page, "exports-07-drill-down-on-phone");
+
+  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  await context.close();
+});

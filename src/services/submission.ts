@@ -11,7 +11,7 @@ import { goToRegistrant, prospectUpdate, validateSubmission } from "../domain/fo
 import { type FormAction, type FormField, registerAction } from "../domain/forms";
 import type { Env } from "../env";
 import { errorFields, log } from "../lib/log";
-import type { RegistrationQueued, RegistrationRequest } from "../sync/outbox-contract";
+import type { RegistrationRequest } from "../sync/outbox-contract";
 
 export interface SubmissionSource {
   formId: string | null;
@@ -38,11 +38,6 @@ export type SubmissionOutcome =
       registrationId: string | null;
       duplicate: boolean;
     };
-
-/** What the webinar's outbox offers, typed by the contract (src/sync/outbox-contract.ts). */
-interface Outbox {
-  register(request: RegistrationRequest): Promise<RegistrationQueued>;
-}
 
 /**
  * One submission, from a Rollcall form or a form handler: rate limit, validation, filters, then
@@ -101,7 +96,7 @@ export async function processSubmission(
       requeue: !recorded.duplicate,
     };
     try {
-      const outbox = env.WEBINAR_SYNC.getByName(registration.webinarId) as unknown as Outbox;
+      const outbox = env.WEBINAR_SYNC.getByName(registration.webinarId);
       await outbox.register(request);
     } catch (error) {
       // The registration is already stored as pending in D1; the visitor's answer does not depend on GoTo.

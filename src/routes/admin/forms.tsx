@@ -7,6 +7,8 @@ import { parseBuilder } from "../../domain/form-builder";
 import { type FormAction, liveProblems, registerAction, saveProblems } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
+import { choicesFor } from "../../services/form-choices";
+import { readGoToForm } from "../../services/goto-questions";
 import type { ActionChoices } from "../../views/pages/admin/form-actions";
 import {
   type BuilderForm,
@@ -16,8 +18,6 @@ import {
   NEW_FORM,
 } from "../../views/pages/admin/form-builder";
 import { FormList, SubmissionList } from "../../views/pages/admin/form-list";
-import { readGoToForm } from "../forms/goto-questions";
-import { choicesFor } from "./form-choices";
 
 /** Admin > Forms: the list, the builder with its live preview, and each form's submissions. */
 export const formRoutes = new Hono<AppEnv>();

@@ -1,19 +1,6 @@
 import { Hono } from "hono";
 import { describeRoute, resolver, validator } from "hono-openapi";
 import type * as v from "valibot";
-import { createDb } from "../../db/client";
-import { type ProspectListItem, prospectDetail, prospectPage } from "../../db/queries/prospect-reports";
-import {
-  findWebinar,
-  type RegistrantRow,
-  registrantPage,
-  type WebinarWithCounts,
-  webinarPage,
-  webinarWithCounts,
-} from "../../db/queries/reports";
-import type { AppEnv } from "../../env";
-import { decodeKeyset, encodeKeyset } from "../../lib/cursor";
-import { ApiError } from "../../lib/errors";
 import {
   IdParam,
   ProspectList,
@@ -27,8 +14,21 @@ import {
   WebinarList,
   WebinarListQuery,
   type Webinar as WebinarSchema,
-} from "./report-schemas";
-import { ErrorBody } from "./schemas";
+} from "../../api/report-schemas";
+import { ErrorBody } from "../../api/schemas";
+import { createDb } from "../../db/client";
+import { type ProspectListItem, prospectDetail, prospectPage } from "../../db/queries/prospect-reports";
+import {
+  findWebinar,
+  type RegistrantRow,
+  registrantPage,
+  type WebinarWithCounts,
+  webinarPage,
+  webinarWithCounts,
+} from "../../db/queries/reports";
+import type { AppEnv } from "../../env";
+import { decodeKeyset, encodeKeyset } from "../../lib/cursor";
+import { ApiError } from "../../lib/errors";
 
 /** The webinar and prospect routes of the JSON API (F27); mounted inside /api/v1 behind its API key check. */
 export const reportApi = new Hono<AppEnv>();

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { describeRoute, openAPIRouteHandler, resolver, validator } from "hono-openapi";
+import { ApiKeyInfo, AuditPage, ErrorBody, ListQuery } from "../../api/schemas";
 import { createDb } from "../../db/client";
 import { findApiKeyById } from "../../db/queries/api-keys";
 import { auditPage } from "../../db/queries/audit";
@@ -8,7 +9,6 @@ import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
 import { reportApi } from "./reports";
-import { ApiKeyInfo, AuditPage, ErrorBody, ListQuery } from "./schemas";
 
 type ApiEnv = AppEnv & { Variables: { apiKeyId: string } };
 

@@ -3,15 +3,12 @@ import { bodyLimit } from "hono/body-limit";
 import type { Child } from "hono/jsx";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
-import { findForm, findHandler, type StoredForm, type StoredHandler } from "../../db/queries/forms";
+import { findForm, findHandler, type StoredForm } from "../../db/queries/forms";
 import {
   cleanReferrer,
   DEFAULT_THEME,
-  type FormField,
-  isProspectField,
-  PROSPECT_FIELDS,
+  handlerFields,
   pickUtm,
-  REGISTRATION_REQUIRED,
   registerAction,
   ThemeSchema,
   usableRedirect,
@@ -19,6 +16,7 @@ import {
 import type { AppEnv } from "../../env";
 import { clientIp, isHtmx } from "../../lib/request";
 import { processSubmission } from "../../services/submission";
+import { embedScript } from "../../views/pages/public/embed";
 import {
   type FormState,
   HONEYPOT_FIELD,
@@ -28,7 +26,6 @@ import {
   PublicMessage,
   ThankYou,
 } from "../../views/pages/public/form";
-import { embedScript } from "./embed";
 
 /** Forms are small: 64 KB is far beyond any honest submission and stops huge bodies before parsing. */
 const MAX_BODY = 64 * 1024;
@@ -217,20 +214,6 @@ publicFormRoutes.post("/f/:formId", tooLarge, async (c) => {
 });
 
 // ---- form handlers ---------------------------------------------------------------------------
-
-/** The fields a handler fills, from its field map; register needs the three names required. */
-export function handlerFields(handler: StoredHandler): FormField[] {
-  const register = registerAction(handler.actions) !== null;
-  const keys = [...new Set(Object.values(handler.fieldMap))];
-  return keys.map((key) => ({
-    key,
-    type: key === "email" ? "email" : "text",
-    label: isProspectField(key) ? PROSPECT_FIELDS[key].label : key.slice("custom_".length).replace(/_/g, " "),
-    required: key === "email" || (register && (REGISTRATION_REQUIRED as readonly string[]).includes(key)),
-    defaultValue: "",
-    options: [],
-  }));
-}
 
 function withQuery(url: string, params: Record<string, string>): string {
   const u = new URL(url);

@@ -1,9 +1,9 @@
-import { createDb } from "../../db/client";
-import { listCampaigns } from "../../db/queries/campaigns";
-import { listUpcomingWebinars } from "../../db/queries/forms";
-import { listLists } from "../../db/queries/lists";
-import type { Env } from "../../env";
-import type { ActionChoices } from "../../views/pages/admin/form-actions";
+import { createDb } from "../db/client";
+import { listCampaigns } from "../db/queries/campaigns";
+import { listUpcomingWebinars } from "../db/queries/forms";
+import { listLists } from "../db/queries/lists";
+import type { Env } from "../env";
+import type { ActionChoices } from "../views/pages/admin/form-actions";
 
 /** What the completion-action pickers offer: upcoming webinars only (F7), lists, campaigns. */
 export async function choicesFor(env: Env): Promise<ActionChoices> {

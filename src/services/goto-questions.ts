@@ -1,9 +1,9 @@
-import { createDb } from "../../db/client";
-import { findConnector } from "../../db/queries/connectors";
-import { findWebinarForForm } from "../../db/queries/forms";
-import type { GoToForm } from "../../domain/forms";
-import type { Env } from "../../env";
-import { callGateway } from "../../sync/gateway";
+import { createDb } from "../db/client";
+import { findConnector } from "../db/queries/connectors";
+import { findWebinarForForm } from "../db/queries/forms";
+import type { GoToForm } from "../domain/forms";
+import type { Env } from "../env";
+import { callGateway } from "../sync/gateway";
 
 /**
  * Reads the webinar's own registration fields and questions from GoTo (F10) through the

@@ -27,3 +27,19 @@ export function webinarSessions(w: { times: string }): WebinarSession[] {
     return [];
   }
 }
+
+/** What Sync now needs to know of a webinar's connector. */
+export interface SyncConnector {
+  status: string;
+  paused: boolean;
+  deleted: boolean;
+}
+
+/** Why a webinar cannot be synced now, in the marketer's words; null when it can. */
+export function syncRefusal(phase: WebinarPhase, connector: SyncConnector | null): string | null {
+  if (phase === "cancelled") return "Cancelled in GoTo: Rollcall no longer syncs it.";
+  if (!connector || connector.deleted) return "Its connector was deleted.";
+  if (connector.paused) return "Its connector is paused. Resume it to sync.";
+  if (connector.status !== "verified") return "Verify its connector to sync.";
+  return null;
+}

@@ -270,7 +270,7 @@ export function usableRedirect(stored: string | null): string | null {
 export interface HandlerMapping {
   /** The customer's field name → our field key (a prospect field or `custom_<name>`). */
   fieldMap: Record<string, string>;
-  actions: readonly FormAction[];
+  actions: FormAction[];
 }
 
 /** The fields a handler fills, from its field map; register needs the three names required. */
@@ -285,4 +285,16 @@ export function handlerFields(handler: HandlerMapping): FormField[] {
     defaultValue: "",
     options: [],
   }));
+}
+
+/** What stops a handler from being saved, in a handler's words (its fields come from the field map). */
+export function handlerSaveProblems(handler: HandlerMapping): string[] {
+  return saveProblems({ fields: handlerFields(handler), actions: handler.actions, theme: DEFAULT_THEME }).map((p) =>
+    p.replace("as a required field", "mapped from one of your form's fields"),
+  );
+}
+
+/** What a saved handler still lacks to register visitors (as a form's {@link liveProblems}). */
+export function handlerLiveProblems(handler: HandlerMapping): string[] {
+  return liveProblems({ fields: handlerFields(handler), actions: handler.actions, theme: DEFAULT_THEME });
 }

@@ -1,14 +1,13 @@
 import { type Context, Hono } from "hono";
 import { createDb } from "../../db/client";
-import { recordAudit } from "../../db/queries/audit";
-import { actionTargetErrors, findHandler, listHandlers, saveHandler } from "../../db/queries/forms";
+import { findHandler, listHandlers } from "../../db/queries/forms";
 import { listHandlerSubmissions } from "../../db/queries/submissions";
 import { parseBuilder, parseHandlerSettings } from "../../domain/form-builder";
-import { DEFAULT_THEME, handlerFields, liveProblems, registerAction, saveProblems } from "../../domain/forms";
+import { handlerLiveProblems } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
 import { choicesFor } from "../../services/form-choices";
-import { readGoToForm } from "../../services/goto-questions";
+import { saveFormHandler } from "../../services/forms";
 import { type HandlerDraft, HandlerEditor, HandlerList } from "../../views/pages/admin/form-handlers";
 import { SubmissionList } from "../../views/pages/admin/form-list";
 
@@ -57,12 +56,7 @@ formHandlerRoutes.get("/new", (c) => render(c, EMPTY, {}, []));
 formHandlerRoutes.get("/:id", async (c) => {
   const handler = await findHandler(createDb(c.env.DB), c.req.param("id"));
   if (!handler) return c.notFound();
-  return render(
-    c,
-    handler,
-    {},
-    liveProblems({ fields: handlerFields(handler), actions: handler.actions, theme: DEFAULT_THEME }),
-  );
+  return render(c, handler, {}, handlerLiveProblems(handler));
 });
 
 async function save(c: Context<AppEnv>, id: string | null) {
@@ -73,11 +67,6 @@ async function save(c: Context<AppEnv>, id: string | null) {
   const settings = parseHandlerSettings(body);
   // The actions come from the same controls as a form's; the field rows do not exist here.
   const { input, errors: actionErrors } = parseBuilder({ ...body, name: body.name ?? "" }, existing?.actions ?? []);
-  const errors = {
-    ...settings.errors,
-    ...actionErrors,
-    ...(await actionTargetErrors(db, input.actions, new Date().toISOString())),
-  };
   const draft: HandlerDraft = {
     id,
     name: input.name,
@@ -87,24 +76,13 @@ async function save(c: Context<AppEnv>, id: string | null) {
     errorUrl: settings.errorUrl,
     allowedOrigins: settings.allowedOrigins,
   };
-  const fields = handlerFields(draft);
-  const problems = saveProblems({ fields, actions: input.actions, theme: DEFAULT_THEME }).map((p) =>
-    p.replace("as a required field", "mapped from one of your form's fields"),
+  const saved = await saveFormHandler(
+    c.env,
+    { id, input: draft, errors: { ...settings.errors, ...actionErrors }, refreshGoTo: body.op === "refresh_goto" },
+    { actorId: c.get("user")?.id ?? null, ip: clientIp(c) },
   );
-  if (Object.keys(errors).length > 0 || problems.length > 0) return render(c, draft, errors, problems, 422);
-  const register = registerAction(draft.actions);
-  if (register && (!register.goto || body.op === "refresh_goto")) {
-    const read = await readGoToForm(c.env, register.webinarId, new Date());
-    if (!("error" in read)) register.goto = read;
-  }
-  const savedId = await saveHandler(db, id, draft, new Date().toISOString());
-  await recordAudit(db, {
-    actorId: c.get("user")?.id ?? null,
-    action: id ? "form_handler.updated" : "form_handler.created",
-    subject: savedId,
-    ip: clientIp(c),
-  });
-  return c.redirect(`/admin/form-handlers/${savedId}?saved=1`, 303);
+  if (saved.kind === "invalid") return render(c, draft, saved.errors, saved.problems, 422);
+  return c.redirect(`/admin/form-handlers/${saved.id}?saved=1`, 303);
 }
 
 formHandlerRoutes.post("/", (c) => save(c, null));

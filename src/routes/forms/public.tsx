@@ -15,6 +15,7 @@ import {
 } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, isHtmx } from "../../lib/request";
+import { formCsp } from "../../middleware/security-headers";
 import { processSubmission } from "../../services/submission";
 import { embedScript } from "../../views/pages/public/embed";
 import {
@@ -36,23 +37,6 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * come from anywhere by design), and a CSP of its own that lets customer sites frame the form.
  */
 export const publicFormRoutes = new Hono<AppEnv>();
-
-function formCsp(redirectUrl: string | null): string {
-  let formAction = "'self'";
-  const redirect = usableRedirect(redirectUrl);
-  if (redirect) formAction += ` ${new URL(redirect).origin}`;
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    `form-action ${formAction}`,
-    "base-uri 'none'",
-    "object-src 'none'",
-    "frame-ancestors *",
-  ].join("; ");
-}
 
 function model(form: StoredForm): PublicFormModel {
   return {

@@ -56,7 +56,7 @@ function noRecentTwin(dedupeKey: string, now: string): SQL {
                          AND created_at > ${since} AND created_at < ${until})`;
 }
 
-/** A filtered submission (F12): stored with the rule that matched, and nothing else runs. */
+/** A filtered submission: stored with the rule that matched, and nothing else runs. */
 export async function recordFilteredSubmission(db: Db, input: SubmissionInput, reason: string): Promise<void> {
   const utm = Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null;
   await db.run(
@@ -103,9 +103,9 @@ function skippedActions(submissionId: string, actions: FormAction[]): SQL[] {
 
 /**
  * Records an accepted submission and every completion action in ONE D1 batch (atomic, in order):
- * the submission, the prospect (the active one with this email, else a new one, F22), its fields
- * (F9), the Form submitted and Registered activities, the `pending` registration with UTM and
- * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities. An
+ * the submission, the prospect (the active one with this email, else a new one), its fields, the
+ * planned activities (Form submitted, Registered, adjusted score), the `pending` registration with
+ * UTM and referrer, list, tag and campaign, and the score recomputed from the activities. An
  * action whose target was deleted since the form was saved is skipped and recorded as skipped.
  *
  * Every statement after the first runs only if this submission's row was inserted (`mine`): a

@@ -2,16 +2,17 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Unit and integration tests run inside workerd with the real bindings of wrangler.toml. Test-only
- * bindings: the D1 migrations (applied by test/setup/apply-migrations.ts) and the settings that
- * `.dev.vars` gives a local run.
+ * Unit and integration tests run inside workerd with the real bindings of the development Worker
+ * (wrangler.dev.toml: production's plus the GoToWebinar simulator). Test-only bindings: the D1
+ * migrations (applied by test/setup/apply-migrations.ts) and the settings that `.dev.vars` gives a
+ * local run.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
     plugins: [
       cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
+        wrangler: { configPath: "./wrangler.dev.toml" },
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,

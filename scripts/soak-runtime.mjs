@@ -1,8 +1,9 @@
-// The runtime the soak kills: the Worker (with its D1, Durable Objects and the GoTo simulator) in
-// wrangler's programmatic dev server, on a fixed port and a fixed persisted state directory, so a
-// restart after SIGKILL comes back on the same data. Started by scripts/soak.mjs as the leader of
-// its own process group (workerd is a child of this process): killing the group kills both, with
-// no cleanup, like a machine losing power. Prints `READY <port>` once it answers.
+// The runtime the soak kills: the development Worker (wrangler.dev.toml: the app with its D1,
+// Durable Objects and the GoTo simulator) in wrangler's programmatic dev server, on a fixed port
+// and a fixed persisted state directory, so a restart after SIGKILL comes back on the same data.
+// Started by scripts/soak.mjs as the leader of its own process group (workerd is a child of this
+// process): killing the group kills both, with no cleanup, like a machine losing power. Prints
+// `READY <port>` once it answers.
 //   SOAK_VARS='{"GOTO_MODE":"simulator",...}' node scripts/soak-runtime.mjs <persist-dir> <port>
 import { join } from "node:path";
 import { unstable_startWorker } from "wrangler";
@@ -17,7 +18,7 @@ if (!persist || !port) {
 const vars = JSON.parse(process.env.SOAK_VARS ?? "{}");
 
 const worker = await unstable_startWorker({
-  config: join(root, "wrangler.toml"),
+  config: join(root, "wrangler.dev.toml"),
   envFiles: [],
   dev: {
     server: { hostname: "127.0.0.1", port: Number(port) },

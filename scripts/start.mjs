@@ -14,7 +14,18 @@ await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local"]);
 
 const dev = spawn(
   bin("wrangler"),
-  ["dev", "--ip", host, "--port", String(port), "--show-interactive-dev-session=false", "--log-level", "warn"],
+  [
+    "dev",
+    "--config",
+    "wrangler.dev.toml",
+    "--ip",
+    host,
+    "--port",
+    String(port),
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "warn",
+  ],
   { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: wranglerEnv },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));

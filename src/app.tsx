@@ -29,8 +29,8 @@ import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
 import { publicFormRoutes } from "./routes/forms/public";
 import { oauthRoutes } from "./routes/oauth";
-import { simulatorRoutes } from "./routes/simulator";
 import { webhookRoutes } from "./routes/webhooks";
+import { type GoToLink, LIVE_GOTO } from "./sync/goto-env";
 import { ErrorFragment, ErrorPage } from "./views/pages/errors";
 import { adminRenderer } from "./views/renderer";
 
@@ -57,11 +57,28 @@ function methodNotAllowed(c: Context<AppEnv>, allow: string): Response | Promise
   return c.html(<ErrorPage status={405} title="Method not allowed" message={message} />, 405);
 }
 
+/** What the development entry adds to the app; the production entry passes nothing. */
+export interface AppOptions {
+  /** How a request with these bindings reaches GoTo; GoTo itself unless given. */
+  goto?: (env: Env) => GoToLink;
+  /**
+   * Mounts areas ahead of the browser area, so its session and CSRF middleware never run for them
+   * (the development entry's GoToWebinar simulator under /sim: its control API and GoTo paths are
+   * not session pages).
+   */
+  mount?: (app: Hono<AppEnv>) => void;
+}
+
 /** Builds the Worker's Hono app: one place that shows every area and the middleware in front of it. */
-export function createApp(): Hono<AppEnv> {
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const goto = options.goto ?? (() => LIVE_GOTO);
 
   app.use(requestContext());
+  app.use(async (c, next) => {
+    c.set("goto", goto(c.env));
+    await next();
+  });
   app.use(securityHeaders());
   app.use(async (c, next) => {
     // The first admin comes from ADMIN_EMAIL / ADMIN_PASSWORD; after that this is a no-op.
@@ -112,9 +129,7 @@ export function createApp(): Hono<AppEnv> {
   oauth.route("/", oauthRoutes);
   browser.route("/oauth", oauth);
 
-  // The simulator is mounted before the browser areas: its control API and GoTo paths are not
-  // session pages, so the session and CSRF middleware must not run for /sim.
-  app.route("/sim", simulatorRoutes);
+  options.mount?.(app);
   app.use("/api/*", noStore());
   app.route("/api/v1", apiV1);
   app.route("/webhooks/goto", webhookRoutes);

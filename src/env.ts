@@ -1,28 +1,8 @@
-import type { GoToSimulator } from "./simulator/simulator";
-import type { GoToGateway } from "./sync/gateway";
-import type { GoToRateBudget } from "./sync/rate-budget";
-import type { WebinarSync } from "./sync/webinar-sync";
+import type { GoToLink } from "./sync/goto-env";
 
-/** The Worker's bindings: wrangler.toml vars and bindings plus the secrets of `.dev.vars`. */
-export interface Env {
-  DB: D1Database;
-  ASSETS: Fetcher;
-  GOTO_GATEWAY: DurableObjectNamespace<GoToGateway>;
-  GOTO_RATE_BUDGET: DurableObjectNamespace<GoToRateBudget>;
-  WEBINAR_SYNC: DurableObjectNamespace<WebinarSync>;
-  GOTO_SIMULATOR: DurableObjectNamespace<GoToSimulator>;
-  /** Posts per form and client IP on the public forms (wrangler.toml: 20 a minute). */
-  FORM_LIMITER: RateLimit;
-  GOTO_MODE: string;
-  ADMIN_EMAIL?: string;
-  ADMIN_PASSWORD?: string;
-  SECRETS_KEY?: string;
-  GOTO_CLIENT_ID?: string;
-  GOTO_CLIENT_SECRET?: string;
-  PUBLIC_URL?: string;
-  /** How long one GoTo call may take, headers and body (ms); 15,000 when unset. */
-  GOTO_TIMEOUT_MS?: string;
-}
+// The Worker's bindings are the global `Env`: generated from wrangler.toml by `npm run types` into
+// worker-configuration.d.ts, with the settings of `.dev.vars` and the Worker secrets in
+// worker-settings.d.ts. This module keeps only the app's own types.
 
 export type Role = "admin" | "marketer";
 
@@ -40,18 +20,11 @@ export interface AppVariables {
   user: CurrentUser | null;
   sessionId: string | null;
   csrfToken: string | null;
+  /** How this request reaches GoTo (GoTo itself, or the simulator in the development entry). */
+  goto: GoToLink;
 }
 
 export interface AppEnv {
   Bindings: Env;
   Variables: AppVariables;
-}
-
-declare global {
-  namespace Cloudflare {
-    /** Types `exports` from "cloudflare:workers" (the Worker's own entry, reachable without network). */
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-    }
-  }
 }

@@ -1,7 +1,7 @@
+// The production entry (wrangler.toml): the app and its Durable Objects, reaching GoTo itself.
+// The GoToWebinar simulator is in the development entry only (src/dev/index.ts).
 import { createApp } from "./app";
-import type { Env } from "./env";
 
-export { GoToSimulator } from "./simulator/simulator";
 export { GoToGateway } from "./sync/gateway";
 export { GoToRateBudget } from "./sync/rate-budget";
 export { WebinarSync } from "./sync/webinar-sync";

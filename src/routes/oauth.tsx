@@ -14,6 +14,7 @@ export const oauthRoutes = new Hono<AppEnv>();
 oauthRoutes.get(OAUTH_CALLBACK_PATH.slice("/oauth".length), async (c) => {
   const result = await completeVerification(
     c.env,
+    c.get("goto"),
     new URL(c.req.url).origin,
     getCookie(c, OAUTH_COOKIE),
     { sessionId: c.get("sessionId"), userId: c.get("user")?.id ?? null },

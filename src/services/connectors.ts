@@ -8,7 +8,6 @@ import {
   listConnectorWebinars,
   type WebinarRow,
 } from "../db/queries/webinars";
-import type { Env } from "../env";
 import { newId } from "../lib/encoding";
 import type { GatewayHealth } from "../sync/gateway";
 

@@ -2,7 +2,6 @@ import { createDb } from "../db/client";
 import { listCampaigns } from "../db/queries/campaigns";
 import { listUpcomingWebinars } from "../db/queries/forms";
 import { listLists } from "../db/queries/lists";
-import type { Env } from "../env";
 import type { ActionChoices } from "../views/pages/admin/form-actions";
 
 /** What the completion-action pickers offer: upcoming webinars only, lists, campaigns. */

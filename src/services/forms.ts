@@ -3,7 +3,6 @@ import { type AuditActor, recordAudit } from "../db/queries/audit";
 import { actionTargetErrors, type StoredHandler, saveForm, saveHandler } from "../db/queries/forms";
 import type { BuilderInput } from "../domain/form-builder";
 import { type FormAction, handlerSaveProblems, liveProblems, registerAction, saveProblems } from "../domain/forms";
-import type { Env } from "../env";
 import { readGoToForm } from "./goto-questions";
 
 /**

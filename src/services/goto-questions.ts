@@ -2,7 +2,6 @@ import { createDb } from "../db/client";
 import { findConnector } from "../db/queries/connectors";
 import { findWebinarForForm } from "../db/queries/forms";
 import type { GoToForm } from "../domain/forms";
-import type { Env } from "../env";
 import { callGateway } from "../sync/gateway";
 
 /**

@@ -12,7 +12,6 @@ import { recordAcceptedSubmission, recordFilteredSubmission, type SubmissionInpu
 import { matchFilter } from "../domain/filters";
 import { goToRegistrant, prospectUpdate, submissionDedupeKey, validateSubmission } from "../domain/form-submission";
 import { type FormAction, type FormField, type RegisterAction, registerAction } from "../domain/forms";
-import type { Env } from "../env";
 import { newId } from "../lib/encoding";
 import { errorFields, log } from "../lib/log";
 import type { RegistrationRequest } from "../sync/outbox-contract";

@@ -9,7 +9,6 @@ import {
   webinarConnector,
 } from "../db/queries/reports";
 import { syncRefusal } from "../domain/webinars";
-import type { Env } from "../env";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
 

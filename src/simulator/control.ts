@@ -15,12 +15,12 @@ import {
   addRegistrant,
   attendeesOf,
   type RegistrantInput,
-  type RegistrantRow,
   recordAttendance,
   registrantByEmail,
   registrantByKey,
 } from "./model-registrants";
-import { cancelWebinar, createWebinar, phaseOf, sessionsOf, type WebinarRow, webinarByKey } from "./model-webinars";
+import { cancelWebinar, createWebinar, phaseOf, sessionsOf, webinarByKey } from "./model-webinars";
+import type { RegistrantRow, WebinarRow } from "./rows";
 import { FaultsBody, readSettings, writeSettings } from "./settings";
 import { all, isoMillis, isoTime, parseIsoTime, SIM_TABLES } from "./storage";
 

@@ -1,7 +1,6 @@
 import { type JsonValue, num, toJson } from "./json";
 import type { OrganizerRow } from "./model-organizers";
-import type { RegistrantRow } from "./model-registrants";
-import type { SessionRow, WebinarRow } from "./model-webinars";
+import type { RegistrantRow, SessionRow, WebinarRow } from "./rows";
 import { all, isoMillis, isoTime } from "./storage";
 
 /**

@@ -1,5 +1,4 @@
 import type { Context, Hono } from "hono";
-import type { Env } from "../env";
 import { goToErrorBody, invalid, type SimError } from "./errors";
 import { jsonText, parseLossless } from "./json";
 import type { OrganizerRow } from "./model-organizers";

@@ -1,26 +1,11 @@
-/** Registrants and attendance: the row types, registering (409 on duplicates), removal and attendance intervals. */
+/** Registrants and attendance: registering (409 on duplicates), removal and attendance intervals (rows in rows.ts). */
 
 import { invalid, notFound, SimError } from "./errors";
 import { registrantAddedEvent, registrantJoinedEvent } from "./events";
 import { num } from "./json";
-import { phaseOf, type SessionRow, sessionsOf, type WebinarRow } from "./model-webinars";
+import { phaseOf, sessionsOf } from "./model-webinars";
+import type { RegistrantRow, SessionRow, WebinarRow } from "./rows";
 import { all, newKey, one } from "./storage";
-
-export interface RegistrantRow extends Record<string, SqlStorageValue> {
-  seq: number;
-  registrant_key: string;
-  webinar_key: string;
-  email: string;
-  email_lower: string;
-  first_name: string;
-  last_name: string;
-  status: string;
-  registration_ms: number;
-  time_zone: string;
-  type: string;
-  extra: string;
-  responses: string;
-}
 
 export interface RegistrantInput {
   email: string;

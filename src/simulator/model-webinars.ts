@@ -1,36 +1,10 @@
-/** Webinars and their sessions, questions and form fields: row types, creation, schedule, phase and cancellation. */
+/** Webinars and their sessions, questions and form fields: creation, schedule, phase and cancellation (webinar and session rows in rows.ts). */
 
 import { invalid, notFound, SimError } from "./errors";
 import { webinarEvent } from "./events";
 import { type OrganizerRow, organizerByKey } from "./model-organizers";
+import type { SessionRow, WebinarRow } from "./rows";
 import { all, newKey, newWebinarId, one } from "./storage";
-
-export interface WebinarRow extends Record<string, SqlStorageValue> {
-  webinar_key: string;
-  webinar_id: string;
-  organizer_key: string;
-  subject: string;
-  description: string;
-  time_zone: string;
-  locale: string;
-  approval_type: string;
-  recurrence_type: string;
-  experience_type: string;
-  is_password_protected: number;
-  is_ondemand: number;
-  registration_limit: number | null;
-  email_settings: string | null;
-  fields: string;
-  cancelled_at: number | null;
-  created_at: number;
-}
-
-export interface SessionRow extends Record<string, SqlStorageValue> {
-  session_key: string;
-  webinar_key: string;
-  start_ms: number;
-  end_ms: number;
-}
 
 export interface QuestionRow extends Record<string, SqlStorageValue> {
   question_key: string;

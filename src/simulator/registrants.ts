@@ -3,10 +3,11 @@ import { GOTO_FORM_FIELDS } from "../gotowebinar/constants";
 import { invalid, notFound } from "./errors";
 import { keyOf, pathKey, readJsonBody, type SimApp } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
-import { addRegistrant, deleteRegistrant, joinUrl, type RegistrantRow, registrantByKey } from "./model-registrants";
+import { addRegistrant, deleteRegistrant, joinUrl, registrantByKey } from "./model-registrants";
 import { fieldsOf, liveWebinar, questionsOf } from "./model-webinars";
 import { limitParams } from "./paging";
 import { parseBody, pathOrganizer } from "./rest-shared";
+import type { RegistrantRow } from "./rows";
 import { all, isoMillis, one } from "./storage";
 
 /**

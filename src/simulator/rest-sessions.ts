@@ -5,9 +5,10 @@ import { pathKey, type SimApp, type SimContext } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
 import type { OrganizerRow } from "./model-organizers";
 import { attendeesOf } from "./model-registrants";
-import { type SessionRow, sessionsOf, type WebinarRow } from "./model-webinars";
+import { sessionsOf } from "./model-webinars";
 import { pagedResponse, pageParams, timeRange } from "./paging";
 import { callerUrl, pathOrganizer, registrantCount } from "./rest-shared";
+import type { SessionRow, WebinarRow } from "./rows";
 import { all, isoTime, one } from "./storage";
 
 export function sessionPerformance(sql: SqlStorage, webinarKey: string, sessionKey: string): JsonValue {

@@ -13,13 +13,12 @@ import {
   liveWebinar,
   phaseOf,
   replaceSessions,
-  type SessionRow,
   sessionsOf,
-  type WebinarRow,
 } from "./model-webinars";
 import { pagedResponse, pageParams, timeRange } from "./paging";
 import { sessionPerformance } from "./rest-sessions";
 import { callerUrl, parseBody, pathOrganizer, registrantCount } from "./rest-shared";
+import type { SessionRow, WebinarRow } from "./rows";
 import { all, isoTime, one, parseIsoTime } from "./storage";
 
 function timesOf(sessions: SessionRow[]): JsonValue[] {

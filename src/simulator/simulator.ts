@@ -1,5 +1,4 @@
 import { DurableObject, exports } from "cloudflare:workers";
-import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { createSimApp } from "./app";
 import { deliverDue, isLoopback, nextDeliveryAt } from "./delivery";

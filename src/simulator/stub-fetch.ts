@@ -1,8 +1,12 @@
-import type { Env } from "../env";
+/** What `simulatorFetch` needs: the GoToSimulator namespace, the development entry's GOTO_SIMULATOR. */
+interface SimulatorBinding {
+  GOTO_SIMULATOR: { getByName(name: string): { fetch(request: Request): Promise<Response> } };
+}
 
 /**
  * GoTo's real hosts and the simulator path each one maps to. The GoTo client always uses the real
- * URLs; in simulator mode it is handed `simulatorFetch(env)`, in live mode the global `fetch`.
+ * URLs; in simulator mode it is handed `simulatorFetch(env)` (src/dev/goto.ts), in live mode the
+ * global `fetch`.
  */
 const ROUTES: readonly { origin: string; prefix: string; simPrefix: string }[] = [
   { origin: "https://authentication.logmeininc.com", prefix: "/oauth/", simPrefix: "/sim/oauth/" },
@@ -32,7 +36,7 @@ export function simulatorPath(url: URL): string | null {
  * and body pass through unchanged. Any other URL rejects with a TypeError, as `fetch` does for a
  * host it cannot reach, so a client bug never silently escapes to the network.
  */
-export function simulatorFetch(env: Env): typeof fetch {
+export function simulatorFetch(env: SimulatorBinding): typeof fetch {
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const url = new URL(request.url);

@@ -3,7 +3,6 @@ import { type ConnectorRow, updateConnector } from "../db/queries/connectors";
 import { markWebinarsCancelled, type WebinarFacts, webinarFingerprints, writeWebinars } from "../db/queries/webinars";
 import { DISCOVERY_INTERVAL_MS, discoveryWindow, planDiscovery } from "../domain/discovery";
 import { cleanText } from "../domain/text";
-import type { Env } from "../env";
 import type { GoToClient } from "../gotowebinar/client";
 import { GOTO_MAX_PAGE_SIZE } from "../gotowebinar/constants";
 import type { GoToWebinar } from "../gotowebinar/schemas";

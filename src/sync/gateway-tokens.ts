@@ -1,12 +1,11 @@
 import { createDb } from "../db/client";
 import { updateConnector } from "../db/queries/connectors";
-import type { Env } from "../env";
 import { GoToInvalidGrantError } from "../gotowebinar/errors";
 import { log } from "../lib/log";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { NeedsReverificationError, NotConnectedError } from "./gateway-errors";
 import { getState, readTokens, setState, writeTokens } from "./gateway-storage";
-import { gotoOAuth } from "./goto-env";
+import { type GoToLink, gotoOAuth } from "./goto-env";
 
 /** Refresh a little before expiry, so no call carries a token that dies on the way. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -33,6 +32,7 @@ export class GatewayTokens {
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
+    private readonly goto: () => GoToLink,
   ) {}
 
   private connectorId(): string {
@@ -95,7 +95,7 @@ export class GatewayTokens {
     const connectorId = this.connectorId();
     const key = await this.key();
     const context = `connector:${connectorId}`;
-    const oauth = gotoOAuth(this.env, this.env.PUBLIC_URL || "http://localhost");
+    const oauth = gotoOAuth(this.env, this.goto(), this.env.PUBLIC_URL || "http://localhost");
     try {
       const fresh = await oauth.refresh(await decryptSecret(key, tokens.refreshToken, context));
       // Re-read after the await: storage may have changed while the input gate was open.

@@ -3,7 +3,6 @@ import { createDb, type Db } from "../db/client";
 import { type ConnectorRow, findConnector, updateConnector } from "../db/queries/connectors";
 import { findWebinarByKey } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
-import type { Env } from "../env";
 import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
 import { GoToError, GoToInvalidTokenError, GoToRateLimitedError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
@@ -31,7 +30,7 @@ import {
   setState,
 } from "./gateway-storage";
 import { GatewayTokens } from "./gateway-tokens";
-import { gotoFetch, gotoTimeoutMs } from "./goto-env";
+import { type GoToLink, gotoTimeoutMs, LIVE_GOTO } from "./goto-env";
 import { SWEEP_EVERY_MS, sweepHandoffs } from "./handoff-sweep";
 import { budgetedFetch } from "./rate-budget";
 import type { WebhookEvent } from "./webhook-events";
@@ -84,7 +83,7 @@ export class GoToGateway extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.tokens = new GatewayTokens(ctx.storage.sql, env);
+    this.tokens = new GatewayTokens(ctx.storage.sql, env, () => this.goto());
     ctx.blockConcurrencyWhile(async () => {
       this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
     });
@@ -229,12 +228,20 @@ export class GoToGateway extends DurableObject<Env> {
     }
   }
 
+  /**
+   * How this gateway reaches GoTo: GoTo itself. The development entry exports a subclass under
+   * the same name that can put the simulator in GoTo's place (src/dev/gateway.ts).
+   */
+  protected goto(): GoToLink {
+    return LIVE_GOTO;
+  }
+
   /** Every HTTP request of every call goes through the rate budget (queued under this connector) and is logged. */
   private limitedFetch(): typeof fetch {
     const inner = budgetedFetch(
       this.env,
       () => getState(this.sql, "connector_id") ?? this.ctx.id.toString(),
-      gotoFetch(this.env),
+      this.goto().fetch,
     );
     return async (input, init) => {
       const request = new Request(input, init);
@@ -345,7 +352,7 @@ export class GoToGateway extends DurableObject<Env> {
    * deployment URL). After a failure GoTo will repeat (a 4xx), the next discovery tries again.
    */
   private webhooksDue(connectorId: string, now: number): boolean {
-    const base = webhookBase(this.env, getState(this.sql, "app_origin"));
+    const base = webhookBase(this.env, this.goto(), getState(this.sql, "app_origin"));
     if (!base) return false;
     const at = getState(this.sql, "webhooks_retry_at");
     if (at !== null) return Number(at) <= now;
@@ -358,7 +365,7 @@ export class GoToGateway extends DurableObject<Env> {
    * seconds at first, without waiting for the next discovery; polling remains the safety net.
    */
   private async setUpWebhooks(connectorId: string, db: Db): Promise<void> {
-    const base = webhookBase(this.env, getState(this.sql, "app_origin"));
+    const base = webhookBase(this.env, this.goto(), getState(this.sql, "app_origin"));
     if (!base) return;
     try {
       await ensureWebhooks({

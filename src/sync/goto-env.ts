@@ -1,20 +1,28 @@
-import type { Env } from "../env";
 import { createGoToOAuth, type GoToOAuth } from "../gotowebinar/oauth";
-import { simulatorFetch } from "../simulator/stub-fetch";
 
 export const OAUTH_CALLBACK_PATH = "/oauth/goto/callback";
 
-export function isSimulatorMode(env: Env): boolean {
-  return env.GOTO_MODE === "simulator";
+/**
+ * How this Worker reaches GoTo. The production entry (src/index.ts) always reaches GoTo itself,
+ * `LIVE_GOTO`; the development entry (src/dev/) can put the GoToWebinar simulator in GoTo's place
+ * (GOTO_MODE=simulator). The GoTo client code and the GoTo URLs are the same either way: only the
+ * `fetch` differs. The app hands it to routes as the context variable `goto`; GoToGateway asks its
+ * own `goto()`.
+ */
+export interface GoToLink {
+  /** The `fetch` every GoTo call goes through. */
+  fetch: typeof fetch;
+  /**
+   * GoTo is the local simulator: the OAuth redirect and the webhook callbacks use the app's own
+   * origin (the simulator reaches a local app directly), not PUBLIC_URL's.
+   */
+  simulator: boolean;
+  /** The consent page the browser is sent to, when it is not GoTo's own. */
+  authorizeUrl?: (requestOrigin: string) => string;
 }
 
-/**
- * The `fetch` every GoTo call goes through: the global one in live mode, the simulator's Durable
- * Object stub in simulator mode. Same client code and same GoTo URLs either way.
- */
-export function gotoFetch(env: Env): typeof fetch {
-  return isSimulatorMode(env) ? simulatorFetch(env) : (input, init) => fetch(input, init);
-}
+/** GoTo itself, through the global `fetch`. */
+export const LIVE_GOTO: GoToLink = { fetch: (input, init) => fetch(input, init), simulator: false };
 
 /**
  * How long one GoTo call may take, headers and the whole body: `GOTO_TIMEOUT_MS` (1,000 to
@@ -33,21 +41,20 @@ export class GoToNotConfiguredError extends Error {
 }
 
 /**
- * The OAuth client for the connector verification. In live mode the redirect URI is PUBLIC_URL's
- * (it must match what is registered with GoTo); in simulator mode the app's own origin, and the
+ * The OAuth client for the connector verification. Live, the redirect URI is PUBLIC_URL's (it
+ * must match what is registered with GoTo); with the simulator, the app's own origin, and the
  * browser goes to the simulator's consent page instead of GoTo's.
  */
-export function gotoOAuth(env: Env, requestOrigin: string): GoToOAuth {
+export function gotoOAuth(env: Env, goto: GoToLink, requestOrigin: string): GoToOAuth {
   if (!env.GOTO_CLIENT_ID) throw new GoToNotConfiguredError("GOTO_CLIENT_ID");
   if (!env.GOTO_CLIENT_SECRET) throw new GoToNotConfiguredError("GOTO_CLIENT_SECRET");
-  const simulator = isSimulatorMode(env);
-  const origin = simulator || !env.PUBLIC_URL ? requestOrigin : new URL(env.PUBLIC_URL).origin;
+  const origin = goto.simulator || !env.PUBLIC_URL ? requestOrigin : new URL(env.PUBLIC_URL).origin;
   return createGoToOAuth({
-    fetch: gotoFetch(env),
+    fetch: goto.fetch,
     clientId: env.GOTO_CLIENT_ID,
     clientSecret: env.GOTO_CLIENT_SECRET,
     redirectUri: `${origin}${OAUTH_CALLBACK_PATH}`,
     ...(gotoTimeoutMs(env) === undefined ? {} : { timeoutMs: gotoTimeoutMs(env) }),
-    ...(simulator ? { authorizeUrl: `${requestOrigin}/sim/oauth/authorize` } : {}),
+    ...(goto.authorizeUrl ? { authorizeUrl: goto.authorizeUrl(requestOrigin) } : {}),
   });
 }

@@ -1,6 +1,5 @@
 import type { Db } from "../db/client";
 import { type PendingHandoff, pendingHandoffs } from "../db/queries/registrations";
-import type { Env } from "../env";
 import type { GoToNewRegistrant } from "../gotowebinar/client";
 import { errorFields, log } from "../lib/log";
 

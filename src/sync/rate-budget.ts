@@ -9,7 +9,6 @@ import {
   nextPermitAt,
   withLimit,
 } from "../domain/rate-budget";
-import type { Env } from "../env";
 import { GOTO_DEFAULT_TIMEOUT_MS } from "../gotowebinar/constants";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { log } from "../lib/log";

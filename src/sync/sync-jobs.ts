@@ -4,7 +4,6 @@ import { type ConnectorRow, findConnector } from "../db/queries/connectors";
 import type { WebinarRow } from "../db/queries/webinars";
 import { webinars } from "../db/schema";
 import { duePasses, nextPoll } from "../domain/polling";
-import type { Env } from "../env";
 import { callGateway } from "./gateway";
 import { type IncomingAttendance, type IncomingRegistrant, ingest } from "./ingest";
 import { GatewayCallError, registrantFromEvent, sessionsOf, sumAttendance, writeSyncTimes } from "./poll";

@@ -2,12 +2,11 @@ import * as v from "valibot";
 import { createDb } from "../db/client";
 import { findConnector, updateConnector } from "../db/queries/connectors";
 import { cleanText } from "../domain/text";
-import type { Env } from "../env";
 import { createGoToClient, type GoToClient } from "../gotowebinar/client";
 import { GoToError, GoToInvalidGrantError, GoToOAuthError, GoToRateLimitedError } from "../gotowebinar/errors";
 import type { GoToMe } from "../gotowebinar/schemas";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
-import { gotoFetch, gotoOAuth } from "./goto-env";
+import { type GoToLink, gotoOAuth } from "./goto-env";
 import { budgetedFetch } from "./rate-budget";
 
 export const OAUTH_COOKIE = "rollcall_goto_oauth";
@@ -145,6 +144,7 @@ const ORGANIZER_TRIES = 5;
  */
 export async function completeVerification(
   env: Env,
+  goto: GoToLink,
   requestOrigin: string,
   cookie: string | undefined,
   caller: CallbackCaller,
@@ -172,12 +172,12 @@ export async function completeVerification(
   if (!connector) return { ok: false, reason: "connector_gone", connectorId: null };
 
   try {
-    const tokens = await gotoOAuth(env, requestOrigin).exchangeCode({
+    const tokens = await gotoOAuth(env, goto, requestOrigin).exchangeCode({
       code: query.code,
       codeVerifier: sealed.codeVerifier,
     });
     // The organizer check spends the deployment's GoTo budget like every other call.
-    const fetch = budgetedFetch(env, () => connector.id, gotoFetch(env));
+    const fetch = budgetedFetch(env, () => connector.id, goto.fetch);
     const me = await organizer(createGoToClient({ fetch, accessToken: tokens.accessToken }));
     if (me.email.trim().toLowerCase() !== connector.organizerEmail) {
       return { ok: false, reason: "wrong_organizer", connectorId: connector.id, detail: me.email };

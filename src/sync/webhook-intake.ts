@@ -1,6 +1,5 @@
 import { createDb } from "../db/client";
 import { claimWebhookEvent, releaseWebhookEvent, webinarKeyOwners } from "../db/queries/webhook-events";
-import type { Env } from "../env";
 import { log } from "../lib/log";
 import type { WebhookEvent } from "./webhook-events";
 

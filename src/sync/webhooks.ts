@@ -1,14 +1,13 @@
 import * as v from "valibot";
 import type { Db } from "../db/client";
 import { getAppState, replaceAppState, setAppStateOnce } from "../db/queries/goto-app";
-import type { Env } from "../env";
 import type { GoToClient } from "../gotowebinar/client";
 import { GOTO_WEBHOOK_EVENTS, type GoToWebhookEvent } from "../gotowebinar/constants";
 import { GoToError } from "../gotowebinar/errors";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../lib/secrets";
 import { NeedsReverificationError, NotConnectedError, PausedError } from "./gateway-errors";
 import { readWebhooks, type StoredWebhook, writeWebhook } from "./gateway-storage";
-import { isSimulatorMode } from "./goto-env";
+import type { GoToLink } from "./goto-env";
 
 export const WEBHOOK_PATH = "/webhooks/goto";
 const SECRET_KEY = "webhook_secret";
@@ -16,12 +15,12 @@ const SECRET_CONTEXT = "goto-webhook-secret";
 
 /**
  * Where GoTo should post events, or null when it cannot reach this deployment: an https
- * PUBLIC_URL in production; in simulator mode the app's own origin (the simulator delivers to a
+ * PUBLIC_URL in production; with the simulator, the app's own origin (the simulator delivers to a
  * local app directly).
  */
-export function webhookBase(env: Env, appOrigin: string | null): string | null {
+export function webhookBase(env: Env, goto: GoToLink, appOrigin: string | null): string | null {
   if (env.PUBLIC_URL?.startsWith("https://")) return new URL(env.PUBLIC_URL).origin;
-  if (isSimulatorMode(env) && appOrigin) return appOrigin;
+  if (goto.simulator && appOrigin) return appOrigin;
   return null;
 }
 

@@ -2,7 +2,6 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
 import { loadScoringRules } from "../db/queries/scoring";
 import { backoffDelay } from "../domain/backoff";
-import type { Env } from "../env";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
 import { callGateway } from "./gateway";

@@ -1,6 +1,6 @@
-// Benchmark harness: the Worker driven directly through wrangler's programmatic dev server
-// (Miniflare underneath; `wrangler dev` costs 2-4x throughput, see platform-notes), with its own
-// empty, migrated state. Figures are measured in the same run as their baselines, so ratios hold
+// Benchmark harness: the development Worker (wrangler.dev.toml: the app with the GoToWebinar
+// simulator) driven directly through wrangler's programmatic dev server (Miniflare underneath;
+// `wrangler dev` costs 2-4x throughput, see platform-notes), with its own empty, migrated state. Figures are measured in the same run as their baselines, so ratios hold
 // whatever the machine is doing.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -50,7 +50,7 @@ export async function startBenchWorker(): Promise<BenchWorker> {
     GOTO_CLIENT_SECRET: "rollcall-dev-secret",
   };
   const worker = await unstable_startWorker({
-    config: join(ROOT, "wrangler.toml"),
+    config: join(ROOT, "wrangler.dev.toml"),
     envFiles: [],
     dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: state, logLevel: "error" },
     bindings: Object.fromEntries(Object.entries(vars).map(([k, value]) => [k, { type: "plain_text" as const, value }])),

@@ -1,6 +1,7 @@
-// Browser-test harness: a real `wrangler dev` of the app (fresh local state, simulator mode) and
-// the system Chromium driven by playwright-core. Screenshots of every page visited go to
-// test/browser/screenshots/ (ignored by git) so anyone can look at what the tests saw.
+// Browser-test harness: a real `wrangler dev` of the development Worker (wrangler.dev.toml: the
+// app with the GoToWebinar simulator; fresh local state, simulator mode) and the system Chromium
+// driven by playwright-core. Screenshots of every page visited go to test/browser/screenshots/
+// (ignored by git) so anyone can look at what the tests saw.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -71,6 +72,8 @@ export async function startApp(vars: Record<string, string> = {}): Promise<Runni
   };
   const args = [
     "dev",
+    "--config",
+    "wrangler.dev.toml",
     "--ip",
     "127.0.0.1",
     "--port",

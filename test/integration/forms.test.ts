@@ -312,6 +312,26 @@ describe("submissions", () => {
     }
   });
 
+  it("a form saved in the admin serves its new version at once, and a form taken down answers 404 at once", async () => {
+    const name = `Changing ${crypto.randomUUID().slice(0, 6)}`;
+    const body = (status: "draft" | "live", message: string) =>
+      builderBody(session, {
+        name,
+        fields: NAME_FIELDS,
+        status,
+        extra: { register_webinar: webinar.id, thank_you: message },
+      });
+    const id = await liveForm(session, body("live", "First thanks"));
+    // Served once, so this isolate holds its copy.
+    expect(await expectStatus(await submit(id, person(`v1-${id}@example.com`)), 200)).toContain("First thanks");
+    expect(await expectStatus(await saveForm(session, body("live", "Second thanks"), id), 303)).toBe("");
+    expect(await expectStatus(await submit(id, person(`v2-${id}@example.com`)), 200)).toContain("Second thanks");
+    await expectStatus(await saveForm(session, body("draft", "Second thanks"), id), 303);
+    await expectStatus(await call(`/f/${id}`), 404);
+    await expectStatus(await submit(id, person(`v3-${id}@example.com`)), 404);
+    expect(await rows("SELECT id FROM submissions WHERE form_id = ? AND data LIKE '%v3-%'", id)).toEqual([]);
+  });
+
   it("a honeypot hit gets the thank-you and stores nothing", async () => {
     const id = await registerForm();
     expect(

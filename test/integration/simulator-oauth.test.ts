@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
+import { createDevApp } from "../../src/dev/app";
 import {
   api,
   authorize,
@@ -287,7 +287,7 @@ describe("access tokens on the API", () => {
 
 describe("live mode", () => {
   it("answers 404 for every /sim path", async () => {
-    const app = createApp();
+    const app = createDevApp();
     const liveEnv = { ...env, GOTO_MODE: "live" };
     for (const path of ["/sim", "/sim/oauth/authorize", "/sim/control/state", "/sim/G2W/rest/v2/webhooks"]) {
       const res = await app.request(path, {}, liveEnv);

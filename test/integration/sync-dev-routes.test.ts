@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../../src/app";
+import { createDevApp } from "../../src/dev/app";
 import { call, rows } from "../helpers";
 import { DAY, session, syncFixture } from "./sync-helpers";
 
 describe("/sim/sync (the sync engine's bench surface)", () => {
   it("answers 404 for every path in live mode, whatever the method", async () => {
-    const app = createApp();
+    const app = createDevApp();
     const liveEnv = { ...env, GOTO_MODE: "live" };
     for (const [method, path] of [
       ["GET", "/sim/sync/webinars?connectorId=x&webinarKey=1"],

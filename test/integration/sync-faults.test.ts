@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Env } from "../../src/env";
 import { call, rows, type Session } from "../helpers";
 import { adminSession, controlJson } from "./connector-helpers";
 import { NO_FAULTS as NO_ANSWER_FAULTS } from "./gotowebinar-helpers";

@@ -2,7 +2,6 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { FormAction, FormField } from "../../src/domain/forms";
-import type { Env } from "../../src/env";
 import { processSubmission } from "../../src/services/submission";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rows } from "../helpers";

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { FilterKind, FilterRule } from "../../domain/filters";
 import { newId } from "../../lib/encoding";
+import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { filters } from "../schema";
 
@@ -17,36 +18,25 @@ export async function filterRules(db: Db): Promise<FilterRule[]> {
 /** How long an isolate trusts its copy of the filters; writes through this module clear it at once. */
 export const FILTER_CACHE_MS = 10_000;
 
-/** The isolate's copy of the account's filters; `generation` moves on every write, so a read that raced one is not kept. */
-let cache: { rules: FilterRule[]; loadedAt: number } | null = null;
-let generation = 0;
-
-function forgetFilters(): void {
-  cache = null;
-  generation++;
-}
+const cache = isolateCache<"filters", FilterRule[]>({ ttlMs: FILTER_CACHE_MS });
 
 /**
  * The filters as the submission path reads them: from the isolate's copy when it is under 10 s
  * old, else from D1. A change made in another isolate shows within that time.
  */
 export async function cachedFilterRules(db: Db, now: number): Promise<FilterRule[]> {
-  if (cache && now >= cache.loadedAt && now - cache.loadedAt < FILTER_CACHE_MS) return cache.rules;
-  const started = generation;
-  const rules = await filterRules(db);
-  if (started === generation) cache = { rules, loadedAt: now };
-  return rules;
+  return cache.get("filters", now, () => filterRules(db));
 }
 
 export async function addFilter(db: Db, kind: FilterKind, value: string, note: string | null): Promise<string> {
   const id = newId("flt");
   await db.insert(filters).values({ id, kind, value, note });
-  forgetFilters();
+  cache.forget();
   return id;
 }
 
 export async function deleteFilter(db: Db, id: string): Promise<boolean> {
   const deleted = await db.delete(filters).where(eq(filters.id, id)).returning({ id: filters.id });
-  forgetFilters();
+  cache.forget();
   return deleted.length > 0;
 }

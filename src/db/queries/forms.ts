@@ -12,6 +12,7 @@ import {
   ThemeSchema,
 } from "../../domain/forms";
 import { newId } from "../../lib/encoding";
+import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { campaigns, formHandlers, forms, lists, submissions, webinars } from "../schema";
 
@@ -48,6 +49,24 @@ export function toStoredForm(row: FormRow): StoredForm {
 export async function findForm(db: Db, id: string): Promise<StoredForm | null> {
   const [row] = await db.select().from(forms).where(eq(forms.id, id)).limit(1);
   return row ? toStoredForm(row) : null;
+}
+
+/** How long an isolate trusts its copy of a form for the public pages; a save through this module clears it at once. */
+export const FORM_CACHE_MS = 10_000;
+
+/** The forms the public pages served lately; a form id nobody has is never kept. */
+const publicForms = isolateCache<string, StoredForm | null>({
+  ttlMs: FORM_CACHE_MS,
+  maxEntries: 500,
+  keep: (form) => form !== null,
+});
+
+/**
+ * A form as the public page and its posts read it: from the isolate's copy when it is under 10 s
+ * old, else from D1. A change saved in another isolate shows within that time.
+ */
+export async function cachedForm(db: Db, id: string, now: number): Promise<StoredForm | null> {
+  return publicForms.get(id, now, () => findForm(db, id));
 }
 
 export async function listForms(
@@ -92,6 +111,7 @@ export async function saveForm(
   };
   if (id) {
     await db.update(forms).set(values).where(eq(forms.id, id));
+    publicForms.forget();
     return id;
   }
   const created = newId("frm");
@@ -197,6 +217,18 @@ export async function findHandler(db: Db, id: string): Promise<StoredHandler | n
   return row ? toStoredHandler(row) : null;
 }
 
+/** The handlers posted to lately, kept like the public forms; a handler id nobody has is never kept. */
+const postedHandlers = isolateCache<string, StoredHandler | null>({
+  ttlMs: FORM_CACHE_MS,
+  maxEntries: 500,
+  keep: (handler) => handler !== null,
+});
+
+/** A form handler as its posts read it: the isolate's copy when under 10 s old, else D1. */
+export async function cachedHandler(db: Db, id: string, now: number): Promise<StoredHandler | null> {
+  return postedHandlers.get(id, now, () => findHandler(db, id));
+}
+
 export async function listHandlers(db: Db): Promise<(StoredHandler & { accepted: number })[]> {
   const rows = await db
     .select({
@@ -225,6 +257,7 @@ export async function saveHandler(
   };
   if (id) {
     await db.update(formHandlers).set(values).where(eq(formHandlers.id, id));
+    postedHandlers.forget();
     return id;
   }
   const created = newId("fh");

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { ACTIVITY_TYPES, type ActivityType, isActivityType } from "../../domain/scoring";
+import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { scoringRules } from "../schema";
 
@@ -12,20 +13,14 @@ export async function loadScoringRules(db: Db): Promise<Map<string, number>> {
 /** How long an isolate trusts its copy of the scoring rules; a change through this module clears it at once. */
 export const SCORING_CACHE_MS = 10_000;
 
-/** The isolate's copy of the rules; `generation` moves on every write, so a read that raced one is not kept. */
-let cache: { rules: Map<string, number>; loadedAt: number } | null = null;
-let generation = 0;
+const cache = isolateCache<"rules", Map<string, number>>({ ttlMs: SCORING_CACHE_MS });
 
 /**
  * The scoring rules as the form submission path reads them: from the isolate's copy when it is
  * under 10 s old, else from D1. A change made in another isolate applies within that time.
  */
 export async function cachedScoringRules(db: Db, now: number): Promise<Map<string, number>> {
-  if (cache && now >= cache.loadedAt && now - cache.loadedAt < SCORING_CACHE_MS) return cache.rules;
-  const started = generation;
-  const rules = await loadScoringRules(db);
-  if (started === generation) cache = { rules, loadedAt: now };
-  return rules;
+  return cache.get("rules", now, () => loadScoringRules(db));
 }
 
 /** Every activity type with its points in force (rule or default), in the defaults' order. */
@@ -48,6 +43,5 @@ export async function setScoringRule(db: Db, type: string, points: number): Prom
       target: scoringRules.activityType,
       set: { points, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` },
     });
-  cache = null;
-  generation++;
+  cache.forget();
 }

@@ -211,7 +211,7 @@ connectorRoutes.post(
 connectorRoutes.post("/:id/verify", async (c) => {
   const connector = await loadConnector(c);
   const origin = new URL(c.req.url).origin;
-  const request = gotoOAuth(c.env, origin).createAuthorizationRequest();
+  const request = gotoOAuth(c.env, c.get("goto"), origin).createAuthorizationRequest();
   const sessionId = c.get("sessionId");
   const user = c.get("user");
   if (!sessionId || !user) throw new HTTPException(401, { message: "Log in again, then click Verify." });

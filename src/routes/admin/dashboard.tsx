@@ -17,7 +17,7 @@ dashboardRoutes.get("/", async (c) => {
     ? await Promise.all([listUsers(db), listApiKeys(db), recentAudit(db, 8)])
     : [[], [], []];
   const activeKeys = keys.filter((k) => !k.revokedAt).length;
-  const simulator = c.env.GOTO_MODE === "simulator";
+  const simulator = c.get("goto").simulator;
   const figures = await dashboardFigures(db, new Date().toISOString());
   return c.render(
     <>

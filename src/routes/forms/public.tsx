@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Child } from "hono/jsx";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
-import { findForm, findHandler, type StoredForm } from "../../db/queries/forms";
+import { cachedForm, cachedHandler, type StoredForm } from "../../db/queries/forms";
 import {
   cleanReferrer,
   DEFAULT_THEME,
@@ -70,7 +70,7 @@ function respond(
 async function liveForm(c: Context<AppEnv>): Promise<StoredForm | null> {
   const id = c.req.param("formId") ?? "";
   if (!ID.test(id)) return null;
-  const form = await findForm(createDb(c.env.DB), id);
+  const form = await cachedForm(createDb(c.env.DB), id, Date.now());
   return form && form.status === "live" ? form : null;
 }
 
@@ -243,7 +243,7 @@ function requestOrigin(c: Context): string | null {
 
 publicFormRoutes.post("/fh/:handlerId", tooLarge, async (c) => {
   const id = c.req.param("handlerId");
-  const handler = ID.test(id) ? await findHandler(createDb(c.env.DB), id) : null;
+  const handler = ID.test(id) ? await cachedHandler(createDb(c.env.DB), id, Date.now()) : null;
   if (!handler) return c.text("There is no such form handler. Check the form's action URL.", 404);
   const origin = requestOrigin(c);
   if (handler.allowedOrigins.length > 0 && (!origin || !handler.allowedOrigins.includes(origin))) {

@@ -2,7 +2,8 @@
 
 import type { SimServices } from "../http";
 import { listOrganizers, type OrganizerRow } from "../model-organizers";
-import { phaseOf, type sessionsOf, type WebinarRow } from "../model-webinars";
+import { phaseOf, type sessionsOf } from "../model-webinars";
+import type { WebinarRow } from "../rows";
 import { readSettings, type SimSettings } from "../settings";
 import { all } from "../storage";
 

@@ -2,8 +2,9 @@
 
 import type { FC } from "hono/jsx";
 import type { SimServices } from "../http";
-import { attendeesOf, type RegistrantRow } from "../model-registrants";
-import { sessionsOf, type WebinarRow } from "../model-webinars";
+import { attendeesOf } from "../model-registrants";
+import { sessionsOf } from "../model-webinars";
+import type { RegistrantRow, WebinarRow } from "../rows";
 import { all, isoTime } from "../storage";
 import { type ConsoleData, statusOf } from "./data";
 import { Field, WebinarSelect } from "./form";

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { syncDevRoutes } from "./sync-dev";
+import type { DevAppEnv } from "./env";
+import { syncDevRoutes } from "./sync-routes";
 
 /**
- * /sim: the GoToWebinar simulator, present only when GOTO_MODE=simulator. Its control API is open
- * by design, so in live mode every /sim path answers 404 as if it did not exist. In simulator mode
- * every request goes, unchanged, to the one GoToSimulator Durable Object, which serves GoTo's
- * OAuth and REST paths, the control API and the console (src/simulator/app.ts).
+ * /sim in the development entry: the GoToWebinar simulator, present only when GOTO_MODE=simulator.
+ * Its control API is open by design, so in live mode every /sim path answers 404 as if it did not
+ * exist. In simulator mode every request goes, unchanged, to the one GoToSimulator Durable Object,
+ * which serves GoTo's OAuth and REST paths, the control API and the console (src/simulator/app.ts).
  */
-export const simulatorRoutes = new Hono<AppEnv>();
+export const simulatorRoutes = new Hono<DevAppEnv>();
 
 simulatorRoutes.use(async (c, next) => {
   if (c.env.GOTO_MODE !== "simulator") return c.notFound();

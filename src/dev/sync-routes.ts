@@ -6,16 +6,17 @@ import { insertActivities, type NewActivity, webinarActivityKey } from "../db/qu
 import { normalizeEmail } from "../db/queries/prospects";
 import { runBatch, type Statement } from "../db/queries/statements";
 import { prospects, registrations, webinars } from "../db/schema";
-import type { AppEnv } from "../env";
 import { newId } from "../lib/encoding";
 import { rateBudget } from "../sync/rate-budget";
+import type { DevAppEnv } from "./env";
 
 /**
  * /sim/sync: a simulator-mode-only surface over the sync engine for benchmarks and local poking
- * (the Durable Objects' RPC is not reachable from outside the Worker). It is mounted inside the
- * simulator routes, whose guard answers 404 for every /sim path unless GOTO_MODE=simulator.
+ * (the Durable Objects' RPC is not reachable from outside the Worker), in the development entry
+ * only. It is mounted inside the simulator routes, whose guard answers 404 for every /sim path
+ * unless GOTO_MODE=simulator.
  */
-export const syncDevRoutes = new Hono<AppEnv>();
+export const syncDevRoutes = new Hono<DevAppEnv>();
 
 syncDevRoutes.use(async (c, next) => {
   if (c.env.GOTO_MODE !== "simulator") return c.notFound();

@@ -36,6 +36,22 @@ module.exports = {
       to: { path: "^src/(simulator|dev)/", reachable: true },
     },
     {
+      name: "no-route-imports-a-route",
+      severity: "error",
+      comment:
+        "Routes are leaves that src/app.tsx mounts: what two routes share lives outside src/routes/ (a service, a query, a domain rule, a view, the API's schemas).",
+      from: { path: "^src/routes/", pathNot: "^src/routes/api/v1\\.ts$" },
+      to: { path: "^src/routes/" },
+    },
+    {
+      name: "api-v1-mounts-only-its-reports",
+      severity: "error",
+      comment:
+        "The one router that mounts another: /api/v1 mounts the report routes, so one openapi.json covers the whole API. It imports no other route.",
+      from: { path: "^src/routes/api/v1\\.ts$" },
+      to: { path: "^src/routes/", pathNot: "^src/routes/api/reports\\.ts$" },
+    },
+    {
       name: "not-to-unresolvable",
       severity: "error",
       comment: "Every relative import resolves to a file.",

@@ -12,7 +12,6 @@ import { csrfProtection } from "./middleware/csrf";
 import { requestContext } from "./middleware/request-context";
 import { noStore, securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
-import { areaRoutes } from "./routes/admin/areas";
 import { automationRoutes } from "./routes/admin/automation";
 import { campaignRoutes } from "./routes/admin/campaigns";
 import { connectorRoutes } from "./routes/admin/connectors";
@@ -104,7 +103,6 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.use(requireUser());
   admin.use(adminRenderer());
   admin.route("/", dashboardRoutes);
-  admin.route("/", areaRoutes);
   admin.route("/connectors", connectorRoutes);
   admin.route("/campaigns", campaignRoutes);
   admin.route("/forms", formRoutes);

@@ -1,4 +1,29 @@
-import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../db/queries/webinars";
+import type { WebinarSession, WebinarStatus } from "./webinars";
+
+/** What discovery knows of a webinar, in the shape it is stored. */
+export interface WebinarFacts {
+  webinarKey: string;
+  subject: string;
+  description: string | null;
+  times: WebinarSession[];
+  timeZone: string | null;
+  registrationUrl: string | null;
+  approvalType: string | null;
+}
+
+/** A stored webinar as discovery compares it with GoTo's listing. */
+export interface StoredWebinarFingerprint {
+  id: string;
+  webinarKey: string;
+  fingerprint: string;
+  status: WebinarStatus;
+  startsAt: string;
+}
+
+/** One string per webinar's stored facts: equal fingerprints mean there is nothing to write. */
+export function fingerprint(f: WebinarFacts, status: WebinarStatus): string {
+  return JSON.stringify([f.subject, f.description, f.times, f.timeZone, f.registrationUrl, f.approvalType, status]);
+}
 
 /** Discovery looks a year back (history, F5) and a year ahead. */
 export const DISCOVERY_BACK_MS = 365 * 24 * 60 * 60 * 1000;

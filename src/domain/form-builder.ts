@@ -150,4 +150,62 @@ export function parseBuilder(body: Record<string, string>, previous: FormAction[
   };
 }
 
+/** A form handler's own controls, read back: the field map, the allowed origins, the two addresses. */
+export interface HandlerSettingsParse {
+  fieldMap: Record<string, string>;
+  allowedOrigins: string[];
+  successUrl: string;
+  errorUrl: string;
+  /** Control name → what to fix. */
+  errors: Record<string, string>;
+}
+
+function lines(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Reads a form handler's editor (its actions are the builder's controls, see {@link parseBuilder}):
+ * one `theirs = ours` mapping a line, one origin a line, and the success and error addresses. An
+ * address that does not check out is kept as typed, so the editor shows it again with its error.
+ */
+export function parseHandlerSettings(body: Record<string, string>): HandlerSettingsParse {
+  const errors: Record<string, string> = {};
+  const fieldMap: Record<string, string> = {};
+  for (const line of lines(body.field_map).slice(0, 60)) {
+    const [theirs = "", ours = ""] = line.split("=").map((s) => s.trim());
+    const target = isProspectField(ours) || /^custom_[a-z0-9_]{1,40}$/.test(ours) ? ours : null;
+    if (!/^[\w.[\]-]{1,100}$/.test(theirs) || !target) {
+      errors.field_map = `“${line.slice(0, 60)}”: write one mapping a line, like first_name = firstName (targets: a prospect field or custom_<name>).`;
+      break;
+    }
+    fieldMap[theirs] = target;
+  }
+  const allowedOrigins: string[] = [];
+  for (const line of lines(body.allowed_origins).slice(0, 50)) {
+    try {
+      const u = new URL(line);
+      if ((u.protocol !== "https:" && u.protocol !== "http:") || u.origin !== line.replace(/\/$/, ""))
+        throw new Error();
+      allowedOrigins.push(u.origin);
+    } catch {
+      errors.allowed_origins = `“${line.slice(0, 60)}” is not an origin: use https://www.example.com (no path).`;
+    }
+  }
+  const urls = { success_url: "", error_url: "" };
+  for (const k of ["success_url", "error_url"] as const) {
+    const text = (body[k] ?? "").trim();
+    const checked = checkRedirect(text);
+    if (checked.ok) urls[k] = checked.href;
+    else {
+      errors[k] = checked.error;
+      urls[k] = text;
+    }
+  }
+  return { fieldMap, allowedOrigins, successUrl: urls.success_url, errorUrl: urls.error_url, errors };
+}
+
 export { FIELD_TYPES };

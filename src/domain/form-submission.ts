@@ -4,7 +4,6 @@ import { GOTO_REGISTRANT_FIELDS } from "../gotowebinar/constants";
 import {
   type FormField,
   isProspectField,
-  PROSPECT_FIELDS,
   type ProspectFieldKey,
   type RegisterAction,
   sourceForGoToField,
@@ -179,7 +178,16 @@ export function goToRegistrant(
   return registrant;
 }
 
-/** Labels of the prospect fields, for builder pickers. */
-export function prospectFieldLabel(key: ProspectFieldKey): string {
-  return PROSPECT_FIELDS[key].label;
+/** How far apart two identical submissions are still one: a double click, a reload, a retry. */
+export const DOUBLE_SUBMIT_WINDOW_MS = 10 * 60_000;
+
+/** Dedupe key of a submission: a hash of form, email and content (the time is compared separately). */
+export async function submissionDedupeKey(
+  source: string,
+  email: string,
+  values: Record<string, string>,
+): Promise<string> {
+  const canonical = JSON.stringify([source, email, Object.entries(values).sort(([a], [b]) => a.localeCompare(b))]);
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

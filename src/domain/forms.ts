@@ -201,11 +201,6 @@ export function liveProblems(def: FormDefinition): string[] {
   return problems;
 }
 
-export interface SubmissionContext {
-  utm: Record<string, string>;
-  referrer: string | null;
-}
-
 export const UTM_KEYS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
 
 /** The UTM parameters worth keeping (F13), each trimmed and bounded. */
@@ -269,4 +264,37 @@ export function usableRedirect(stored: string | null): string | null {
   if (!stored) return null;
   const checked = checkRedirect(stored);
   return checked.ok ? checked.href : null;
+}
+
+/** What a form handler is as data: the customer's field names mapped to ours, and its actions. */
+export interface HandlerMapping {
+  /** The customer's field name → our field key (a prospect field or `custom_<name>`). */
+  fieldMap: Record<string, string>;
+  actions: FormAction[];
+}
+
+/** The fields a handler fills, from its field map; register needs the three names required. */
+export function handlerFields(handler: HandlerMapping): FormField[] {
+  const register = registerAction(handler.actions) !== null;
+  const keys = [...new Set(Object.values(handler.fieldMap))];
+  return keys.map((key) => ({
+    key,
+    type: key === "email" ? "email" : "text",
+    label: isProspectField(key) ? PROSPECT_FIELDS[key].label : key.slice("custom_".length).replace(/_/g, " "),
+    required: key === "email" || (register && (REGISTRATION_REQUIRED as readonly string[]).includes(key)),
+    defaultValue: "",
+    options: [],
+  }));
+}
+
+/** What stops a handler from being saved, in a handler's words (its fields come from the field map). */
+export function handlerSaveProblems(handler: HandlerMapping): string[] {
+  return saveProblems({ fields: handlerFields(handler), actions: handler.actions, theme: DEFAULT_THEME }).map((p) =>
+    p.replace("as a required field", "mapped from one of your form's fields"),
+  );
+}
+
+/** What a saved handler still lacks to register visitors (as a form's {@link liveProblems}). */
+export function handlerLiveProblems(handler: HandlerMapping): string[] {
+  return liveProblems({ fields: handlerFields(handler), actions: handler.actions, theme: DEFAULT_THEME });
 }

@@ -1,10 +1,11 @@
 import type { MiddlewareHandler } from "hono";
+import { usableRedirect } from "../domain/forms";
 import type { AppEnv } from "../env";
 
 /**
  * A strict CSP: scripts and styles only from our own origin (no inline script anywhere; htmx's
  * indicator styles use a constructed stylesheet, which CSP allows). Pages may not be framed,
- * except where a route (the public forms, later) says otherwise by setting its own header first.
+ * except where a route (the public forms, see {@link formCsp}) sets its own header first.
  */
 export const ADMIN_CSP = [
   "default-src 'self'",
@@ -17,6 +18,27 @@ export const ADMIN_CSP = [
   "object-src 'none'",
   "frame-ancestors 'none'",
 ].join("; ");
+
+/**
+ * The public forms' CSP: as strict as the admin's, except that any site may frame the form and
+ * the form may post on to its own redirect's origin.
+ */
+export function formCsp(redirectUrl: string | null): string {
+  let formAction = "'self'";
+  const redirect = usableRedirect(redirectUrl);
+  if (redirect) formAction += ` ${new URL(redirect).origin}`;
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `form-action ${formAction}`,
+    "base-uri 'none'",
+    "object-src 'none'",
+    "frame-ancestors *",
+  ].join("; ");
+}
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -1,16 +1,20 @@
 import { createDb } from "../db/client";
-import { cachedFilterRules } from "../db/queries/filters";
 import {
-  recordAcceptedSubmission,
-  recordFilteredSubmission,
-  type SubmissionInput,
-  submissionDedupeKey,
-} from "../db/queries/submissions";
+  type PlannedActivity,
+  planActivity,
+  SCORE_ADJUSTED,
+  WEBINAR_ACTIVITY_TYPES,
+  webinarActivityKey,
+} from "../db/queries/activities";
+import { cachedFilterRules } from "../db/queries/filters";
+import { cachedScoringRules } from "../db/queries/scoring";
+import { recordAcceptedSubmission, recordFilteredSubmission, type SubmissionInput } from "../db/queries/submissions";
 import { matchFilter } from "../domain/filters";
-import { goToRegistrant, prospectUpdate, validateSubmission } from "../domain/form-submission";
-import { type FormAction, type FormField, registerAction } from "../domain/forms";
+import { goToRegistrant, prospectUpdate, submissionDedupeKey, validateSubmission } from "../domain/form-submission";
+import { type FormAction, type FormField, type RegisterAction, registerAction } from "../domain/forms";
+import { newId } from "../lib/encoding";
 import { errorFields, log } from "../lib/log";
-import type { RegistrationQueued, RegistrationRequest } from "../sync/outbox-contract";
+import type { RegistrationRequest } from "../sync/outbox-contract";
 
 export interface SubmissionSource {
   formId: string | null;
@@ -38,14 +42,11 @@ export type SubmissionOutcome =
       duplicate: boolean;
     };
 
-/** What the webinar's outbox offers, typed by the contract (src/sync/outbox-contract.ts). */
-interface Outbox {
-  register(request: RegistrationRequest): Promise<RegistrationQueued>;
-}
-
 /**
- * One submission, from a Rollcall form or a form handler: rate limit, validation, filters, then
- * the one D1 batch and the hand-off to the webinar's outbox. Nothing here waits for GoTo.
+ * One submission, from a Rollcall form or a form handler. Everything that needs no write comes
+ * first: the rate limit, validation, the dedupe key, the filters and scoring rules (each read from
+ * a short per-isolate copy), the filter match, the prospect's fields, the activities and GoTo's
+ * body. Then one D1 batch, and one hand-off to the webinar's outbox. Nothing here waits for GoTo.
  */
 export async function processSubmission(
   env: Env,
@@ -53,7 +54,6 @@ export async function processSubmission(
   body: Record<string, string>,
   meta: SubmissionMeta,
 ): Promise<SubmissionOutcome> {
-  const db = createDb(env.DB);
   // The platform's limiter counts per location and approximately, with no storage write: enough
   // to stop a flood from one address, which is all it is for.
   if (meta.ip) {
@@ -64,6 +64,13 @@ export async function processSubmission(
   const checked = validateSubmission(source.fields, body, action);
   if (!checked.ok) return { kind: "invalid", errors: checked.errors, values: body };
 
+  const db = createDb(env.DB);
+  const now = meta.now.toISOString();
+  const [dedupeKey, filters, rules] = await Promise.all([
+    submissionDedupeKey(source.formId ?? source.handlerId ?? "", checked.email, checked.values),
+    cachedFilterRules(db, meta.now.getTime()),
+    cachedScoringRules(db, meta.now.getTime()),
+  ]);
   const input: SubmissionInput = {
     formId: source.formId,
     handlerId: source.handlerId,
@@ -72,21 +79,26 @@ export async function processSubmission(
     utm: meta.utm,
     referrer: meta.referrer,
     ip: meta.ip,
-    dedupeKey: await submissionDedupeKey(source.formId ?? source.handlerId ?? "", checked.email, checked.values),
-    now: meta.now.toISOString(),
+    dedupeKey,
+    now,
   };
-  const reason = matchFilter(await cachedFilterRules(db, meta.now.getTime()), { ip: meta.ip, email: checked.email });
+  const reason = matchFilter(filters, { ip: meta.ip, email: checked.email });
   if (reason) {
     await recordFilteredSubmission(db, input, reason);
     return { kind: "filtered", reason };
   }
+
+  const submissionId = newId("sub");
   const registrant = action ? goToRegistrant(source.fields, checked.values, action) : null;
-  const recorded = await recordAcceptedSubmission(db, env.DB, {
+  const recorded = await recordAcceptedSubmission(db, {
     ...input,
+    submissionId,
     prospect: prospectUpdate(source.fields, checked.values),
     actions: source.actions,
     pushRequest: registrant ? JSON.stringify(registrant) : null,
+    activities: submissionActivities(submissionId, source, action, rules, now),
   });
+
   const registration = recorded.registration;
   // A double submit re-offers a still-pending registration: register() queues a registrationId once.
   // If this hand-off fails, the connector's sweep offers the pending row again (src/sync/handoff-sweep.ts).
@@ -100,8 +112,7 @@ export async function processSubmission(
       requeue: !recorded.duplicate,
     };
     try {
-      const outbox = env.WEBINAR_SYNC.getByName(registration.webinarId) as unknown as Outbox;
-      await outbox.register(request);
+      await env.WEBINAR_SYNC.getByName(registration.webinarId).register(request);
     } catch (error) {
       // The registration is already stored as pending in D1; the visitor's answer does not depend on GoTo.
       log("error", "outbox register failed", { registrationId: registration.id, ...errorFields(error) });
@@ -114,4 +125,57 @@ export async function processSubmission(
     registrationId: registration?.id ?? null,
     duplicate: recorded.duplicate,
   };
+}
+
+/**
+ * What an accepted submission records, scored by the rules in force: Form submitted, Registered
+ * for the webinar of its registration action, and the points of an "adjust score" action.
+ */
+function submissionActivities(
+  submissionId: string,
+  source: SubmissionSource,
+  register: RegisterAction | null,
+  rules: ReadonlyMap<string, number>,
+  now: string,
+): PlannedActivity[] {
+  const detail = source.formId ?? source.handlerId;
+  const at = { occurredAt: now, createdAt: now };
+  const activities = [
+    planActivity(
+      { webinarId: null, type: "form_submitted", dedupeKey: `submission:${submissionId}`, detail, ...at },
+      rules,
+    ),
+  ];
+  if (register) {
+    // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
+    activities.push(
+      planActivity(
+        {
+          webinarId: register.webinarId,
+          type: WEBINAR_ACTIVITY_TYPES.registered,
+          dedupeKey: webinarActivityKey(register.webinarId, "registered"),
+          detail: "form",
+          ...at,
+        },
+        rules,
+      ),
+    );
+  }
+  for (const action of source.actions) {
+    if (action.type !== "adjust_score") continue;
+    activities.push(
+      planActivity(
+        {
+          webinarId: null,
+          type: SCORE_ADJUSTED,
+          points: action.points,
+          dedupeKey: `submission:${submissionId}:score`,
+          detail,
+          ...at,
+        },
+        rules,
+      ),
+    );
+  }
+  return activities;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../../src/db/queries/webinars";
-import { discoveryWindow, planDiscovery } from "../../src/domain/discovery";
+import {
+  discoveryWindow,
+  fingerprint,
+  planDiscovery,
+  type StoredWebinarFingerprint,
+  type WebinarFacts,
+} from "../../src/domain/discovery";
 
 const window = { fromTime: "2026-01-01T00:00:00Z", toTime: "2027-12-31T00:00:00Z" };
 

@@ -10,6 +10,9 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+/** Who did it, from where: what a service needs to audit an action taken for a signed-in user. */
+export type AuditActor = Pick<AuditEntry, "actorId" | "ip">;
+
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
     actorId: entry.actorId,

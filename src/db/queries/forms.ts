@@ -119,15 +119,6 @@ export async function saveForm(
   return created;
 }
 
-/** Stores GoTo's registration form for the form's webinar action (the cache of F10). */
-export async function saveFormActions(db: Db, id: string, actions: FormAction[], now: string): Promise<void> {
-  await db
-    .update(forms)
-    .set({ actions: JSON.stringify(actions), updatedAt: now })
-    .where(eq(forms.id, id));
-  publicForms.forget();
-}
-
 export interface UpcomingWebinar {
   id: string;
   connectorId: string;

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { type WebinarPhase, webinarPhase } from "../../domain/webinars";
 import type { Db } from "../client";
 import { campaigns, connectors, prospects, registrations, unmatchedRegistrants, webinars } from "../schema";
 
@@ -20,7 +21,6 @@ import { campaigns, connectors, prospects, registrations, unmatchedRegistrants, 
  */
 
 export type WebinarRow = typeof webinars.$inferSelect;
-export type WebinarPhase = "upcoming" | "in_progress" | "finished" | "cancelled";
 export type WebinarFilter = "upcoming" | "finished" | "all";
 export const REGISTRANT_FILTERS = ["registered", "accepted", "attended", "absent", "cancelled", "denied"] as const;
 export type RegistrantFilter = (typeof REGISTRANT_FILTERS)[number];
@@ -30,23 +30,6 @@ export type WebinarCounts = Record<RegistrantFilter, number>;
 export interface WebinarWithCounts extends WebinarRow {
   phase: WebinarPhase;
   counts: WebinarCounts;
-}
-
-/** Upcoming until the first session starts, in progress until the last one ends, then finished. */
-export function webinarPhase(w: Pick<WebinarRow, "status" | "startsAt" | "endsAt">, now: string): WebinarPhase {
-  if (w.status === "cancelled") return "cancelled";
-  if (now < w.startsAt) return "upcoming";
-  if (now < w.endsAt) return "in_progress";
-  return "finished";
-}
-
-export function webinarSessions(w: Pick<WebinarRow, "times">): { startTime: string; endTime: string }[] {
-  try {
-    const parsed: unknown = JSON.parse(w.times);
-    return Array.isArray(parsed) ? (parsed as { startTime: string; endTime: string }[]) : [];
-  } catch {
-    return [];
-  }
 }
 
 const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;

@@ -1,23 +1,11 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
-import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import type { ProspectUpdate } from "../../domain/form-submission";
+import { DOUBLE_SUBMIT_WINDOW_MS, type ProspectUpdate } from "../../domain/form-submission";
 import type { FormAction } from "../../domain/forms";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { submissions } from "../schema";
-import {
-  type PlannedActivity,
-  planActivity,
-  type RecordedActivity,
-  recordActivitiesOfActiveProspect,
-  SCORE_ADJUSTED,
-  WEBINAR_ACTIVITY_TYPES,
-  webinarActivityKey,
-} from "./activities";
-import { cachedScoringRules } from "./scoring";
-
-/** Turns the batch's drizzle `sql` templates into D1 statements (drizzle batches query builders only). */
-const dialect = new SQLiteSyncDialect();
+import { type PlannedActivity, type RecordedActivity, recordActivitiesOfActiveProspect } from "./activities";
+import { runBatch } from "./statements";
 
 export type SubmissionRow = typeof submissions.$inferSelect;
 
@@ -34,11 +22,15 @@ export interface SubmissionInput {
   now: string;
 }
 
+/** An accepted submission with everything computed before the batch: its id, its activities, GoTo's body. */
 export interface AcceptedInput extends SubmissionInput {
+  submissionId: string;
   prospect: ProspectUpdate;
   actions: FormAction[];
   /** What GoTo's create-registrant call gets for the registration action (JSON), kept with the pending row. */
   pushRequest: string | null;
+  /** The activities this submission records, planned under the scoring rules in force. */
+  activities: PlannedActivity[];
 }
 
 export interface RecordedSubmission {
@@ -49,20 +41,6 @@ export interface RecordedSubmission {
   registration: { id: string; webinarId: string; status: string } | null;
   /** The activities this submission recorded that were new (none for a double submit). */
   activities: RecordedActivity[];
-}
-
-/** How far apart two identical submissions are still one: a double click, a reload, a retry. */
-export const DOUBLE_SUBMIT_WINDOW_MS = 10 * 60_000;
-
-/** Dedupe key of a submission: a hash of form, email and content (the time is compared separately). */
-export async function submissionDedupeKey(
-  source: string,
-  email: string,
-  values: Record<string, string>,
-): Promise<string> {
-  const canonical = JSON.stringify([source, email, Object.entries(values).sort(([a], [b]) => a.localeCompare(b))]);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -78,7 +56,7 @@ function noRecentTwin(dedupeKey: string, now: string): SQL {
                          AND created_at > ${since} AND created_at < ${until})`;
 }
 
-/** A filtered submission (F12): stored with the rule that matched, and nothing else runs. */
+/** A filtered submission: stored with the rule that matched, and nothing else runs. */
 export async function recordFilteredSubmission(db: Db, input: SubmissionInput, reason: string): Promise<void> {
   const utm = Object.keys(input.utm).length > 0 ? JSON.stringify(input.utm) : null;
   await db.run(
@@ -125,9 +103,9 @@ function skippedActions(submissionId: string, actions: FormAction[]): SQL[] {
 
 /**
  * Records an accepted submission and every completion action in ONE D1 batch (atomic, in order):
- * the submission, the prospect (the active one with this email, else a new one, F22), its fields
- * (F9), the Form submitted and Registered activities, the `pending` registration with UTM and
- * referrer (F13), list, tag, score and campaign, and the score recomputed from the activities. An
+ * the submission, the prospect (the active one with this email, else a new one), its fields, the
+ * planned activities (Form submitted, Registered, adjusted score), the `pending` registration with
+ * UTM and referrer, list, tag and campaign, and the score recomputed from the activities. An
  * action whose target was deleted since the form was saved is skipped and recorded as skipped.
  *
  * Every statement after the first runs only if this submission's row was inserted (`mine`): a
@@ -135,13 +113,8 @@ function skippedActions(submissionId: string, actions: FormAction[]): SQL[] {
  * email, not by an id chosen before the batch, so two first submits of a new email racing each
  * other both land on the one prospect the unique index lets in.
  */
-export async function recordAcceptedSubmission(
-  db: Db,
-  d1: D1Database,
-  input: AcceptedInput,
-): Promise<RecordedSubmission> {
-  const rules = await cachedScoringRules(db, Date.parse(input.now));
-  const submissionId = newId("sub");
+export async function recordAcceptedSubmission(db: Db, input: AcceptedInput): Promise<RecordedSubmission> {
+  const submissionId = input.submissionId;
   const mine = sql`EXISTS (SELECT 1 FROM submissions WHERE id = ${submissionId})`;
   const active = sql`(SELECT id FROM prospects WHERE email = ${input.email} AND merged_into_id IS NULL)`;
   const fromActive = sql`FROM prospects p WHERE p.email = ${input.email} AND p.merged_into_id IS NULL AND ${mine}`;
@@ -175,14 +148,6 @@ export async function recordAcceptedSubmission(
     sql`UPDATE submissions SET prospect_id = ${active} WHERE id = ${submissionId}`,
     ...skippedActions(submissionId, input.actions),
   ];
-  const detail = input.formId ?? input.handlerId;
-  const at = { occurredAt: input.now, createdAt: input.now };
-  const activities: PlannedActivity[] = [
-    planActivity(
-      { webinarId: null, type: "form_submitted", dedupeKey: `submission:${submissionId}`, detail, ...at },
-      rules,
-    ),
-  ];
   if (register) {
     const webinarExists = sql`EXISTS (SELECT 1 FROM webinars WHERE id = ${register.webinarId})`;
     statements.push(
@@ -194,19 +159,6 @@ export async function recordAcceptedSubmission(
             status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
             referrer = excluded.referrer, push_request = excluded.push_request, updated_at = excluded.updated_at
           WHERE registrations.status IN ('cancelled', 'error')`,
-    );
-    // The dedupe key is the one ingestion uses for a registrant it finds, so a poll never doubles it.
-    activities.push(
-      planActivity(
-        {
-          webinarId: register.webinarId,
-          type: WEBINAR_ACTIVITY_TYPES.registered,
-          dedupeKey: webinarActivityKey(register.webinarId, "registered"),
-          detail: "form",
-          ...at,
-        },
-        rules,
-      ),
     );
   }
   for (const action of input.actions) {
@@ -221,23 +173,9 @@ export async function recordAcceptedSubmission(
         sql`INSERT INTO prospect_tags (prospect_id, tag, created_at) SELECT p.id, ${action.tag}, ${input.now} ${fromActive}
             ON CONFLICT DO NOTHING`,
       );
-    } else if (action.type === "adjust_score") {
-      activities.push(
-        planActivity(
-          {
-            webinarId: null,
-            type: SCORE_ADJUSTED,
-            points: action.points,
-            dedupeKey: `submission:${submissionId}:score`,
-            detail,
-            ...at,
-          },
-          rules,
-        ),
-      );
     }
   }
-  const recording = recordActivitiesOfActiveProspect({ email: input.email, when: mine }, activities, input.now);
+  const recording = recordActivitiesOfActiveProspect({ email: input.email, when: mine }, input.activities, input.now);
   const recordedAt = statements.length;
   statements.push(...recording.statements);
   const webinarId = register?.webinarId ?? "";
@@ -247,12 +185,7 @@ export async function recordAcceptedSubmission(
         FROM prospects p LEFT JOIN registrations r ON r.prospect_id = p.id AND r.webinar_id = ${webinarId}
         WHERE p.email = ${input.email} AND p.merged_into_id IS NULL`,
   );
-  const results = await d1.batch(
-    statements.map((s) => {
-      const q = dialect.sqlToQuery(s);
-      return d1.prepare(q.sql).bind(...q.params);
-    }),
-  );
+  const results = await runBatch(db, statements);
   const row = (results.at(-1)?.results as Record<string, unknown>[] | undefined)?.[0];
   const recorded = recording.newActivities(results.slice(recordedAt, recordedAt + recording.statements.length));
   return {

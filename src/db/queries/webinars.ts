@@ -1,32 +1,11 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../../domain/discovery";
 import type { Db } from "../client";
 import { webinars } from "../schema";
 
 export type WebinarRow = typeof webinars.$inferSelect;
-
-/** What discovery knows of a webinar, in the shape it is stored. */
-export interface WebinarFacts {
-  webinarKey: string;
-  subject: string;
-  description: string | null;
-  times: { startTime: string; endTime: string }[];
-  timeZone: string | null;
-  registrationUrl: string | null;
-  approvalType: string | null;
-}
-
-export interface StoredWebinarFingerprint {
-  id: string;
-  webinarKey: string;
-  fingerprint: string;
-  status: WebinarRow["status"];
-  startsAt: string;
-}
-
-/** One string per webinar's stored facts: equal fingerprints mean there is nothing to write. */
-export function fingerprint(f: WebinarFacts, status: WebinarRow["status"]): string {
-  return JSON.stringify([f.subject, f.description, f.times, f.timeZone, f.registrationUrl, f.approvalType, status]);
-}
+/** Discovery writes webinars in this shape (defined with the discovery rules). */
+export type { WebinarFacts };
 
 export async function webinarFingerprints(db: Db, connectorId: string): Promise<StoredWebinarFingerprint[]> {
   const rows = await db.select().from(webinars).where(eq(webinars.connectorId, connectorId));

@@ -3,16 +3,24 @@ import { setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
-import { recordAudit } from "../../db/queries/audit";
-import { findOrCreateCampaign, listCampaigns } from "../../db/queries/campaigns";
-import { findConnector, insertConnector, listConnectors, updateConnector } from "../../db/queries/connectors";
-import { connectorBacklog, countConnectorWebinars, listConnectorWebinars } from "../../db/queries/webinars";
+import { type AuditActor, recordAudit } from "../../db/queries/audit";
+import { listCampaigns } from "../../db/queries/campaigns";
+import { findConnector, listConnectors } from "../../db/queries/connectors";
+import { countConnectorWebinars } from "../../db/queries/webinars";
 import type { AppEnv } from "../../env";
-import { newId } from "../../lib/encoding";
 import { clientIp } from "../../lib/request";
 import { EmailField } from "../../lib/validation";
 import { validForm } from "../../middleware/validate";
-import type { GatewayHealth } from "../../sync/gateway";
+import {
+  type ConnectorSettings,
+  connectorDetail,
+  connectorHealth,
+  createConnector,
+  deleteConnector,
+  setConnectorPaused,
+  syncConnectorNow,
+  updateConnectorSettings,
+} from "../../services/connectors";
 import { gotoOAuth } from "../../sync/goto-env";
 import { OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE, sealOAuthState } from "../../sync/verification";
 import { PageHeader } from "../../views/components";
@@ -57,16 +65,16 @@ async function loadConnector(c: Context<AppEnv>) {
   return connector;
 }
 
-async function gatewayHealth(c: Context<AppEnv>, connectorId: string): Promise<GatewayHealth | null> {
-  try {
-    return await c.env.GOTO_GATEWAY.getByName(connectorId).health();
-  } catch {
-    return null; // the page still renders from D1 if the gateway cannot answer right now
-  }
+function actor(c: Context<AppEnv>): AuditActor {
+  return { actorId: c.get("user")?.id ?? null, ip: clientIp(c) };
 }
 
-function audit(c: Context<AppEnv>, action: string, subject: string): Promise<void> {
-  return recordAudit(createDb(c.env.DB), { actorId: c.get("user")?.id ?? null, action, subject, ip: clientIp(c) });
+function settings(form: v.InferOutput<typeof ConnectorFormSchema>): ConnectorSettings {
+  return {
+    organizerEmail: form.organizerEmail,
+    createProspects: form.createProspects === "on",
+    campaign: form.campaign,
+  };
 }
 
 connectorRoutes.get("/", async (c) => {
@@ -114,32 +122,15 @@ connectorRoutes.post(
     return renderNewForm(c, readForm(values), errors);
   }),
   async (c) => {
-    const form = c.req.valid("form");
-    const db = createDb(c.env.DB);
-    const campaign = form.campaign ? await findOrCreateCampaign(db, form.campaign) : null;
-    const id = newId("con");
-    await insertConnector(db, {
-      id,
-      organizerEmail: form.organizerEmail,
-      createProspects: form.createProspects === "on",
-      campaignId: campaign?.id ?? null,
-      createdBy: c.get("user")?.id ?? null,
-    });
-    await audit(c, "connector.created", form.organizerEmail);
+    const id = await createConnector(c.env, settings(c.req.valid("form")), actor(c));
     return c.redirect(`/admin/connectors/${id}?flash=created`, 303);
   },
 );
 
 connectorRoutes.get("/:id", async (c) => {
   const connector = await loadConnector(c);
-  const db = createDb(c.env.DB);
   const now = new Date().toISOString();
-  const [health, webinars, counts, backlog] = await Promise.all([
-    gatewayHealth(c, connector.id),
-    listConnectorWebinars(db, connector.id),
-    countConnectorWebinars(db, connector.id, now),
-    connectorBacklog(db, connector.id),
-  ]);
+  const { health, webinars, counts, backlog } = await connectorDetail(c.env, connector.id, now);
   const flash = FLASHES[c.req.query("flash") ?? ""];
   return c.render(
     <ConnectorDetailPage
@@ -158,10 +149,7 @@ connectorRoutes.get("/:id", async (c) => {
 
 connectorRoutes.get("/:id/health", async (c) => {
   const connector = await loadConnector(c);
-  const [health, backlog] = await Promise.all([
-    gatewayHealth(c, connector.id),
-    connectorBacklog(createDb(c.env.DB), connector.id),
-  ]);
+  const { health, backlog } = await connectorHealth(c.env, connector.id);
   return c.html(<SyncHealth connector={connector} health={health} backlog={backlog} />);
 });
 
@@ -215,19 +203,7 @@ connectorRoutes.post(
   }),
   async (c) => {
     const connector = await loadConnector(c);
-    const form = c.req.valid("form");
-    const db = createDb(c.env.DB);
-    const campaign = form.campaign ? await findOrCreateCampaign(db, form.campaign) : null;
-    const emailChanged = form.organizerEmail !== connector.organizerEmail;
-    await updateConnector(db, connector.id, {
-      organizerEmail: form.organizerEmail,
-      createProspects: form.createProspects === "on",
-      campaignId: campaign?.id ?? null,
-      // Another organizer means the verification no longer holds.
-      ...(emailChanged ? { status: "unverified" as const, verifiedAt: null } : {}),
-    });
-    if (emailChanged) await c.env.GOTO_GATEWAY.getByName(connector.id).forget();
-    await audit(c, "connector.updated", form.organizerEmail);
+    await updateConnectorSettings(c.env, connector, settings(c.req.valid("form")), actor(c));
     return c.redirect(`/admin/connectors/${connector.id}?flash=saved`, 303);
   },
 );
@@ -248,34 +224,33 @@ connectorRoutes.post("/:id/verify", async (c) => {
     path: "/oauth",
     maxAge: OAUTH_COOKIE_MAX_AGE,
   });
-  await audit(c, "connector.verify_started", connector.organizerEmail);
+  await recordAudit(createDb(c.env.DB), {
+    ...actor(c),
+    action: "connector.verify_started",
+    subject: connector.organizerEmail,
+  });
   return c.redirect(request.url.toString(), 303);
 });
 
 connectorRoutes.post("/:id/sync", async (c) => {
   const connector = await loadConnector(c);
-  if (connector.status !== "verified" || connector.paused) {
+  if (!(await syncConnectorNow(c.env, connector))) {
     throw new HTTPException(409, {
       message: "Only a verified connector that is not paused can sync. Verify or resume it first.",
     });
   }
-  await c.env.GOTO_GATEWAY.getByName(connector.id).syncNow();
   return c.redirect(`/admin/connectors/${connector.id}?flash=syncing`, 303);
 });
 
 connectorRoutes.post("/:id/pause", async (c) => {
   const connector = await loadConnector(c);
-  await updateConnector(createDb(c.env.DB), connector.id, { paused: true });
-  await c.env.GOTO_GATEWAY.getByName(connector.id).setPaused(true);
-  await audit(c, "connector.paused", connector.organizerEmail);
+  await setConnectorPaused(c.env, connector, true, actor(c));
   return c.redirect(`/admin/connectors/${connector.id}?flash=paused`, 303);
 });
 
 connectorRoutes.post("/:id/resume", async (c) => {
   const connector = await loadConnector(c);
-  await updateConnector(createDb(c.env.DB), connector.id, { paused: false });
-  await c.env.GOTO_GATEWAY.getByName(connector.id).setPaused(false);
-  await audit(c, "connector.resumed", connector.organizerEmail);
+  await setConnectorPaused(c.env, connector, false, actor(c));
   return c.redirect(`/admin/connectors/${connector.id}?flash=resumed`, 303);
 });
 
@@ -294,8 +269,6 @@ connectorRoutes.get("/:id/delete", async (c) => {
 
 connectorRoutes.post("/:id/delete", async (c) => {
   const connector = await loadConnector(c);
-  await updateConnector(createDb(c.env.DB), connector.id, { deletedAt: new Date().toISOString() });
-  await c.env.GOTO_GATEWAY.getByName(connector.id).forget();
-  await audit(c, "connector.deleted", connector.organizerEmail);
+  await deleteConnector(c.env, connector, actor(c));
   return c.redirect("/admin/connectors?deleted=1", 303);
 });

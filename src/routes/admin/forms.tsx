@@ -1,12 +1,13 @@
 import { type Context, Hono } from "hono";
 import { createDb } from "../../db/client";
-import { recordAudit } from "../../db/queries/audit";
-import { actionTargetErrors, findForm, listForms, saveForm } from "../../db/queries/forms";
+import { findForm, listForms } from "../../db/queries/forms";
 import { listFormSubmissions } from "../../db/queries/submissions";
 import { parseBuilder } from "../../domain/form-builder";
-import { type FormAction, liveProblems, registerAction, saveProblems } from "../../domain/forms";
+import { type FormAction, liveProblems } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
+import { choicesFor } from "../../services/form-choices";
+import { saveBuilderForm } from "../../services/forms";
 import type { ActionChoices } from "../../views/pages/admin/form-actions";
 import {
   type BuilderForm,
@@ -16,8 +17,6 @@ import {
   NEW_FORM,
 } from "../../views/pages/admin/form-builder";
 import { FormList, SubmissionList } from "../../views/pages/admin/form-list";
-import { readGoToForm } from "../forms/goto-questions";
-import { choicesFor } from "./form-choices";
 
 /** Admin > Forms: the list, the builder with its live preview, and each form's submissions. */
 export const formRoutes = new Hono<AppEnv>();
@@ -80,42 +79,27 @@ async function save(c: Context<AppEnv>, id: string | null) {
   if (body.op === "add_field") {
     return renderBuilder(c, { form: candidate, errors, problems: [] });
   }
-  const problems = saveProblems(input);
-  const register = registerAction(input.actions);
-  Object.assign(errors, await actionTargetErrors(db, input.actions, new Date().toISOString()));
-  if (Object.keys(errors).length > 0 || problems.length > 0) {
-    return renderBuilder(c, { form: candidate, errors, problems }, 422);
+  const saved = await saveBuilderForm(
+    c.env,
+    { id, input, errors, refreshGoTo: body.op === "refresh_goto" },
+    { actorId: c.get("user")?.id ?? null, ip: clientIp(c) },
+  );
+  if (saved.kind === "invalid") {
+    return renderBuilder(c, { form: candidate, errors: saved.errors, problems: saved.problems }, 422);
   }
-  let gotoProblem: string | null = null;
-  if (register && (!register.goto || body.op === "refresh_goto")) {
-    const read = await readGoToForm(c.env, register.webinarId, new Date());
-    if ("error" in read) gotoProblem = read.error;
-    else register.goto = read;
-  }
-  const blockers = [...(gotoProblem ? [gotoProblem] : []), ...liveProblems(input)];
-  const wantsLive = input.status === "live";
-  const status = wantsLive && blockers.length > 0 ? "draft" : input.status;
-  const now = new Date().toISOString();
-  const savedId = await saveForm(db, id, { ...input, status }, c.get("user")?.id ?? null, now);
-  await recordAudit(db, {
-    actorId: c.get("user")?.id ?? null,
-    action: id ? "form.updated" : "form.created",
-    subject: savedId,
-    ip: clientIp(c),
-  });
-  if (wantsLive && blockers.length > 0) {
+  if (saved.blockers.length > 0) {
     return renderBuilder(
       c,
       {
-        form: { ...candidate, id: savedId, status: "draft" },
+        form: { ...saved.form, id: saved.id, status: "draft" },
         errors: {},
-        problems: blockers,
+        problems: saved.blockers,
         problemTitle: "Saved as a draft. The form cannot go live until these are fixed:",
       },
       422,
     );
   }
-  return c.redirect(`/admin/forms/${savedId}?saved=1`, 303);
+  return c.redirect(`/admin/forms/${saved.id}?saved=1`, 303);
 }
 
 formRoutes.post("/", (c) => save(c, null));

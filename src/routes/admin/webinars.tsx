@@ -5,14 +5,11 @@ import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import {
   type Keyset,
-  outboxRegistrations,
   REGISTRANT_FILTERS,
   type RegistrantRow,
   registrantPage,
-  unmatchedFor,
   type WebinarFilter,
   type WebinarWithCounts,
-  webinarConnector,
   webinarPage,
   webinarWithCounts,
 } from "../../db/queries/reports";
@@ -23,11 +20,10 @@ import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import { ExportFormatParam } from "../../lib/validation";
 import { type InvalidInput, validQuery } from "../../middleware/validate";
-import type { SyncStatus } from "../../sync/webinar-sync";
+import { type SyncNowOutcome, syncWebinarNow, webinarDetail, webinarSyncPanel } from "../../services/webinar-detail";
 import { REGISTRANT_EXPORT } from "../../views/csv-exports";
 import {
   RegistrantsPage,
-  type SyncEngineStatus,
   SyncPanel,
   type SyncPanelProps,
   WebinarDetailPage,
@@ -64,55 +60,22 @@ async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
   return webinar;
 }
 
-/** The sync engine's own report (F6); the page still renders from D1 alone if it cannot answer. */
-async function engineStatus(c: Context<AppEnv>, webinarId: string): Promise<SyncEngineStatus> {
-  let report: SyncStatus;
-  try {
-    report = await c.env.WEBINAR_SYNC.getByName(webinarId).status();
-  } catch {
-    return { available: false, lastError: null, lastSyncAt: null, nextSyncAt: null, facts: [], retrying: {} };
-  }
-  const facts: SyncEngineStatus["facts"] = [{ label: "Being pushed to GoTo", value: String(report.outbox.waiting) }];
-  const retrying = report.outbox.retrying;
-  if (retrying.length > 0) {
-    const latest = retrying.reduce((a, b) => (b.nextAt > a.nextAt ? b : a));
-    facts.push({
-      label: "Retrying",
-      value: `${retrying.length === 1 ? "1 registration" : `${retrying.length} registrations`}: ${latest.lastError} Rollcall tries again on its own.`,
-    });
-  }
-  if (report.waitingForConnector) {
-    facts.push({ label: "Connector", value: "needs attention: registrations wait until it is verified or resumed" });
+/** What the panel says after Sync now, and the status it answers with. */
+function syncNowAnswer(outcome: SyncNowOutcome): {
+  flash: NonNullable<SyncPanelProps["flash"]>;
+  status: 200 | 409 | 503;
+} {
+  if (outcome.kind === "refused") return { flash: { kind: "error", text: outcome.reason }, status: 409 };
+  if (outcome.kind === "unavailable") {
+    return {
+      flash: { kind: "error", text: "The sync engine could not start a sync right now. Try again in a minute." },
+      status: 503,
+    };
   }
   return {
-    available: true,
-    lastError: report.lastError?.message ?? null,
-    lastSyncAt: report.lastSyncAt,
-    nextSyncAt: report.nextSyncAt,
-    facts,
-    retrying: Object.fromEntries(
-      report.outbox.retrying.map((r) => [r.registrationId, { lastError: r.lastError, nextAt: r.nextAt }]),
-    ),
+    flash: { kind: "info", text: "Sync started: registrants and attendance are being read from GoTo." },
+    status: 200,
   };
-}
-
-async function syncPanelProps(
-  c: Context<AppEnv>,
-  webinar: WebinarWithCounts,
-  flash?: SyncPanelProps["flash"],
-): Promise<SyncPanelProps> {
-  const db = createDb(c.env.DB);
-  const [outbox, engine, connector] = await Promise.all([
-    outboxRegistrations(db, webinar.id, 0),
-    engineStatus(c, webinar.id),
-    webinarConnector(db, webinar.connectorId),
-  ]);
-  let canSync: SyncPanelProps["canSync"] = { ok: true };
-  if (webinar.phase === "cancelled") canSync = { ok: false, reason: "Cancelled in GoTo: Rollcall no longer syncs it." };
-  else if (!connector || connector.deleted) canSync = { ok: false, reason: "Its connector was deleted." };
-  else if (connector.paused) canSync = { ok: false, reason: "Its connector is paused. Resume it to sync." };
-  else if (connector.status !== "verified") canSync = { ok: false, reason: "Verify its connector to sync." };
-  return { webinar, outbox, engine, canSync, csrfToken: c.get("csrfToken"), flash };
 }
 
 webinarRoutes.get(
@@ -133,20 +96,14 @@ webinarRoutes.get(
 
 webinarRoutes.get("/:id", async (c) => {
   const webinar = await loadWebinar(c);
-  const db = createDb(c.env.DB);
-  const [sync, outbox, unmatched, connector] = await Promise.all([
-    syncPanelProps(c, webinar),
-    outboxRegistrations(db, webinar.id),
-    unmatchedFor(db, webinar.id),
-    webinarConnector(db, webinar.connectorId),
-  ]);
+  const page = await webinarDetail(c.env, webinar);
   return c.render(
     <WebinarDetailPage
       webinar={webinar}
-      connector={connector}
-      sync={sync}
-      outboxRows={outbox.rows}
-      unmatched={unmatched}
+      connector={page.connector}
+      sync={{ ...page.sync, csrfToken: c.get("csrfToken") }}
+      outboxRows={page.outboxRows}
+      unmatched={page.unmatched}
     />,
     { title: webinar.subject },
   );
@@ -200,35 +157,15 @@ webinarRoutes.get(
 
 webinarRoutes.post("/:id/sync", async (c) => {
   const webinar = await loadWebinar(c);
-  const before = await syncPanelProps(c, webinar);
-  let flash: SyncPanelProps["flash"];
-  let status: 200 | 409 | 503 = 200;
-  if (!before.canSync.ok) {
-    flash = { kind: "error", text: before.canSync.reason };
-    status = 409;
-  } else {
-    try {
-      await c.env.WEBINAR_SYNC.getByName(webinar.id).syncNow();
-      flash = { kind: "info", text: "Sync started: registrants and attendance are being read from GoTo." };
-      await recordAudit(createDb(c.env.DB), {
-        actorId: c.get("user")?.id ?? null,
-        action: "webinar.sync_now",
-        subject: webinar.subject,
-        ip: clientIp(c),
-      });
-    } catch {
-      flash = { kind: "error", text: "The sync engine could not start a sync right now. Try again in a minute." };
-      status = 503;
-    }
-  }
+  const outcome = await syncWebinarNow(c.env, webinar, { actorId: c.get("user")?.id ?? null, ip: clientIp(c) });
+  const { flash, status } = syncNowAnswer(outcome);
   if (!isPartialHtmx(c)) {
     if (status !== 200) throw new HTTPException(409, { message: flash.text });
     return c.redirect(`/admin/webinars/${webinar.id}`, 303);
   }
-  const after = await syncPanelProps(
-    c,
+  const after = await webinarSyncPanel(
+    c.env,
     (await webinarWithCounts(createDb(c.env.DB), webinar.id, new Date().toISOString())) ?? webinar,
-    flash,
   );
-  return c.html(<SyncPanel {...after} />, status);
+  return c.html(<SyncPanel {...after} csrfToken={c.get("csrfToken")} flash={flash} />, status);
 });

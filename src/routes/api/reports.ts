@@ -1,6 +1,21 @@
 import { Hono } from "hono";
 import { describeRoute, resolver, validator } from "hono-openapi";
 import type * as v from "valibot";
+import { KEYSET_CURSOR, listContent, listResponse, today } from "../../api/list-response";
+import {
+  IdParam,
+  Prospect,
+  ProspectList,
+  ProspectListQuery,
+  ProspectWithActivity,
+  Registrant,
+  RegistrantList,
+  RegistrantListQuery,
+  Webinar,
+  WebinarList,
+  WebinarListQuery,
+} from "../../api/report-schemas";
+import { ErrorBody } from "../../api/schemas";
 import { createDb } from "../../db/client";
 import { type ProspectListItem, prospectDetail, prospectPage } from "../../db/queries/prospect-reports";
 import {
@@ -14,21 +29,6 @@ import {
 import type { AppEnv } from "../../env";
 import { localDate } from "../../lib/csv";
 import { ApiError } from "../../lib/errors";
-import { KEYSET_CURSOR, listContent, listResponse, today } from "./list-response";
-import {
-  IdParam,
-  Prospect,
-  ProspectList,
-  ProspectListQuery,
-  ProspectWithActivity,
-  Registrant,
-  RegistrantList,
-  RegistrantListQuery,
-  Webinar,
-  WebinarList,
-  WebinarListQuery,
-} from "./report-schemas";
-import { ErrorBody } from "./schemas";
 
 /** The webinar and prospect routes of the JSON API (F27); mounted inside /api/v1 behind its API key check. */
 export const reportApi = new Hono<AppEnv>();

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute, openAPIRouteHandler, resolver, validator } from "hono-openapi";
+import { listContent, listResponse, today } from "../../api/list-response";
+import { ApiKeyInfo, AuditEntry, AuditPage, ErrorBody, ListQuery } from "../../api/schemas";
 import { createDb } from "../../db/client";
 import { findApiKeyById } from "../../db/queries/api-keys";
 import { type AuditRow, auditPage } from "../../db/queries/audit";
@@ -7,9 +9,7 @@ import type { AppEnv } from "../../env";
 import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
-import { listContent, listResponse, today } from "./list-response";
 import { reportApi } from "./reports";
-import { ApiKeyInfo, AuditEntry, AuditPage, ErrorBody, ListQuery } from "./schemas";
 
 type ApiEnv = AppEnv & { Variables: { apiKeyId: string } };
 

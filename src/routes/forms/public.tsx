@@ -3,22 +3,21 @@ import { bodyLimit } from "hono/body-limit";
 import type { Child } from "hono/jsx";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
-import { cachedForm, cachedHandler, type StoredForm, type StoredHandler } from "../../db/queries/forms";
+import { cachedForm, cachedHandler, type StoredForm } from "../../db/queries/forms";
 import {
   cleanReferrer,
   DEFAULT_THEME,
-  type FormField,
-  isProspectField,
-  PROSPECT_FIELDS,
+  handlerFields,
   pickUtm,
-  REGISTRATION_REQUIRED,
   registerAction,
   ThemeSchema,
   usableRedirect,
 } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, isHtmx } from "../../lib/request";
+import { formCsp } from "../../middleware/security-headers";
 import { processSubmission } from "../../services/submission";
+import { embedScript } from "../../views/pages/public/embed";
 import {
   type FormState,
   HONEYPOT_FIELD,
@@ -28,7 +27,6 @@ import {
   PublicMessage,
   ThankYou,
 } from "../../views/pages/public/form";
-import { embedScript } from "./embed";
 
 /** Forms are small: 64 KB is far beyond any honest submission and stops huge bodies before parsing. */
 const MAX_BODY = 64 * 1024;
@@ -39,23 +37,6 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * come from anywhere by design), and a CSP of its own that lets customer sites frame the form.
  */
 export const publicFormRoutes = new Hono<AppEnv>();
-
-function formCsp(redirectUrl: string | null): string {
-  let formAction = "'self'";
-  const redirect = usableRedirect(redirectUrl);
-  if (redirect) formAction += ` ${new URL(redirect).origin}`;
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    `form-action ${formAction}`,
-    "base-uri 'none'",
-    "object-src 'none'",
-    "frame-ancestors *",
-  ].join("; ");
-}
 
 function model(form: StoredForm): PublicFormModel {
   return {
@@ -217,20 +198,6 @@ publicFormRoutes.post("/f/:formId", tooLarge, async (c) => {
 });
 
 // ---- form handlers ---------------------------------------------------------------------------
-
-/** The fields a handler fills, from its field map; register needs the three names required. */
-export function handlerFields(handler: StoredHandler): FormField[] {
-  const register = registerAction(handler.actions) !== null;
-  const keys = [...new Set(Object.values(handler.fieldMap))];
-  return keys.map((key) => ({
-    key,
-    type: key === "email" ? "email" : "text",
-    label: isProspectField(key) ? PROSPECT_FIELDS[key].label : key.slice("custom_".length).replace(/_/g, " "),
-    required: key === "email" || (register && (REGISTRATION_REQUIRED as readonly string[]).includes(key)),
-    defaultValue: "",
-    options: [],
-  }));
-}
 
 function withQuery(url: string, params: Record<string, string>): string {
   const u = new URL(url);

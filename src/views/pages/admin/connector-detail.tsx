@@ -1,6 +1,7 @@
 import type { FC } from "hono/jsx";
 import type { ConnectorRow } from "../../../db/queries/connectors";
 import type { WebinarRow } from "../../../db/queries/webinars";
+import { webinarSessions } from "../../../domain/webinars";
 import type { DiscoveryProgress } from "../../../sync/discovery";
 import type { GatewayHealth } from "../../../sync/gateway";
 import { DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
@@ -227,7 +228,7 @@ export const ConnectorDetailPage: FC<{
                 <td data-label="Starts">
                   <Time iso={w.startsAt} />
                 </td>
-                <td data-label="Sessions">{(JSON.parse(w.times) as unknown[]).length}</td>
+                <td data-label="Sessions">{webinarSessions(w).length}</td>
                 <td data-label="Status">
                   {w.status === "cancelled" ? (
                     <span class="badge muted">Cancelled</span>

@@ -6,7 +6,8 @@ import type {
   UnmatchedRow,
   WebinarWithCounts,
 } from "../../../db/queries/reports";
-import { REGISTRANT_FILTERS, webinarSessions } from "../../../db/queries/reports";
+import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
+import { webinarSessions } from "../../../domain/webinars";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import {
   COUNT_LABEL,

@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
-import type { RegistrantFilter, WebinarPhase } from "../../../db/queries/reports";
+import type { RegistrantFilter } from "../../../db/queries/reports";
+import type { WebinarPhase } from "../../../domain/webinars";
 
 /** Small pieces the webinar and prospect pages share: status words marketers know. */
 

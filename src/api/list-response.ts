@@ -2,10 +2,10 @@ import type { Context } from "hono";
 import { accepts } from "hono/accepts";
 import { type ContentWithResolver, resolver } from "hono-openapi";
 import * as v from "valibot";
-import type { Keyset } from "../../db/queries/reports";
-import { type CsvColumn, csvFileName, csvHeaders } from "../../lib/csv";
-import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
-import { decodeKeyset, encodeKeyset } from "../../lib/cursor";
+import type { Keyset } from "../db/queries/reports";
+import { type CsvColumn, csvFileName, csvHeaders } from "../lib/csv";
+import { CSV_PAGE_SIZE, csvStream } from "../lib/csv-stream";
+import { decodeKeyset, encodeKeyset } from "../lib/cursor";
 
 /**
  * The one way a list route of the JSON API answers: a page of JSON (`{ data, next_cursor }`), or,

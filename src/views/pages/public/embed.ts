@@ -1,7 +1,7 @@
 /**
  * The embed snippet's script: it puts the form in an iframe right after its own script tag and
  * sets the iframe's height from the messages the form page's /js/form-frame.js sends, so the form
- * never shows a scroll bar. The parent page's UTM parameters and address travel to the form (F13).
+ * never shows a scroll bar. The parent page's UTM parameters and address travel to the form.
  */
 export function embedScript(origin: string, formId: string): string {
   const config = JSON.stringify({ origin, formId });

@@ -1,11 +1,11 @@
-import { createDb } from "../../db/client";
-import { findConnector } from "../../db/queries/connectors";
-import { findWebinarForForm } from "../../db/queries/forms";
-import type { GoToForm } from "../../domain/forms";
-import { callGateway } from "../../sync/gateway";
+import { createDb } from "../db/client";
+import { findConnector } from "../db/queries/connectors";
+import { findWebinarForForm } from "../db/queries/forms";
+import type { GoToForm } from "../domain/forms";
+import { callGateway } from "../sync/gateway";
 
 /**
- * Reads the webinar's own registration fields and questions from GoTo (F10) through the
+ * Reads the webinar's own registration fields and questions from GoTo through the
  * connector's gateway. The caller caches the answer with the form's action, so this runs when a
  * marketer picks a webinar or asks to read again, never per visitor.
  */

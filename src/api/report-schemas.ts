@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { LIST_PARAMS } from "./list-response";
 
 /**
- * Shapes of the webinar and prospect routes (interfaces.md, F27). The same schemas validate the
+ * Shapes of the webinar and prospect routes of the JSON API. The same schemas validate the
  * queries and describe the answers in openapi.json.
  */
 

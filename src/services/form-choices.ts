@@ -1,0 +1,16 @@
+import { createDb } from "../db/client";
+import { listCampaigns } from "../db/queries/campaigns";
+import { listUpcomingWebinars } from "../db/queries/forms";
+import { listLists } from "../db/queries/lists";
+import type { ActionChoices } from "../views/pages/admin/form-actions";
+
+/** What the completion-action pickers offer: upcoming webinars only, lists, campaigns. */
+export async function choicesFor(env: Env): Promise<ActionChoices> {
+  const db = createDb(env.DB);
+  const [webinars, lists, campaigns] = await Promise.all([
+    listUpcomingWebinars(db, new Date().toISOString()),
+    listLists(db),
+    listCampaigns(db),
+  ]);
+  return { webinars, lists, campaigns };
+}

@@ -37,7 +37,7 @@ import { budgetedFetch } from "./rate-budget";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, WEBHOOK_RETRY, webhookBase, webhookSetupRetryable, webhooksComplete } from "./webhooks";
 
-// Callers import these from ./gateway-client; kept here for the forms' GoTo questions until they do.
+// callGateway lives in ./gateway-client; re-exported until the forms' GoTo questions import it from there.
 export { callGateway } from "./gateway-client";
 
 export interface ConnectInput {

@@ -36,7 +36,7 @@ import {
 } from "./sync-storage";
 import type { WebhookEvent } from "./webhook-events";
 
-/** What the webinar page shows of the sync (F6, F19). */
+/** What the webinar page shows of the sync. */
 export interface SyncStatus {
   webinarId: string | null;
   outbox: OutboxCounts;
@@ -64,11 +64,11 @@ const CONNECTOR_RECHECK = { baseMs: 60_000, maxMs: 30 * 60_000 };
 const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connected"]);
 
 /**
- * WebinarSync: one per webinar (`getByName(webinarId)`): tiered polling (F16, ./poll.ts), the
- * registration outbox (F14, ./outbox.ts) and ingestion of webhook events (F15, F17, F18,
- * ./inbox.ts). A `jobs` table drives the one alarm: `poll`, `push` and `ingest`, each idempotent,
- * with retry counts in storage; the alarm is re-armed at MIN(run_at) after every change and at the
- * end of every run.
+ * WebinarSync: one per webinar (`getByName(webinarId)`). A `jobs` table drives its one alarm, one
+ * job per module: `poll` (tiered polling of GoTo's registrants and attendees, ./poll.ts), `push`
+ * (the registration outbox, ./outbox.ts) and `ingest` (webhook events from the inbox,
+ * ./inbox.ts), each idempotent, with retry counts in storage; the alarm is re-armed at
+ * MIN(run_at) after every change and at the end of every run. Its storage is ./sync-storage.ts.
  */
 export class WebinarSync extends DurableObject<Env> {
   private heartbeatArmedAt = 0;
@@ -87,8 +87,9 @@ export class WebinarSync extends DurableObject<Env> {
   /** Discovery found this webinar new, changed or cancelled: (re)plan polling. Idempotent. */
   async track(input: { webinarId: string; connectorId: string }): Promise<void> {
     saveTracked(this.sql, input.webinarId, input.connectorId, new Date().toISOString());
-    const target = await findSyncTarget(createDb(this.env.DB), input.webinarId);
-    if (target) await schedulePoll(this.sql, createDb(this.env.DB), target.webinar, Date.now());
+    const db = createDb(this.env.DB);
+    const target = await findSyncTarget(db, input.webinarId);
+    if (target) await schedulePoll(this.sql, db, target.webinar, Date.now());
     await this.arm();
   }
 
@@ -138,7 +139,7 @@ export class WebinarSync extends DurableObject<Env> {
       saveTracked(this.sql, webinarId, target.webinar.connectorId, new Date().toISOString());
   }
 
-  /** "Sync now" (F19): poll (with attendance once a session has ended), push and ingest at once. */
+  /** "Sync now": poll (with attendance once a session has ended), push and ingest at once. */
   async syncNow(): Promise<void> {
     const now = Date.now();
     scheduleJob(this.sql, "poll", now, { payload: { attendance: true, manual: true }, resetAttempts: true });

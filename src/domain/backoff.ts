@@ -8,7 +8,12 @@ export interface BackoffConfig {
   maxMs: number;
 }
 
+/** The exponential step itself, without jitter: `baseMs` doubled per attempt, at most `maxMs`. */
+export function backoffStep(attempt: number, config: BackoffConfig): number {
+  return Math.min(config.maxMs, config.baseMs * 2 ** Math.max(0, attempt));
+}
+
 export function backoffDelay(attempt: number, config: BackoffConfig, random: () => number = Math.random): number {
-  const cap = Math.min(config.maxMs, config.baseMs * 2 ** Math.max(0, attempt));
+  const cap = backoffStep(attempt, config);
   return Math.floor(cap / 2 + random() * (cap / 2));
 }

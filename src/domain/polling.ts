@@ -24,6 +24,24 @@ export interface PollSession {
   end: number;
 }
 
+/** A webinar's sessions from its stored `times` JSON (`[{startTime, endTime}]`); unreadable entries are skipped. */
+export function pollSessions(times: string): PollSession[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(times);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const out: PollSession[] = [];
+  for (const t of parsed as { startTime?: unknown; endTime?: unknown }[]) {
+    const start = typeof t?.startTime === "string" ? Date.parse(t.startTime) : Number.NaN;
+    const end = typeof t?.endTime === "string" ? Date.parse(t.endTime) : Number.NaN;
+    if (Number.isFinite(start) && Number.isFinite(end)) out.push({ start, end });
+  }
+  return out;
+}
+
 export interface PollInput {
   sessions: readonly PollSession[];
   status: "scheduled" | "cancelled";

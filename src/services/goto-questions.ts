@@ -2,7 +2,7 @@ import { createDb } from "../db/client";
 import { findConnector } from "../db/queries/connectors";
 import { findWebinarForForm } from "../db/queries/forms";
 import type { GoToForm } from "../domain/forms";
-import { callGateway } from "../sync/gateway";
+import { callGateway } from "../sync/gateway-client";
 
 /**
  * Reads the webinar's own registration fields and questions from GoTo through the

@@ -29,6 +29,20 @@ export type GatewayFailure =
 
 export type GatewayResult<T> = { ok: true; value: T } | { ok: false; error: GatewayFailure };
 
+/** A gateway call that failed, carried as an error through a job (its kind decides the retry). */
+export class GatewayCallError extends Error {
+  constructor(readonly failure: GatewayFailure) {
+    super(failure.message);
+    this.name = "GatewayCallError";
+  }
+}
+
+/** The value of a gateway call that worked; a failure is thrown as a {@link GatewayCallError}. */
+export function unwrapGatewayResult<T>(result: GatewayResult<T>): T {
+  if (!result.ok) throw new GatewayCallError(result.error);
+  return result.value;
+}
+
 export class NeedsReverificationError extends Error {
   constructor() {
     super("GoTo refused the refresh token: verify the connector again.");

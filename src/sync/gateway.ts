@@ -2,15 +2,15 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { type ConnectorRow, findConnector, updateConnector } from "../db/queries/connectors";
 import { findWebinarByKey } from "../db/queries/webinars";
-import { backoffDelay } from "../domain/backoff";
-import { createGoToClient, GOTO_IDEMPOTENT_CALLS, type GoToClient } from "../gotowebinar/client";
+import { type BackoffConfig, backoffDelay, backoffStep } from "../domain/backoff";
+import { createGoToClient, GOTO_IDEMPOTENT_CALLS } from "../gotowebinar/client";
 import { GoToError, GoToInvalidTokenError, GoToRateLimitedError } from "../gotowebinar/errors";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
 import { type DiscoveryProgress, runDiscovery } from "./discovery";
+import type { GatewayArgs, GatewayMethod, GatewayValue } from "./gateway-client";
 import {
   explainFailure,
-  type GatewayFailure,
   type GatewayResult,
   NeedsReverificationError,
   NotConnectedError,
@@ -36,13 +36,6 @@ import { budgetedFetch } from "./rate-budget";
 import type { WebhookEvent } from "./webhook-events";
 import { ensureWebhooks, WEBHOOK_RETRY, webhookBase, webhookSetupRetryable, webhooksComplete } from "./webhooks";
 
-export type { GatewayFailure, GatewayResult };
-
-/** The client calls a caller can make through the gateway. */
-export type GatewayMethod = keyof GoToClient;
-export type GatewayArgs<M extends GatewayMethod> = Parameters<GoToClient[M]>[0];
-export type GatewayValue<M extends GatewayMethod> = Awaited<ReturnType<GoToClient[M]>>;
-
 export interface ConnectInput {
   connectorId: string;
   /** The origin the marketer verified from; in simulator mode webhooks are delivered there. */
@@ -67,6 +60,8 @@ const MAX_ATTEMPTS = 5;
 /** 429s are refused before any effect and their retries are paced by the budget, so allow more. */
 const MAX_RATE_LIMITED_ATTEMPTS = 8;
 const RETRY_BACKOFF = { baseMs: 400, maxMs: 8_000 };
+/** A failed discovery is tried again after 1, 2, 4, 8, then every 10 minutes (no jitter). */
+const DISCOVERY_RETRY: BackoffConfig = { baseMs: 30_000, maxMs: 10 * 60_000 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,19 +73,14 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * discovery on its alarm.
  */
 export class GoToGateway extends DurableObject<Env> {
-  private version = 0;
   private readonly tokens: GatewayTokens;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.tokens = new GatewayTokens(ctx.storage.sql, env, () => this.goto());
     ctx.blockConcurrencyWhile(async () => {
-      this.version = migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
+      migrateDurableStorage(ctx.storage.sql, GATEWAY_MIGRATIONS);
     });
-  }
-
-  async schemaVersion(): Promise<number> {
-    return this.version;
   }
 
   private get sql(): SqlStorage {
@@ -117,7 +107,7 @@ export class GoToGateway extends DurableObject<Env> {
   async forget(): Promise<void> {
     deleteTokens(this.sql);
     setState(this.sql, "discovery", null);
-    await this.ctx.storage.deleteAlarm();
+    await this.wakeAt([], "replace");
   }
 
   /** Pausing stops discovery and makes every call answer `paused`, so work waits instead of failing. */
@@ -156,8 +146,28 @@ export class GoToGateway extends DurableObject<Env> {
   private async discoverAt(at: number): Promise<void> {
     const planned = Number(getState(this.sql, "next_discovery_at") ?? Number.POSITIVE_INFINITY);
     if (at < planned) setState(this.sql, "next_discovery_at", String(at));
-    const alarm = await this.ctx.storage.getAlarm();
-    if (alarm === null || alarm > at) await this.ctx.storage.setAlarm(at);
+    await this.wakeAt([at], "bring_forward");
+  }
+
+  /**
+   * Every change to the gateway's one alarm goes through here: it is set to the earliest of
+   * `times`, and deleted when there are none. A wake-up asked for between runs
+   * (`bring_forward`: verification, resume, Sync now, a webhook event) never postpones an alarm
+   * already set earlier; the end of a run (`replace`) sets it from everything still to do, which
+   * the run has read from storage, and never in the past.
+   */
+  private async wakeAt(times: readonly number[], how: "bring_forward" | "replace"): Promise<void> {
+    if (times.length === 0) {
+      await this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const at = Math.min(...times);
+    if (how === "replace") {
+      await this.ctx.storage.setAlarm(Math.max(Date.now(), at));
+      return;
+    }
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   async health(): Promise<GatewayHealth> {
@@ -329,7 +339,7 @@ export class GoToGateway extends DurableObject<Env> {
         setState(this.sql, "next_discovery_at", null);
         return "needs_reverification";
       }
-      const retryAt = Date.now() + Math.min(10 * 60_000, 30_000 * 2 ** Math.min(failures, 5));
+      const retryAt = Date.now() + backoffStep(failures, DISCOVERY_RETRY);
       setState(this.sql, "next_discovery_at", String(retryAt));
       return "failed";
     }
@@ -337,13 +347,12 @@ export class GoToGateway extends DurableObject<Env> {
 
   /** The one alarm at the earliest thing to do; the sweep makes that a few seconds at most. */
   private async armNext(): Promise<void> {
-    const now = Date.now();
-    const times = [now + SWEEP_EVERY_MS];
+    const times = [Date.now() + SWEEP_EVERY_MS];
     const discovery = getState(this.sql, "next_discovery_at");
     if (discovery !== null) times.push(Number(discovery));
     const webhooks = getState(this.sql, "webhooks_retry_at");
     if (webhooks !== null) times.push(Number(webhooks));
-    await this.ctx.storage.setAlarm(Math.max(now, Math.min(...times)));
+    await this.wakeAt(times, "replace");
   }
 
   /**
@@ -425,18 +434,4 @@ export class GoToGateway extends DurableObject<Env> {
       retryAt: retryAt ? new Date(Number(retryAt)).toISOString() : null,
     };
   }
-}
-
-/**
- * Calls a connector's gateway with the types of the method called: Durable Object stubs widen a
- * generic RPC method's result to the union of every method's, so this narrows it back.
- */
-export function callGateway<M extends GatewayMethod>(
-  env: Env,
-  connectorId: string,
-  method: M,
-  args: GatewayArgs<M>,
-): Promise<GatewayResult<GatewayValue<M>>> {
-  const stub = env.GOTO_GATEWAY.getByName(connectorId) as unknown as Pick<GoToGateway, "call">;
-  return stub.call(method, args);
 }

@@ -29,6 +29,7 @@ import {
 import { loadScoringRules } from "../db/queries/scoring";
 import { runBatch } from "../db/queries/statements";
 import type { WebinarRow } from "../db/queries/webinars";
+import type { IncomingAttendance } from "../domain/attendance";
 import { cleanText } from "../domain/text";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
 import { newId } from "../lib/encoding";
@@ -43,16 +44,6 @@ export interface IncomingRegistrant {
   status: GoToRegistrantStatus;
   joinUrl: string | null;
   registrationDate: string | null;
-}
-
-/** A registrant's attendance summed over every ended session. */
-export interface IncomingAttendance {
-  registrantKey: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  minutes: number;
-  firstJoin: string | null;
 }
 
 export interface IngestRequest {

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import {
   type NewActivity,
   planActivity,
@@ -7,16 +7,33 @@ import {
   webinarActivityKey,
 } from "../db/queries/activities";
 import { markRegistrationError, registrationPushed } from "../db/queries/registrations";
+import { loadScoringRules } from "../db/queries/scoring";
 import { runBatch } from "../db/queries/statements";
+import { findSyncTarget } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import type { GoToNewRegistrant } from "../gotowebinar/client";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
+import { callGateway } from "./gateway-client";
 import type { GatewayFailure, GatewayResult } from "./gateway-errors";
-import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
+import {
+  deleteJob,
+  earliestWaiting,
+  finishPushed,
+  finishWithError,
+  getState,
+  nextWaiting,
+  noteWaiting,
+  type OutboxRow,
+  readRow,
+  scheduleJob,
+  scheduleRetry,
+  setState,
+} from "./sync-storage";
 
 /**
- * The registration outbox (F14). A request is a row here before `register` returns; the push job
- * sends waiting rows to GoTo in order of arrival. Per row:
+ * The push job of a WebinarSync: the registration outbox (the contract is in outbox-contract.ts).
+ * A request is a row in the object's storage before `register` returns; this job sends waiting
+ * rows to GoTo in order of arrival. Per row:
  * - success, or 409 (already registered: take GoTo's existing registrant) → `done`, and the D1
  *   registration gets the registrant key, join URL and status;
  * - 400 (validation) → `error` with GoTo's reason, never retried;
@@ -27,142 +44,20 @@ import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract"
  *   counting attempts, until the gateway says the connector is back (or a slow re-check).
  */
 
-export const OUTBOX_RETRY = { baseMs: 500, maxMs: 10 * 60_000 };
-export const OUTBOX_RATE_LIMITED = { baseMs: 1_000, maxMs: 60_000 };
-export const OUTBOX_GIVE_UP_MS = 24 * 60 * 60_000;
-
-export type OutboxRow = {
-  seq: number;
-  registration_id: string;
-  prospect_id: string;
-  request: string;
-  state: "waiting" | "done" | "error";
-  attempts: number;
-  next_at: number;
-  first_failure_at: number | null;
-  last_error: string | null;
-  registrant_key: string | null;
-  created_at: number;
-  finished_at: number | null;
-};
-
-/** Stores the request (idempotent per registration id) and answers the contract's shape. */
-export function enqueue(sql: SqlStorage, request: RegistrationRequest, now: number): RegistrationQueued {
-  let existing = sql
-    .exec<{ seq: number; state: string }>(
-      "SELECT seq, state FROM outbox WHERE registration_id = ?",
-      request.registrationId,
-    )
-    .toArray()[0];
-  if (existing && request.requeue && existing.state !== "waiting") {
-    // A registration asked for again after GoTo dropped or refused it: back of the queue, fresh.
-    sql.exec("DELETE FROM outbox WHERE registration_id = ?", request.registrationId);
-    existing = undefined;
-  }
-  if (!existing) {
-    sql.exec(
-      `INSERT INTO outbox (registration_id, prospect_id, request, state, next_at, created_at)
-       VALUES (?, ?, ?, 'waiting', ?, ?)`,
-      request.registrationId,
-      request.prospectId,
-      JSON.stringify(request.registrant),
-      now,
-      now,
-    );
-  }
-  const seq =
-    existing?.seq ??
-    sql.exec<{ seq: number }>("SELECT seq FROM outbox WHERE registration_id = ?", request.registrationId).one().seq;
-  const ahead = sql
-    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE state = 'waiting' AND seq < ?", seq)
-    .one().n;
-  return { queued: !existing, position: ahead };
-}
-
-/**
- * A registration D1 holds as `pending` since `pendingSince`, offered again because its hand-off
- * may have failed. Queued when the outbox does not hold it, or holds only an outcome older than
- * the pending row (the registration was submitted again after GoTo dropped or refused it); left
- * alone when it is waiting, or when its outcome is newer (the outbox answered D1 meanwhile).
- */
-export function reofferOne(sql: SqlStorage, request: RegistrationRequest, pendingSince: number, now: number): boolean {
-  const existing = sql
-    .exec<{ state: string; finished_at: number | null; created_at: number }>(
-      "SELECT state, finished_at, created_at FROM outbox WHERE registration_id = ?",
-      request.registrationId,
-    )
-    .toArray()[0];
-  if (existing && (existing.state === "waiting" || (existing.finished_at ?? existing.created_at) >= pendingSince)) {
-    return false;
-  }
-  return enqueue(sql, { ...request, requeue: true }, now).queued;
-}
-
-export function nextWaiting(sql: SqlStorage, now: number): OutboxRow | null {
-  return (
-    sql
-      .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'waiting' AND next_at <= ? ORDER BY seq LIMIT 1", now)
-      .toArray()[0] ?? null
-  );
-}
-
-export function readRow(sql: SqlStorage, seq: number): OutboxRow | null {
-  return sql.exec<OutboxRow>("SELECT * FROM outbox WHERE seq = ?", seq).toArray()[0] ?? null;
-}
-
-export function earliestWaiting(sql: SqlStorage): number | null {
-  return sql.exec<{ t: number | null }>("SELECT MIN(next_at) AS t FROM outbox WHERE state = 'waiting'").one().t;
-}
-
-/** Moves every waiting row's next attempt to `at` at the earliest (connector back, Sync now). */
-export function wakeWaiting(sql: SqlStorage, at: number): void {
-  sql.exec("UPDATE outbox SET next_at = MIN(next_at, ?) WHERE state = 'waiting'", at);
-}
-
-export interface OutboxCounts {
-  waiting: number;
-  done: number;
-  errors: { registrationId: string; email: string; reason: string; at: string }[];
-  /** Waiting rows whose last attempt failed: why, and when the next one is. */
-  retrying: { registrationId: string; lastError: string; attempts: number; nextAt: string }[];
-}
-
-export function outboxCounts(sql: SqlStorage): OutboxCounts {
-  const counts = sql
-    .exec<{ state: string; n: number }>("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
-    .toArray();
-  const n = (state: string): number => counts.find((c) => c.state === state)?.n ?? 0;
-  const errors = sql
-    .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'error' ORDER BY seq DESC LIMIT 100")
-    .toArray()
-    .map((r) => ({
-      registrationId: r.registration_id,
-      email: (JSON.parse(r.request) as GoToNewRegistrant).email,
-      reason: r.last_error ?? "",
-      at: new Date(r.finished_at ?? r.created_at).toISOString(),
-    }));
-  const retrying = sql
-    .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'waiting' AND last_error IS NOT NULL ORDER BY seq LIMIT 100")
-    .toArray()
-    .map((r) => ({
-      registrationId: r.registration_id,
-      lastError: r.last_error ?? "",
-      attempts: r.attempts,
-      nextAt: new Date(r.next_at).toISOString(),
-    }));
-  return { waiting: n("waiting"), done: n("done"), errors, retrying };
-}
+const OUTBOX_RETRY = { baseMs: 500, maxMs: 10 * 60_000 };
+const OUTBOX_RATE_LIMITED = { baseMs: 1_000, maxMs: 60_000 };
+const OUTBOX_GIVE_UP_MS = 24 * 60 * 60_000;
 
 /** What became of one push attempt, for the job loop. */
-export type PushOutcome = "done" | "error" | "retry" | "rate_limited" | "connector_waiting";
+type PushOutcome = "done" | "error" | "retry" | "rate_limited" | "connector_waiting";
 
-export interface PushedRegistrant {
+interface PushedRegistrant {
   registrantKey: string;
   joinUrl: string | null;
   status: GoToRegistrantStatus | null;
 }
 
-export interface PushDeps {
+interface PushDeps {
   sql: SqlStorage;
   db: Db;
   webinarId: string;
@@ -175,14 +70,100 @@ export interface PushDeps {
   now: () => number;
 }
 
+/** What one push run gets from the WebinarSync running it. */
+export interface PushRun {
+  env: Env;
+  sql: SqlStorage;
+  webinarId: string;
+  connectorId: string;
+  /** How long this run may push before it hands back (the alarm re-arms). */
+  budgetMs: number;
+  /** Re-arms the object's watchdog alarm; called before each row. */
+  heartbeat: () => Promise<void>;
+  /** The connector cannot be used now: asks to hear when it can, and answers how long to wait meanwhile. */
+  waitForConnector: () => Promise<number>;
+}
+
 const CONNECTOR_KINDS: ReadonlySet<GatewayFailure["kind"]> = new Set([
   "needs_reverification",
   "paused",
   "not_connected",
 ]);
 
+/**
+ * Pushes waiting rows in order until none is due, the budget is spent, GoTo rate limits the
+ * outbox or the connector must be waited for; then plans the next push.
+ */
+export async function runPush(run: PushRun): Promise<void> {
+  const { env, sql, webinarId, connectorId } = run;
+  const db = createDb(env.DB);
+  const target = await findSyncTarget(db, webinarId);
+  if (!target) throw new Error(`webinar ${webinarId} is not in D1`);
+  const organizerKey = target.connector?.organizerKey ?? "";
+  const webinarKey = target.webinar.webinarKey;
+  let rules: Promise<Map<string, number>> | null = null;
+  const deps: PushDeps = {
+    sql,
+    db,
+    webinarId,
+    subject: target.webinar.subject,
+    now: () => Date.now(),
+    rules: () => {
+      rules ??= loadScoringRules(db);
+      return rules;
+    },
+    create: async (registrant) => {
+      const r = await callGateway(env, connectorId, "createRegistrant", {
+        organizerKey,
+        webinarKey,
+        registrant,
+      });
+      return r.ok ? { ok: true, value: r.value } : r;
+    },
+    lookup: async (registrantKey) => {
+      const r = await callGateway(env, connectorId, "getRegistrant", {
+        organizerKey,
+        webinarKey,
+        registrantKey,
+      });
+      return r.ok
+        ? {
+            ok: true,
+            value: { registrantKey: r.value.registrantKey, joinUrl: r.value.joinUrl, status: r.value.status },
+          }
+        : r;
+    },
+  };
+  const started = Date.now();
+  while (Date.now() - started < run.budgetMs) {
+    const row = nextWaiting(sql, Date.now());
+    if (!row) break;
+    await run.heartbeat();
+    const outcome = await pushOne(deps, row);
+    if (outcome === "connector_waiting") {
+      const delay = await run.waitForConnector();
+      scheduleJob(sql, "push", Date.now() + delay);
+      return;
+    }
+    if (outcome === "rate_limited") {
+      const waits = Number(getState(sql, "rate_limited") ?? "0");
+      setState(sql, "rate_limited", String(waits + 1));
+      scheduleJob(sql, "push", Date.now() + backoffDelay(waits, OUTBOX_RATE_LIMITED));
+      return;
+    }
+    setState(sql, "rate_limited", null);
+    if (outcome === "done") {
+      setState(sql, "connector_waiting", null);
+      setState(sql, "connector_waits", null);
+    }
+  }
+  const next = earliestWaiting(sql);
+  if (next === null) deleteJob(sql, "push");
+  else scheduleJob(sql, "push", Math.max(next, Date.now()));
+}
+
 /** Pushes one row. State is re-read after every await: the input gate was open meanwhile. */
-export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutcome> {
+async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutcome> {
   const registrant = JSON.parse(row.request) as GoToNewRegistrant;
   let result = await deps.create(registrant);
   if (!result.ok && result.error.kind === "duplicate_registrant" && result.error.registrantKey) {
@@ -199,12 +180,7 @@ export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutco
 
   if (result.ok) {
     await recordPushed(deps, current, result.value);
-    deps.sql.exec(
-      "UPDATE outbox SET state = 'done', registrant_key = ?, last_error = NULL, finished_at = ? WHERE seq = ?",
-      result.value.registrantKey,
-      now,
-      current.seq,
-    );
+    finishPushed(deps.sql, current.seq, result.value.registrantKey, now);
     return "done";
   }
 
@@ -216,7 +192,7 @@ export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutco
     return "error";
   }
   if (CONNECTOR_KINDS.has(failure.kind)) {
-    deps.sql.exec("UPDATE outbox SET last_error = ? WHERE seq = ?", failure.message, current.seq);
+    noteWaiting(deps.sql, current.seq, failure.message);
     return "connector_waiting";
   }
   // Retryable: 429, 5xx, timeouts, transport, or a 409 whose registrant GoTo would not tell.
@@ -228,18 +204,8 @@ export async function pushOne(deps: PushDeps, row: OutboxRow): Promise<PushOutco
     return "error";
   }
   const delay = backoffDelay(current.attempts, OUTBOX_RETRY);
-  deps.sql.exec(
-    "UPDATE outbox SET attempts = attempts + 1, first_failure_at = ?, next_at = ?, last_error = ? WHERE seq = ?",
-    firstFailure,
-    now + delay,
-    failure.message,
-    current.seq,
-  );
+  scheduleRetry(deps.sql, current.seq, { firstFailureAt: firstFailure, nextAt: now + delay, reason: failure.message });
   return failure.kind === "rate_limited" ? "rate_limited" : "retry";
-}
-
-function finishWithError(sql: SqlStorage, seq: number, reason: string, now: number): void {
-  sql.exec("UPDATE outbox SET state = 'error', last_error = ?, finished_at = ? WHERE seq = ?", reason, now, seq);
 }
 
 const PUSHED_STATUS: Record<GoToRegistrantStatus, "approved" | "waiting" | "denied"> = {

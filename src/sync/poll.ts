@@ -1,105 +1,129 @@
-import { eq } from "drizzle-orm";
-import * as v from "valibot";
-import type { Db } from "../db/client";
-import { webinars } from "../db/schema";
-import type { PollSession } from "../domain/polling";
-import type { GoToAttendee } from "../gotowebinar/client";
-import { parseGoToJson } from "../gotowebinar/json";
-import { KeySchema, RegistrantStatusSchema, TimeSchema } from "../gotowebinar/schemas";
-import type { GatewayFailure } from "./gateway-errors";
-import type { IncomingAttendance, IncomingRegistrant } from "./ingest";
+import { createDb, type Db } from "../db/client";
+import { findSyncTarget, type WebinarRow, writeSyncTimes } from "../db/queries/webinars";
+import { type IncomingAttendance, sumAttendance } from "../domain/attendance";
+import { duePasses, nextPoll, pollSessions } from "../domain/polling";
+import { callGateway } from "./gateway-client";
+import { unwrapGatewayResult as unwrap } from "./gateway-errors";
+import { type IncomingRegistrant, ingest } from "./ingest";
+import { deleteJob, getState, type JobRow, scheduleJob, setState, type TrackedWebinar } from "./sync-storage";
 
-/** A gateway call that failed, carried as an error through the job loop (its kind decides the retry). */
-export class GatewayCallError extends Error {
-  constructor(readonly failure: GatewayFailure) {
-    super(failure.message);
-    this.name = "GatewayCallError";
-  }
+/**
+ * The poll job of a WebinarSync: GoTo's whole registrant list (and, in an attendance pass, the
+ * attendees of every ended session), brought into D1 by ingestion, then the next poll planned from
+ * the tiers (src/domain/polling.ts).
+ */
+
+interface PollPayload {
+  attendance?: boolean;
+  manual?: boolean;
 }
 
-/** The webinar's sessions from its D1 row (`times` JSON); unreadable entries are skipped. */
-export function sessionsOf(times: string): PollSession[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(times);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const out: PollSession[] = [];
-  for (const t of parsed as { startTime?: unknown; endTime?: unknown }[]) {
-    const start = typeof t?.startTime === "string" ? Date.parse(t.startTime) : Number.NaN;
-    const end = typeof t?.endTime === "string" ? Date.parse(t.endTime) : Number.NaN;
-    if (Number.isFinite(start) && Number.isFinite(end)) out.push({ start, end });
-  }
-  return out;
+function passesDone(sql: SqlStorage): Set<string> {
+  return new Set(JSON.parse(getState(sql, "passes_done") ?? "[]") as string[]);
 }
 
-/** Seconds in a session: GoTo's total when it gives one, else the sum of the join/leave intervals. */
-function attendeeSeconds(a: GoToAttendee): number {
-  if (typeof a.attendanceTimeInSeconds === "number") return a.attendanceTimeInSeconds;
-  return (a.attendance ?? []).reduce((sum, i) => {
-    if (!i.leaveTime) return sum;
-    return sum + Math.max(0, (Date.parse(i.leaveTime) - Date.parse(i.joinTime)) / 1000);
-  }, 0);
-}
-
-/** Attendance summed over sessions, per registrant; minutes rounded once, from the total seconds. */
-export function sumAttendance(perSession: readonly (readonly GoToAttendee[])[]): IncomingAttendance[] {
-  const byKey = new Map<string, IncomingAttendance & { seconds: number }>();
-  for (const attendees of perSession) {
-    for (const a of attendees) {
-      const joins = (a.attendance ?? []).map((i) => i.joinTime).sort();
-      const entry = byKey.get(a.registrantKey) ?? {
-        registrantKey: a.registrantKey,
-        email: a.email,
-        firstName: a.firstName ?? null,
-        lastName: a.lastName ?? null,
-        minutes: 0,
-        firstJoin: null,
-        seconds: 0,
-      };
-      entry.seconds += attendeeSeconds(a);
-      const first = joins[0];
-      if (first && (entry.firstJoin === null || first < entry.firstJoin)) entry.firstJoin = first;
-      byKey.set(a.registrantKey, entry);
-    }
+/**
+ * Plans the next poll from the tiers and tells D1 when it will be. A cancelled webinar, or one
+ * whose last attendance pass is done, has no poll job at all.
+ */
+export async function schedulePoll(sql: SqlStorage, db: Db, webinar: WebinarRow, now: number): Promise<void> {
+  const last = getState(sql, "last_poll_at");
+  const plan = nextPoll({
+    sessions: pollSessions(webinar.times),
+    status: webinar.status,
+    now,
+    lastPollAt: last === null ? null : Number(last),
+    passesDone: passesDone(sql),
+  });
+  let nextSyncAt: string | null = null;
+  if (plan.kind === "finished") {
+    deleteJob(sql, "poll");
+  } else {
+    scheduleJob(sql, "poll", plan.at, { payload: { attendance: plan.kind === "attendance" } });
+    nextSyncAt = new Date(plan.at).toISOString();
   }
-  return [...byKey.values()].map(({ seconds, ...rest }) => ({ ...rest, minutes: Math.round(seconds / 60) }));
+  await writeSyncTimes(db, webinar.id, { nextSyncAt });
 }
 
-const Name = v.nullish(v.string(), null);
-
-/** What ingestion reads of a `registrant.added` or `registrant.joined` event's payload. */
-const RegistrantEventSchema = v.object({
-  registrantKey: KeySchema,
-  // Any string: ingestion checks it as the forms do, and keeps an invalid one as unmatched with the reason.
-  email: v.string(),
-  firstName: Name,
-  lastName: Name,
-  status: v.optional(RegistrantStatusSchema, "APPROVED"),
-  joinUrl: v.nullish(v.string(), null),
-  registrationDate: v.nullish(TimeSchema, null),
-});
-
-/** A webhook event as a registrant for ingestion, or null when it lacks what ingestion needs. */
-export function registrantFromEvent(payload: string): IncomingRegistrant | null {
-  let json: unknown;
-  try {
-    json = parseGoToJson(payload);
-  } catch {
-    return null;
+/** Reads every ended session's attendees (GoTo lists only completed sessions). */
+async function readAttendance(
+  env: Env,
+  connectorId: string,
+  keys: { organizerKey: string; webinarKey: string },
+): Promise<IncomingAttendance[]> {
+  const sessions = unwrap(await callGateway(env, connectorId, "listAllWebinarSessions", keys));
+  const perSession = [];
+  for (const s of sessions) {
+    if (Date.parse(s.endTime) > Date.now()) continue;
+    perSession.push(
+      unwrap(await callGateway(env, connectorId, "listSessionAttendees", { ...keys, sessionKey: s.sessionKey })),
+    );
   }
-  const parsed = v.safeParse(RegistrantEventSchema, json);
-  if (!parsed.success) return null;
-  return parsed.output;
+  return sumAttendance(perSession);
 }
 
-/** The webinar page shows when its WebinarSync last polled and when it polls next. */
-export async function writeSyncTimes(
-  db: Db,
-  webinarId: string,
-  times: { lastSyncedAt?: string | null; nextSyncAt: string | null },
-): Promise<void> {
-  await db.update(webinars).set(times).where(eq(webinars.id, webinarId));
+/**
+ * One poll: the whole registrant list, and attendance when it is an attendance pass (or Sync now
+ * after a session ended); ingestion; then the next poll planned from the tiers.
+ */
+export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar, job: JobRow): Promise<void> {
+  const db = createDb(env.DB);
+  const target = await findSyncTarget(db, tracked.webinarId);
+  if (!target || target.webinar.status === "cancelled") {
+    deleteJob(sql, "poll");
+    if (target) await writeSyncTimes(db, target.webinar.id, { nextSyncAt: null });
+    return;
+  }
+  const { webinar, connector } = target;
+  const payload = JSON.parse(job.payload) as PollPayload;
+  const started = Date.now();
+  const sessions = pollSessions(webinar.times);
+  const anyEnded = sessions.some((s) => s.end <= started);
+  const keys = { organizerKey: connector?.organizerKey ?? "", webinarKey: webinar.webinarKey };
+  const fetchedAt = new Date(started).toISOString();
+
+  const registrants: IncomingRegistrant[] = unwrap(
+    await callGateway(env, tracked.connectorId, "listAllRegistrants", keys),
+  ).map((r) => ({
+    registrantKey: r.registrantKey,
+    email: r.email,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    status: r.status,
+    joinUrl: r.joinUrl,
+    registrationDate: r.registrationDate,
+  }));
+  const attendance = payload.attendance && anyEnded ? await readAttendance(env, tracked.connectorId, keys) : null;
+
+  // Re-read D1 after GoTo's answers: the webinar may have been cancelled or changed meanwhile.
+  const fresh = (await findSyncTarget(db, tracked.webinarId)) ?? target;
+  const summary = await ingest(db, {
+    webinar: fresh.webinar,
+    connector: {
+      createProspects: fresh.connector?.createProspects ?? false,
+      campaignId: fresh.connector?.campaignId ?? null,
+    },
+    registrants,
+    complete: true,
+    attendance,
+    fetchedAt,
+    now: new Date().toISOString(),
+  });
+
+  if (attendance !== null && !payload.manual) {
+    const done = passesDone(sql);
+    for (const id of duePasses(sessions, started, done)) done.add(id);
+    setState(sql, "passes_done", JSON.stringify([...done]));
+  }
+  const finished = new Date().toISOString();
+  setState(sql, "last_poll_at", String(started));
+  setState(sql, "last_sync_at", finished);
+  setState(
+    sql,
+    "last_poll",
+    JSON.stringify({ ...summary, attendees: attendance?.length ?? null, ms: Date.now() - started }),
+  );
+  setState(sql, "last_error", null);
+  await writeSyncTimes(db, webinar.id, { lastSyncedAt: finished, nextSyncAt: null });
+  await schedulePoll(sql, db, fresh.webinar, Date.now());
 }

@@ -12,6 +12,7 @@ import {
 import { GOTO_DEFAULT_TIMEOUT_MS } from "../gotowebinar/constants";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { log } from "../lib/log";
+import { BUDGET_MIGRATIONS, readLimit, writeLimit } from "./rate-budget-storage";
 
 /** GoTo's default: about 10 requests per second per API, for the whole OAuth client. */
 export const GOTO_DEFAULT_RATE_LIMIT = 10;
@@ -24,8 +25,6 @@ export interface Permit {
   report: boolean;
 }
 
-const BUDGET_MIGRATIONS: string[][] = [["CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]];
-
 /**
  * GoToRateBudget: one per OAuth client (see `rateBudget`), so one per deployment. GoTo's
  * requests-per-second limit is per API and per client ID, so every connector's gateway asks here
@@ -35,7 +34,6 @@ const BUDGET_MIGRATIONS: string[][] = [["CREATE TABLE state (key TEXT PRIMARY KE
  * timer, never by blocking the object, so reports and new requests keep coming in.
  */
 export class GoToRateBudget extends DurableObject<Env> {
-  private version = 0;
   private budget: BudgetState = newBudget(GOTO_DEFAULT_RATE_LIMIT, Date.now());
   private readonly waiting = new FairQueue<(permit: Permit) => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -44,24 +42,17 @@ export class GoToRateBudget extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.version = migrateDurableStorage(ctx.storage.sql, BUDGET_MIGRATIONS);
-      const row = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM state WHERE key = 'limit'").toArray()[0];
-      if (row) this.budget = newBudget(Number(row.value), Date.now());
+      migrateDurableStorage(ctx.storage.sql, BUDGET_MIGRATIONS);
+      const limit = readLimit(ctx.storage.sql);
+      if (limit !== null) this.budget = newBudget(limit, Date.now());
     });
-  }
-
-  async schemaVersion(): Promise<number> {
-    return this.version;
   }
 
   /** GoTo grants higher limits per client ID on request; the budget then spends this one (requests/s). */
   async setLimit(limit: number): Promise<void> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new RangeError("rate limit must be 1 to 1000 requests/s");
-    this.ctx.storage.sql.exec(
-      "INSERT INTO state (key, value) VALUES ('limit', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      String(limit),
-    );
+    writeLimit(this.ctx.storage.sql, limit);
     this.budget = withLimit(this.budget, limit, Date.now());
     this.serve();
   }

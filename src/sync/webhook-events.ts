@@ -1,5 +1,8 @@
 import * as v from "valibot";
 import { GOTO_WEBHOOK_EVENTS } from "../gotowebinar/constants";
+import { parseGoToJson } from "../gotowebinar/json";
+import { KeySchema, RegistrantStatusSchema, TimeSchema } from "../gotowebinar/schemas";
+import type { IncomingRegistrant } from "./ingest";
 
 /**
  * A GoTo webhook event as Rollcall keeps it: the fields every event has, the keys as strings
@@ -19,3 +22,30 @@ export const WebhookEventSchema = v.object({
 });
 
 export type WebhookEvent = v.InferOutput<typeof WebhookEventSchema> & { payload: string };
+
+const Name = v.nullish(v.string(), null);
+
+/** What ingestion reads of a `registrant.added` or `registrant.joined` event's payload. */
+const RegistrantEventSchema = v.object({
+  registrantKey: KeySchema,
+  // Any string: ingestion checks it as the forms do, and keeps an invalid one as unmatched with the reason.
+  email: v.string(),
+  firstName: Name,
+  lastName: Name,
+  status: v.optional(RegistrantStatusSchema, "APPROVED"),
+  joinUrl: v.nullish(v.string(), null),
+  registrationDate: v.nullish(TimeSchema, null),
+});
+
+/** A webhook event's payload as a registrant for ingestion, or null when it lacks what ingestion needs. */
+export function registrantFromEvent(payload: string): IncomingRegistrant | null {
+  let json: unknown;
+  try {
+    json = parseGoToJson(payload);
+  } catch {
+    return null;
+  }
+  const parsed = v.safeParse(RegistrantEventSchema, json);
+  if (!parsed.success) return null;
+  return parsed.output;
+}

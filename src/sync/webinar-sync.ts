@@ -1,44 +1,41 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client";
-import { loadScoringRules } from "../db/queries/scoring";
+import { findSyncTarget, writeSyncTimes } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
-import { callGateway } from "./gateway";
+import { GatewayCallError } from "./gateway-errors";
+import { ingestInbox } from "./inbox";
 import type { IngestSummary } from "./ingest";
-import {
-  earliestWaiting,
-  enqueue,
-  nextWaiting,
-  OUTBOX_RATE_LIMITED,
-  type OutboxCounts,
-  outboxCounts,
-  type PushDeps,
-  pushOne,
-  reofferOne,
-  wakeWaiting,
-} from "./outbox";
+import { runPush } from "./outbox";
 import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
-import { GatewayCallError, writeSyncTimes } from "./poll";
-import { ingestInbox, loadSyncTarget, runPoll, schedulePoll } from "./sync-jobs";
+import { runPoll, schedulePoll } from "./poll";
 import {
   deleteJob,
   dueJob,
   earliestJob,
+  earliestWaiting,
+  enqueue,
   failJob,
   getJob,
   getState,
   type JobRow,
+  type OutboxCounts,
+  outboxCounts,
+  reofferOne,
   SYNC_MIGRATIONS,
   saveTracked,
   scheduleJob,
   setState,
+  storeInboxEvent,
   succeedJob,
+  type TrackedWebinar,
   trackedWebinar,
+  wakeWaiting,
 } from "./sync-storage";
 import type { WebhookEvent } from "./webhook-events";
 
-/** What the webinar page shows of the sync (F6, F19). */
+/** What the webinar page shows of the sync. */
 export interface SyncStatus {
   webinarId: string | null;
   outbox: OutboxCounts;
@@ -56,7 +53,9 @@ const RUN_BUDGET_MS = 25_000;
 /**
  * While a run works, the stored alarm is never further out than this: it is re-armed before each
  * job and each pushed registration, so a run that dies with its object (crash, eviction, deploy)
- * is picked up again from storage within seconds. A run that is alive when it fires re-arms it.
+ * is picked up again from storage within seconds. The runtime never starts a second alarm run
+ * while one is in progress, so a heartbeat that comes due during a run waits for it to end, and
+ * the run's last step re-arms the alarm at the next job.
  */
 export const HEARTBEAT_MS = 3_000;
 const JOB_RETRY = { baseMs: 30_000, maxMs: 30 * 60_000 };
@@ -64,20 +63,19 @@ const CONNECTOR_RECHECK = { baseMs: 60_000, maxMs: 30 * 60_000 };
 const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connected"]);
 
 /**
- * WebinarSync: one per webinar (`getByName(webinarId)`): tiered polling (F16), the registration
- * outbox (F14) and ingestion of polls and webhook events (F15, F17, F18). A `jobs` table drives the
- * one alarm: `poll`, `push` and `ingest`, each idempotent, with retry counts in storage; the alarm
- * is re-armed at MIN(run_at) after every change and in `finally`.
+ * WebinarSync: one per webinar (`getByName(webinarId)`). A `jobs` table drives its one alarm, one
+ * job per module: `poll` (tiered polling of GoTo's registrants and attendees, ./poll.ts), `push`
+ * (the registration outbox, ./outbox.ts) and `ingest` (webhook events from the inbox,
+ * ./inbox.ts), each idempotent, with retry counts in storage; the alarm is re-armed at
+ * MIN(run_at) after every change and at the end of every run. Its storage is ./sync-storage.ts.
  */
 export class WebinarSync extends DurableObject<Env> {
-  private version = 0;
-  private running = false;
   private heartbeatArmedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      this.version = migrateDurableStorage(ctx.storage.sql, SYNC_MIGRATIONS);
+      migrateDurableStorage(ctx.storage.sql, SYNC_MIGRATIONS);
     });
   }
 
@@ -85,48 +83,21 @@ export class WebinarSync extends DurableObject<Env> {
     return this.ctx.storage.sql;
   }
 
-  async schemaVersion(): Promise<number> {
-    return this.version;
-  }
-
   /** Discovery found this webinar new, changed or cancelled: (re)plan polling. Idempotent. */
   async track(input: { webinarId: string; connectorId: string }): Promise<void> {
     saveTracked(this.sql, input.webinarId, input.connectorId, new Date().toISOString());
-    const target = await loadSyncTarget(createDb(this.env.DB), input.webinarId);
-    if (target) await schedulePoll(this.sql, createDb(this.env.DB), target.webinar, Date.now());
+    const db = createDb(this.env.DB);
+    const target = await findSyncTarget(db, input.webinarId);
+    if (target) await schedulePoll(this.sql, db, target.webinar, Date.now());
     await this.arm();
   }
 
   /** A registrant webhook event for this webinar, ingested soon. Idempotent per event key. */
   async receiveEvent(event: WebhookEvent & { webinarId: string; connectorId: string }): Promise<void> {
     if (!trackedWebinar(this.sql)) saveTracked(this.sql, event.webinarId, event.connectorId, new Date().toISOString());
-    this.sql.exec(
-      "INSERT OR IGNORE INTO inbox (event_key, event_name, payload, received_at) VALUES (?, ?, ?, ?)",
-      event.eventKey,
-      event.eventName,
-      event.payload,
-      new Date().toISOString(),
-    );
+    storeInboxEvent(this.sql, event, new Date().toISOString());
     scheduleJob(this.sql, "ingest", Date.now(), { earliest: true });
     await this.arm();
-  }
-
-  async inbox(): Promise<{ eventKey: string; eventName: string; payload: string; processed: boolean }[]> {
-    return this.sql
-      .exec<{ event_key: string; event_name: string; payload: string; processed_at: string | null }>(
-        "SELECT * FROM inbox ORDER BY received_at",
-      )
-      .toArray()
-      .map((r) => ({
-        eventKey: r.event_key,
-        eventName: r.event_name,
-        payload: r.payload,
-        processed: r.processed_at !== null,
-      }));
-  }
-
-  async tracked(): Promise<{ webinarId: string; connectorId: string; trackedAt: string } | null> {
-    return trackedWebinar(this.sql);
   }
 
   /**
@@ -134,14 +105,7 @@ export class WebinarSync extends DurableObject<Env> {
    * gate holds the answer until the write is durable), pushed within seconds.
    */
   async register(request: RegistrationRequest): Promise<RegistrationQueued> {
-    const tracked = trackedWebinar(this.sql);
-    if (!tracked) {
-      const target = await loadSyncTarget(createDb(this.env.DB), request.webinarId);
-      if (!target) throw new Error(`unknown webinar ${request.webinarId}`);
-      // Re-read after the await: another call may have tracked it meanwhile.
-      if (!trackedWebinar(this.sql))
-        saveTracked(this.sql, request.webinarId, target.webinar.connectorId, new Date().toISOString());
-    }
+    await this.trackFromD1(request.webinarId);
     const queued = enqueue(this.sql, request, Date.now());
     if (queued.queued) scheduleJob(this.sql, "push", Date.now(), { earliest: true });
     await this.arm();
@@ -155,13 +119,7 @@ export class WebinarSync extends DurableObject<Env> {
    */
   async reoffer(pending: { request: RegistrationRequest; pendingSince: number }[]): Promise<number> {
     if (pending.length === 0) return 0;
-    if (!trackedWebinar(this.sql)) {
-      const webinarId = pending[0]?.request.webinarId ?? "";
-      const target = await loadSyncTarget(createDb(this.env.DB), webinarId);
-      if (!target) throw new Error(`unknown webinar ${webinarId}`);
-      if (!trackedWebinar(this.sql))
-        saveTracked(this.sql, webinarId, target.webinar.connectorId, new Date().toISOString());
-    }
+    await this.trackFromD1(pending[0]?.request.webinarId ?? "");
     const now = Date.now();
     let queued = 0;
     for (const p of pending) if (reofferOne(this.sql, p.request, p.pendingSince, now)) queued++;
@@ -170,7 +128,17 @@ export class WebinarSync extends DurableObject<Env> {
     return queued;
   }
 
-  /** "Sync now" (F19): poll (with attendance once a session has ended), push and ingest at once. */
+  /** An outbox that discovery has not told about its webinar yet learns the webinar's connector from D1. */
+  private async trackFromD1(webinarId: string): Promise<void> {
+    if (trackedWebinar(this.sql)) return;
+    const target = await findSyncTarget(createDb(this.env.DB), webinarId);
+    if (!target) throw new Error(`unknown webinar ${webinarId}`);
+    // Re-read after the await: another call may have tracked it meanwhile.
+    if (!trackedWebinar(this.sql))
+      saveTracked(this.sql, webinarId, target.webinar.connectorId, new Date().toISOString());
+  }
+
+  /** "Sync now": poll (with attendance once a session has ended), push and ingest at once. */
   async syncNow(): Promise<void> {
     const now = Date.now();
     scheduleJob(this.sql, "poll", now, { payload: { attendance: true, manual: true }, resetAttempts: true });
@@ -205,14 +173,8 @@ export class WebinarSync extends DurableObject<Env> {
     };
   }
 
+  /** Runs the due jobs, earliest first, for at most RUN_BUDGET_MS; then the alarm is at the next one. */
   override async alarm(): Promise<void> {
-    // The heartbeat of a run still in progress (or a test's runDurableObjectAlarm overlapping the
-    // real alarm): that run is alive, so only its heartbeat moves on; it re-arms properly at the end.
-    if (this.running) {
-      await this.heartbeat(true);
-      return;
-    }
-    this.running = true;
     const started = Date.now();
     try {
       for (;;) {
@@ -223,7 +185,6 @@ export class WebinarSync extends DurableObject<Env> {
         await this.runJob(job);
       }
     } finally {
-      this.running = false;
       await this.arm();
     }
   }
@@ -236,7 +197,7 @@ export class WebinarSync extends DurableObject<Env> {
     }
     try {
       if (job.id === "poll") await runPoll(this.env, this.sql, tracked, job);
-      else if (job.id === "push") await this.runPush(tracked.webinarId, tracked.connectorId);
+      else if (job.id === "push") await this.push(tracked);
       else await ingestInbox(this.env, this.sql, tracked);
       succeedJob(this.sql, job.id);
     } catch (error) {
@@ -244,11 +205,19 @@ export class WebinarSync extends DurableObject<Env> {
     }
   }
 
-  private async jobFailed(
-    job: JobRow,
-    tracked: { webinarId: string; connectorId: string },
-    error: unknown,
-  ): Promise<void> {
+  private push(tracked: TrackedWebinar): Promise<void> {
+    return runPush({
+      env: this.env,
+      sql: this.sql,
+      webinarId: tracked.webinarId,
+      connectorId: tracked.connectorId,
+      budgetMs: RUN_BUDGET_MS,
+      heartbeat: () => this.heartbeat(),
+      waitForConnector: () => this.waitForConnector(tracked.connectorId, tracked.webinarId),
+    });
+  }
+
+  private async jobFailed(job: JobRow, tracked: TrackedWebinar, error: unknown): Promise<void> {
     const now = Date.now();
     const message = error instanceof Error ? error.message : String(error);
     const connector = error instanceof GatewayCallError && CONNECTOR_KINDS.has(error.failure.kind);
@@ -279,79 +248,11 @@ export class WebinarSync extends DurableObject<Env> {
     return backoffDelay(waits, CONNECTOR_RECHECK);
   }
 
-  private async runPush(webinarId: string, connectorId: string): Promise<void> {
-    const db = createDb(this.env.DB);
-    const target = await loadSyncTarget(db, webinarId);
-    if (!target) throw new Error(`webinar ${webinarId} is not in D1`);
-    const organizerKey = target.connector?.organizerKey ?? "";
-    const webinarKey = target.webinar.webinarKey;
-    let rules: Promise<Map<string, number>> | null = null;
-    const deps: PushDeps = {
-      sql: this.sql,
-      db,
-      webinarId,
-      subject: target.webinar.subject,
-      now: () => Date.now(),
-      rules: () => {
-        rules ??= loadScoringRules(db);
-        return rules;
-      },
-      create: async (registrant) => {
-        const r = await callGateway(this.env, connectorId, "createRegistrant", {
-          organizerKey,
-          webinarKey,
-          registrant,
-        });
-        return r.ok ? { ok: true, value: r.value } : r;
-      },
-      lookup: async (registrantKey) => {
-        const r = await callGateway(this.env, connectorId, "getRegistrant", {
-          organizerKey,
-          webinarKey,
-          registrantKey,
-        });
-        return r.ok
-          ? {
-              ok: true,
-              value: { registrantKey: r.value.registrantKey, joinUrl: r.value.joinUrl, status: r.value.status },
-            }
-          : r;
-      },
-    };
-    const started = Date.now();
-    while (Date.now() - started < RUN_BUDGET_MS) {
-      const row = nextWaiting(this.sql, Date.now());
-      if (!row) break;
-      await this.heartbeat();
-      const outcome = await pushOne(deps, row);
-      if (outcome === "connector_waiting") {
-        const delay = await this.waitForConnector(connectorId, webinarId);
-        scheduleJob(this.sql, "push", Date.now() + delay);
-        return;
-      }
-      if (outcome === "rate_limited") {
-        const waits = Number(getState(this.sql, "rate_limited") ?? "0");
-        setState(this.sql, "rate_limited", String(waits + 1));
-        scheduleJob(this.sql, "push", Date.now() + backoffDelay(waits, OUTBOX_RATE_LIMITED));
-        return;
-      }
-      setState(this.sql, "rate_limited", null);
-      if (outcome === "done") {
-        setState(this.sql, "connector_waiting", null);
-        setState(this.sql, "connector_waits", null);
-      }
-    }
-    const next = earliestWaiting(this.sql);
-    if (next === null) deleteJob(this.sql, "push");
-    else scheduleJob(this.sql, "push", Math.max(next, Date.now()));
-  }
-
   /** A watchdog a few seconds out: if this run dies with the object, the work resumes from storage. */
-  private async heartbeat(force = false): Promise<void> {
+  private async heartbeat(): Promise<void> {
     const now = Date.now();
-    // Once a second is enough: the stored alarm then stays between 2 and 3 seconds ahead. An
-    // alarm firing now has used up the stored one, so that case always sets it again.
-    if (!force && now - this.heartbeatArmedAt < 1_000) return;
+    // Once a second is enough: the stored alarm then stays between 2 and 3 seconds ahead.
+    if (now - this.heartbeatArmedAt < 1_000) return;
     this.heartbeatArmedAt = now;
     await this.ctx.storage.setAlarm(now + HEARTBEAT_MS);
   }

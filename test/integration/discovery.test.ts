@@ -1,6 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rateBudget } from "../../src/sync/rate-budget";
+import { trackedWebinar } from "../../src/sync/sync-storage";
 import { call, rows } from "../helpers";
 import {
   addConnector,
@@ -60,8 +62,12 @@ describe("webinar discovery", () => {
     expect(health.discovery).toMatchObject({ phase: "done", webinars: 250, added: 250, pages: 2, totalPages: 2 });
     // Every webinar's WebinarSync heard of it.
     const sample = await rows<{ id: string }>("SELECT id FROM webinars WHERE connector_id = ? LIMIT 3", connectorId);
-    for (const { id } of sample)
-      expect(await env.WEBINAR_SYNC.getByName(id).tracked()).toMatchObject({ webinarId: id, connectorId });
+    for (const { id } of sample) {
+      const tracked = await runInDurableObject(env.WEBINAR_SYNC.getByName(id), (_instance, state) =>
+        trackedWebinar(state.storage.sql),
+      );
+      expect(tracked).toMatchObject({ webinarId: id, connectorId });
+    }
 
     // Again: nothing changes, not even updated_at.
     let since = new Date(Date.now() - 1).toISOString();

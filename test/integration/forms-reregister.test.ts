@@ -1,21 +1,14 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callGateway } from "../../src/sync/gateway";
+import { callGateway } from "../../src/sync/gateway-client";
 import { rows } from "../helpers";
 import { adminSession, controlJson } from "./connector-helpers";
 import { builderBody, expectStatus, liveForm, NAME_FIELDS, submit, webinarsFor } from "./form-helpers";
-import { registrationOf, syncNow } from "./sync-helpers";
+import { registrationOf, syncNow, syncSettled } from "./sync-helpers";
 
-/** Runs the webinar's alarm until its outbox has nothing waiting. */
+/** Waits until the webinar's outbox has nothing waiting (its alarm pushes it). */
 async function drainOutbox(webinarId: string): Promise<void> {
-  const stub = env.WEBINAR_SYNC.getByName(webinarId);
-  for (let i = 0; i < 100; i++) {
-    await runDurableObjectAlarm(stub);
-    if ((await stub.status()).outbox.waiting === 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("outbox still waiting");
+  await syncSettled(webinarId, (s) => s.outbox.waiting === 0);
 }
 
 async function inGoTo(webinarKey: string, email: string): Promise<{ registrantKey: string; status: string }[]> {

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, importSecretsKey } from "../../src/lib/secrets";
-import { callGateway } from "../../src/sync/gateway";
+import { callGateway } from "../../src/sync/gateway-client";
 import { rateBudget } from "../../src/sync/rate-budget";
 import { call, form } from "../helpers";
 import {

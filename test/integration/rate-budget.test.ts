@@ -1,7 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { callGateway, type GatewayResult } from "../../src/sync/gateway";
+import { callGateway } from "../../src/sync/gateway-client";
+import type { GatewayResult } from "../../src/sync/gateway-errors";
 import { rateBudget } from "../../src/sync/rate-budget";
 import {
   addConnector,

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { call, rows, type Session } from "../helpers";
 import { adminSession, controlJson } from "./connector-helpers";
 import { NO_FAULTS as NO_ANSWER_FAULTS } from "./gotowebinar-helpers";
-import { DAY, HOUR, MINUTE, pendingRegistrations, session, syncFixture } from "./sync-helpers";
+import { DAY, HOUR, MINUTE, pendingRegistrations, pollDone, session, syncFixture } from "./sync-helpers";
 
 /**
  * Discovery, a registrant poll, an attendance pass and the outbox under each way GoTo answers
@@ -141,8 +141,8 @@ describe.each(KINDS)("under $name", (kind) => {
     const gateway = env.GOTO_GATEWAY.getByName(fx.connectorId);
     const sync = env.WEBINAR_SYNC.getByName(upcoming.id);
     // The first polls, before any fault.
-    await runDurableObjectAlarm(sync);
-    await runDurableObjectAlarm(env.WEBINAR_SYNC.getByName(finished.id));
+    await pollDone(upcoming.id, "");
+    await pollDone(finished.id, "");
 
     // 1. At full strength on the aimed paths: each place says what GoTo did, in words.
     await controlJson("PUT", "/faults", { ...kind.full, paths: AIMED });
@@ -162,7 +162,7 @@ describe.each(KINDS)("under $name", (kind) => {
     const failing = await until(
       () => sync.status(),
       (s) => s.lastError !== null && s.outbox.retrying.length > 0,
-      () => runDurableObjectAlarm(sync),
+      async () => undefined,
     );
     expect(failing.lastError?.message).toBe(`${kind.sentence} when asked to list registrants.`);
     expect(failing.outbox.retrying[0]?.lastError).toBe(`${kind.sentence} when asked to register someone.`);
@@ -195,7 +195,6 @@ describe.each(KINDS)("under $name", (kind) => {
         (s) => (s.lastSyncAt ?? "") > pollSince && s.outbox.waiting === 0,
         async () => {
           if ((await stub.status()).lastError) await stub.syncNow();
-          await runDurableObjectAlarm(stub);
         },
         240_000,
       );
@@ -261,7 +260,7 @@ describe("a registration whose answer was lost", () => {
     const [webinar] = fx.webinars;
     if (!webinar) throw new Error("no webinar");
     const sync = env.WEBINAR_SYNC.getByName(webinar.id);
-    await runDurableObjectAlarm(sync);
+    await pollDone(webinar.id, "");
     const [request] = await pendingRegistrations(webinar.id, 1, "lost");
     if (!request) throw new Error("no request");
     const registration = async () =>
@@ -278,7 +277,7 @@ describe("a registration whose answer was lost", () => {
     await until(
       () => sync.status(),
       (s) => s.outbox.retrying.length === 1,
-      () => runDurableObjectAlarm(sync),
+      async () => undefined,
     );
     // (No Sync now here: a poll would bring the registrant in by itself.) The retry meets 409 with the key, but reading that registrant fails every time.
     await controlJson("PUT", "/faults", {
@@ -290,7 +289,7 @@ describe("a registration whose answer was lost", () => {
     await until(
       () => sync.status(),
       (s) => s.outbox.waiting === 0 || (s.outbox.retrying[0]?.lastError ?? "").includes("look up a registrant"),
-      () => runDurableObjectAlarm(sync),
+      async () => undefined,
     );
     expect((await sync.status()).outbox).toMatchObject({ waiting: 1, done: 0 });
     expect((await registration())?.status).toBe("pending");
@@ -300,7 +299,7 @@ describe("a registration whose answer was lost", () => {
     await until(
       () => sync.status(),
       (s) => s.outbox.waiting === 0,
-      () => runDurableObjectAlarm(sync),
+      async () => undefined,
     );
     const state = await controlJson<{ registrants: { email: string; registrantKey: string }[] }>(
       "GET",

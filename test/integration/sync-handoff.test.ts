@@ -6,7 +6,7 @@ import { processSubmission } from "../../src/services/submission";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
-import { DAY, MINUTE, session, syncFixture } from "./sync-helpers";
+import { DAY, MINUTE, pollDone, session, syncFixture, syncSettled } from "./sync-helpers";
 
 const FIELDS: FormField[] = (["email", "firstName", "lastName"] as const).map((key) => ({
   key,
@@ -64,7 +64,7 @@ describe("the hand-off between D1 and the outbox", () => {
     const webinar = fx.webinars[0];
     if (!webinar) throw new Error("no webinar");
     const sync = env.WEBINAR_SYNC.getByName(webinar.id);
-    await runDurableObjectAlarm(sync); // the first poll
+    await pollDone(webinar.id, ""); // the first poll
     const actions: FormAction[] = [{ type: "register_webinar", webinarId: webinar.id, mapping: {}, goto: null }];
 
     const wrapped = failingHandoffs();
@@ -87,13 +87,8 @@ describe("the hand-off between D1 and the outbox", () => {
       .run();
     await sweep(fx.connectorId);
 
-    // The outbox pushes everything it holds.
-    for (let i = 0; i < 200; i++) {
-      const status = await sync.status();
-      if (status.outbox.waiting === 0 && status.outbox.done >= count) break;
-      await runDurableObjectAlarm(sync);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The outbox pushes everything it holds (its alarm runs the push).
+    await syncSettled(webinar.id, (s) => s.outbox.waiting === 0 && s.outbox.done >= count);
 
     const state = await controlJson<{ registrants: { email: string }[] }>(
       "GET",

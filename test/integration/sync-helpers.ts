@@ -1,10 +1,11 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
 import { signWebhook } from "../../src/gotowebinar/webhook-signature";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rateBudget } from "../../src/sync/rate-budget";
 import { webhookSecret } from "../../src/sync/webhooks";
+import type { SyncStatus, WebinarSync } from "../../src/sync/webinar-sync";
 import { call, rows } from "../helpers";
 import {
   addConnector,
@@ -91,17 +92,35 @@ export async function syncFixture(
   return { connectorId, organizerKey: organizer.organizerKey, organizerEmail: organizer.email, webinars };
 }
 
-/** Runs the webinar's alarm until its poll has finished after `since` (the real alarm may run it first). */
-export async function pollDone(webinarId: string, since: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits until `done` holds for the webinar's sync status. The object's own alarm does the work (it
+ * is armed at the earliest due job): a test never runs the alarm handler beside the runtime's,
+ * which never runs two at once.
+ */
+export async function syncSettled(
+  webinarId: string,
+  done: (status: SyncStatus) => boolean,
+  timeoutMs = 30_000,
+): Promise<SyncStatus> {
   const stub = env.WEBINAR_SYNC.getByName(webinarId);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    await runDurableObjectAlarm(stub);
     const status = await stub.status();
-    if ((status.lastSyncAt ?? "") > since) return;
-    if (Date.now() > deadline) throw new Error(`no poll after ${since}: ${JSON.stringify(status)}`);
+    if (done(status)) return status;
+    if (Date.now() > deadline) throw new Error(`sync not settled: ${JSON.stringify(status).slice(0, 800)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Waits until the webinar's poll has finished after `since` and planned the next one (or none). */
+export async function pollDone(webinarId: string, since: string, timeoutMs = 30_000): Promise<void> {
+  await syncSettled(
+    webinarId,
+    (s) => (s.lastSyncAt ?? "") > since && (s.nextSyncAt === null || Date.parse(s.nextSyncAt) > Date.now()),
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`no poll after ${since}: ${error.message}`);
+  });
 }
 
 /** Sync now, and wait until that poll is done. */
@@ -109,6 +128,25 @@ export async function syncNow(webinarId: string): Promise<void> {
   const since = new Date().toISOString();
   await env.WEBINAR_SYNC.getByName(webinarId).syncNow();
   await pollDone(webinarId, since);
+}
+
+/** The webhook events in a WebinarSync's inbox, oldest first, read from its storage. */
+export function inboxOf(
+  stub: DurableObjectStub<WebinarSync>,
+): Promise<{ eventKey: string; eventName: string; payload: string; processed: boolean }[]> {
+  return runInDurableObject(stub, (_instance, state) =>
+    state.storage.sql
+      .exec<{ event_key: string; event_name: string; payload: string; processed_at: string | null }>(
+        "SELECT event_key, event_name, payload, processed_at FROM inbox ORDER BY received_at",
+      )
+      .toArray()
+      .map((r) => ({
+        eventKey: r.event_key,
+        eventName: r.event_name,
+        payload: r.payload,
+        processed: r.processed_at !== null,
+      })),
+  );
 }
 
 /** Everything ingestion writes, for before/after comparisons. */

@@ -1,12 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callGateway } from "../../src/sync/gateway";
+import { callGateway } from "../../src/sync/gateway-client";
 import { call, rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
 import {
   activityTypes,
   DAY,
   HOUR,
+  inboxOf,
   MINUTE,
   pollDone,
   registrationOf,
@@ -243,7 +244,7 @@ describe("ingestion through the simulator", () => {
       connectorId: fx.connectorId,
     };
     await sync.receiveEvent(event);
-    await waitFor(async () => (await sync.inbox()).every((e) => e.processed));
+    await waitFor(async () => (await inboxOf(sync)).every((e) => e.processed));
     expect(await registrationOf(webinar.id, "hooked@example.com")).toMatchObject({
       status: "approved",
       registrant_key: newKey,
@@ -259,11 +260,11 @@ describe("ingestion through the simulator", () => {
     await sync.receiveEvent(event);
     await sync.receiveEvent({ ...event, eventKey: "ev-2" });
     await sync.receiveEvent({ ...event, eventKey: "ev-3", eventName: "registrant.joined" });
-    await waitFor(async () => (await sync.inbox()).every((e) => e.processed));
+    await waitFor(async () => (await inboxOf(sync)).every((e) => e.processed));
     await runDurableObjectAlarm(sync);
     expect(await snapshot(webinar.id)).toEqual(before);
     // The simulator's own webhook deliveries land in the same inbox; each event is kept once.
-    const inbox = (await sync.inbox()).map((e) => e.eventKey);
+    const inbox = (await inboxOf(sync)).map((e) => e.eventKey);
     expect(inbox).toEqual(expect.arrayContaining(["ev-1", "ev-2", "ev-3"]));
     expect(new Set(inbox).size).toBe(inbox.length);
   }, 90_000);

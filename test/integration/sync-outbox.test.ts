@@ -5,20 +5,15 @@ import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rateBudget } from "../../src/sync/rate-budget";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
-import { DAY, pendingRegistrations, session, syncFixture } from "./sync-helpers";
+import { DAY, pendingRegistrations, pollDone, session, syncFixture } from "./sync-helpers";
 
-async function until<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  kick: () => Promise<unknown>,
-  timeoutMs: number,
-): Promise<T> {
+/** Waits for `done`; the objects' own alarms do the work. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value).slice(0, 500)}`);
-    await kick();
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -33,7 +28,7 @@ describe("registration outbox", () => {
     const webinar = fx.webinars[0];
     if (!webinar) throw new Error("no webinar");
     const stub = env.WEBINAR_SYNC.getByName(webinar.id);
-    await runDurableObjectAlarm(stub); // the first poll, before the faults
+    await pollDone(webinar.id, ""); // the first poll, before the faults
     // The budget is allowed more than GoTo gives, so GoTo's 429s happen too.
     await rateBudget(env).setLimit(60);
     await controlJson("PUT", "/faults", { errorRate: 0.3, rateLimitPerSecond: 40 });
@@ -51,14 +46,12 @@ describe("registration outbox", () => {
     await until(
       () => stub.status(),
       (s) => s.outbox.done >= 300,
-      async () => undefined,
       120_000,
     );
     await evictDurableObject(stub);
     const status = await until(
       () => stub.status(),
       (s) => s.outbox.waiting === 0,
-      () => runDurableObjectAlarm(stub),
       240_000,
     );
     expect(status.outbox).toMatchObject({ waiting: 0, done: 1000, errors: [] });
@@ -115,7 +108,6 @@ describe("registration outbox", () => {
     const failed = await until(
       () => strictSync.status(),
       (s) => s.outbox.errors.length > 0,
-      () => runDurableObjectAlarm(strictSync),
       20_000,
     );
     expect(failed.outbox.waiting).toBe(0);
@@ -140,7 +132,6 @@ describe("registration outbox", () => {
     const waiting = await until(
       () => plainSync.status(),
       (s) => s.waitingForConnector,
-      () => runDurableObjectAlarm(plainSync),
       20_000,
     );
     expect(waiting.outbox).toMatchObject({ waiting: 1, errors: [] });
@@ -151,7 +142,6 @@ describe("registration outbox", () => {
     const resumed = await until(
       () => plainSync.status(),
       (s) => s.outbox.done === 1,
-      async () => undefined,
       20_000,
     );
     expect(resumed.waitingForConnector).toBe(false);

@@ -1,10 +1,10 @@
-import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
-import { DAY, session, syncFixture } from "./sync-helpers";
+import { DAY, pollDone, session, syncFixture } from "./sync-helpers";
 
 /** A prospect and its `pending` registration, as the forms write them before the hand-off. */
 async function pendingRegistration(webinarId: string, tag: string): Promise<RegistrationRequest> {
@@ -50,13 +50,12 @@ describe("WebinarSync recovers in seconds", () => {
     const webinar = fx.webinars[0];
     if (!webinar) throw new Error("no webinar");
     const stub = env.WEBINAR_SYNC.getByName(webinar.id);
-    await runDurableObjectAlarm(stub); // the first poll
+    await pollDone(webinar.id, ""); // the first poll
 
-    // GoTo answers slowly: the push is in flight for seconds.
+    // GoTo answers slowly: the push is in flight for seconds. Registering arms the alarm at once.
     await controlJson("PUT", "/faults", { latencyMs: 4_000 });
     const request = await pendingRegistration(webinar.id, "crash-1");
     await stub.register(request);
-    const run = runDurableObjectAlarm(stub).catch(() => false);
 
     // Once the run has started, its watchdog is in the future, and only seconds away.
     const during = await waitFor(
@@ -67,7 +66,6 @@ describe("WebinarSync recovers in seconds", () => {
 
     // A hard stop of every object (storage kept, memory lost) in the middle of the push.
     await abortAllDurableObjects();
-    await run;
     // Stubs die with their objects: the restarted object is reached through a new one.
     const restarted = env.WEBINAR_SYNC.getByName(webinar.id);
     const after = await storedAlarm(restarted);
@@ -77,10 +75,7 @@ describe("WebinarSync recovers in seconds", () => {
     // The work resumes from storage: the registration reaches GoTo exactly once and is approved in D1.
     await controlJson("PUT", "/faults", { latencyMs: 0 });
     await waitFor(
-      async () => {
-        await runDurableObjectAlarm(restarted);
-        return (await restarted.status()).outbox;
-      },
+      async () => (await restarted.status()).outbox,
       (o) => o.waiting === 0 && o.done === 1,
     );
     const state = await controlJson<{ registrants: { email: string }[] }>(

@@ -10,7 +10,7 @@ import {
   discoveryDone,
   startVerify,
 } from "./connector-helpers";
-import { DAY, type SyncFixture, session, signedEvent, syncFixture, webhooksReady } from "./sync-helpers";
+import { DAY, inboxOf, type SyncFixture, session, signedEvent, syncFixture, webhooksReady } from "./sync-helpers";
 
 /** A second connector for an organizer that already has one: both discover the same webinars. */
 async function secondConnector(organizerEmail: string): Promise<string> {
@@ -76,7 +76,7 @@ describe("webhook events across the deployment (one signing secret for every con
     expect(await replay.json()).toEqual({ received: true, duplicate: true });
 
     const inboxes = await Promise.all(
-      [a.connectorId, b].map(async (c) => env.WEBINAR_SYNC.getByName(await webinarIdOf(c, key)).inbox()),
+      [a.connectorId, b].map(async (c) => inboxOf(env.WEBINAR_SYNC.getByName(await webinarIdOf(c, key)))),
     );
     const copies = inboxes.flat().filter((e) => e.eventKey === event.eventKey);
     expect(copies).toHaveLength(1);
@@ -89,7 +89,7 @@ describe("webhook events across the deployment (one signing secret for every con
     const misrouted = await signedEvent(a.connectorId, event, secret);
     expect(misrouted.status).toBe(403);
     expect(await misrouted.json()).toMatchObject({ error: { code: "wrong_connector" } });
-    expect(await env.WEBINAR_SYNC.getByName(theirs.id).inbox()).toEqual([]);
+    expect(await inboxOf(env.WEBINAR_SYNC.getByName(theirs.id))).toEqual([]);
     const seen = await rows("SELECT event_key FROM webhook_events WHERE event_key = ?", event.eventKey);
     expect(seen).toEqual([]);
 
@@ -97,7 +97,7 @@ describe("webhook events across the deployment (one signing secret for every con
     const own = await signedEvent(other.connectorId, event, secret);
     expect(own.status).toBe(200);
     expect(await own.json()).toEqual({ received: true, duplicate: false });
-    const inbox = await env.WEBINAR_SYNC.getByName(theirs.id).inbox();
+    const inbox = await inboxOf(env.WEBINAR_SYNC.getByName(theirs.id));
     expect(inbox.map((e) => e.eventKey)).toEqual([event.eventKey]);
   });
 });

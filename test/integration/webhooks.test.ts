@@ -14,6 +14,7 @@ import {
   newOrganizer,
   startVerify,
 } from "./connector-helpers";
+import { inboxOf } from "./sync-helpers";
 
 async function signedPost(path: string, body: string, secret: string): Promise<Response> {
   const headers = await signWebhook(secret, body, Date.now());
@@ -84,7 +85,7 @@ describe("GoTo webhooks (F17) in simulator mode", () => {
     expect(added).toMatchObject({ state: "delivered", lastStatus: 200 });
 
     const [stored] = await rows<{ id: string }>("SELECT id FROM webinars WHERE webinar_key = ?", webinar.webinarKey);
-    const inbox = await env.WEBINAR_SYNC.getByName(stored?.id ?? "").inbox();
+    const inbox = await inboxOf(env.WEBINAR_SYNC.getByName(stored?.id ?? ""));
     expect(inbox).toHaveLength(1);
     expect(inbox[0]?.eventName).toBe("registrant.added");
     expect(inbox[0]?.payload).toContain("ada@example.com");
@@ -94,7 +95,7 @@ describe("GoTo webhooks (F17) in simulator mode", () => {
     const replay = await signedPost(`/webhooks/goto/${connectorId}`, added?.body ?? "", secret);
     expect(replay.status).toBe(200);
     expect(await replay.json()).toEqual({ received: true, duplicate: true });
-    expect(await env.WEBINAR_SYNC.getByName(stored?.id ?? "").inbox()).toHaveLength(1);
+    expect(await inboxOf(env.WEBINAR_SYNC.getByName(stored?.id ?? ""))).toHaveLength(1);
 
     // Tampering with the body breaks the signature.
     const headers = await signWebhook(secret, added?.body ?? "", Date.now());

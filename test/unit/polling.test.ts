@@ -9,6 +9,7 @@ import {
   type PollSession,
   passId,
   pollInterval,
+  pollSessions,
 } from "../../src/domain/polling";
 
 const NOW = Date.parse("2030-03-01T12:00:00Z");
@@ -155,5 +156,23 @@ describe("polling tiers", () => {
   it("a cancelled webinar stops polling, whatever its sessions", () => {
     expect(plan({ sessions: single(3 * DAY), status: "cancelled" })).toEqual({ kind: "finished" });
     expect(plan({ sessions: single(-3 * HOUR), status: "cancelled" })).toEqual({ kind: "finished" });
+  });
+});
+
+describe("a webinar's stored sessions", () => {
+  it("reads the `times` JSON as epoch milliseconds, skipping what cannot be read", () => {
+    const times = JSON.stringify([
+      { startTime: "2030-03-02T10:00:00Z", endTime: "2030-03-02T11:00:00Z" },
+      { startTime: "not a time", endTime: "2030-03-03T11:00:00Z" },
+      { startTime: "2030-03-04T10:00:00Z" },
+      null,
+      { startTime: "2030-03-05T10:00:00Z", endTime: "2030-03-05T12:30:00Z" },
+    ]);
+    expect(pollSessions(times)).toEqual([
+      { start: Date.parse("2030-03-02T10:00:00Z"), end: Date.parse("2030-03-02T11:00:00Z") },
+      { start: Date.parse("2030-03-05T10:00:00Z"), end: Date.parse("2030-03-05T12:30:00Z") },
+    ]);
+    expect(pollSessions("{broken")).toEqual([]);
+    expect(pollSessions('{"startTime":"2030-03-02T10:00:00Z"}')).toEqual([]);
   });
 });

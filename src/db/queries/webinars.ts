@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../../domain/discovery";
 import type { Db } from "../client";
 import { webinars } from "../schema";
+import { type ConnectorRow, findConnector } from "./connectors";
+import { findWebinar } from "./reports";
 
 export type WebinarRow = typeof webinars.$inferSelect;
 /** Discovery writes webinars in this shape (defined with the discovery rules). */
@@ -151,4 +153,25 @@ export async function connectorBacklog(db: Db, connectorId: string): Promise<{ p
         WHERE w.connector_id = ${connectorId} AND r.status IN ('pending', 'error')`,
   );
   return { pending: row?.pending ?? 0, error: row?.error ?? 0 };
+}
+
+/** What a webinar's sync reads before each job: the webinar and its connector. */
+export interface SyncTarget {
+  webinar: WebinarRow;
+  connector: ConnectorRow | null;
+}
+
+export async function findSyncTarget(db: Db, webinarId: string): Promise<SyncTarget | null> {
+  const webinar = await findWebinar(db, webinarId);
+  if (!webinar) return null;
+  return { webinar, connector: await findConnector(db, webinar.connectorId) };
+}
+
+/** The webinar page shows when its WebinarSync last polled and when it polls next. */
+export async function writeSyncTimes(
+  db: Db,
+  webinarId: string,
+  times: { lastSyncedAt?: string | null; nextSyncAt: string | null },
+): Promise<void> {
+  await db.update(webinars).set(times).where(eq(webinars.id, webinarId));
 }

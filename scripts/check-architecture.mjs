@@ -34,6 +34,12 @@ const RULES = [
     ],
   },
   {
+    name: "comments stand alone",
+    why: "Source comments explain the code to someone who has only this repository; feature ids (F7, F22) belong in test names and test/README.md.",
+    allowed: [],
+    patterns: [/\bF\d{1,2}\b/],
+  },
+  {
     name: "Durable Object SQL in the storage modules",
     why: "A Durable Object's SQL lives in its storage module (sync-storage.ts, gateway-storage.ts, rate-budget-storage.ts): jobs and RPC methods call its functions.",
     allowed: [

@@ -133,7 +133,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.use("/api/*", noStore());
   app.route("/api/v1", apiV1);
   app.route("/webhooks/goto", webhookRoutes);
-  // Public forms (F11): posts from customer sites by design, so no session or CSRF middleware.
+  // Public forms: posts from customer sites by design, so no session or CSRF middleware.
   app.route("/", publicFormRoutes);
   // Any other method on these paths would fall through to the browser area and its CSRF check:
   // answer it here, with the methods that do work.

@@ -219,7 +219,7 @@ export const prospects = sqliteTable(
   ],
 );
 
-/** Each merge: the email of the prospect merged away, so GoTo registrants with it land on the master (F22). */
+/** Each merge: the email of the prospect merged away, so GoTo registrants with it land on the master. */
 export const prospectMerges = sqliteTable(
   "prospect_merges",
   {
@@ -253,12 +253,12 @@ export const registrations = sqliteTable(
     status: text("status", {
       enum: ["pending", "registered", "waiting", "approved", "denied", "error", "cancelled"],
     }).notNull(),
-    /** GoTo's reason when it refused a registration (status `error`), shown to the marketer (F10). */
+    /** GoTo's reason when it refused a registration (status `error`), shown to the marketer. */
     errorMessage: text("error_message"),
     source: text("source", { enum: ["form", "gotowebinar"] }).notNull(),
     attended: integer("attended", { mode: "boolean" }).notNull().default(false),
     minutesAttended: integer("minutes_attended").notNull().default(0),
-    /** F13: where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
+    /** Where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
     utm: text("utm"),
     referrer: text("referrer"),
     /**
@@ -306,7 +306,7 @@ export const activities = sqliteTable(
   ],
 );
 
-/** Points per activity type (F21). Types without a row use the defaults in src/domain/scoring.ts. */
+/** Points per activity type. Types without a row use the defaults in src/domain/scoring.ts. */
 export const scoringRules = sqliteTable("scoring_rules", {
   activityType: text("activity_type").primaryKey(),
   points: integer("points").notNull(),
@@ -332,7 +332,7 @@ export const unmatchedRegistrants = sqliteTable(
   (t) => [primaryKey({ columns: [t.webinarId, t.registrantKey] })],
 );
 
-/** Registration forms built in Rollcall (F7 to F13). Fields, actions and look are JSON the domain validates. */
+/** Registration forms built in Rollcall. Fields, actions and look are JSON the domain validates. */
 export const forms = sqliteTable("forms", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -349,7 +349,7 @@ export const forms = sqliteTable("forms", {
   updatedAt: text("updated_at").notNull(),
 });
 
-/** Form handlers: posts from the customer's own HTML forms, mapped onto prospect fields (F11). */
+/** Form handlers: posts from the customer's own HTML forms, mapped onto prospect fields. */
 export const formHandlers = sqliteTable("form_handlers", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -396,7 +396,7 @@ export const submissions = sqliteTable(
   ],
 );
 
-/** The account's filters (F12): IP ranges (CIDR, v4 and v6) and email domains. */
+/** The account's filters: IP ranges (CIDR, v4 and v6) and email domains. */
 export const filters = sqliteTable("filters", {
   id: text("id").primaryKey(),
   kind: text("kind", { enum: ["ip_range", "email_domain"] }).notNull(),

@@ -25,10 +25,10 @@ export function fingerprint(f: WebinarFacts, status: WebinarStatus): string {
   return JSON.stringify([f.subject, f.description, f.times, f.timeZone, f.registrationUrl, f.approvalType, status]);
 }
 
-/** Discovery looks a year back (history, F5) and a year ahead. */
+/** Discovery looks a year back (history) and a year ahead. */
 export const DISCOVERY_BACK_MS = 365 * 24 * 60 * 60 * 1000;
 export const DISCOVERY_AHEAD_MS = 365 * 24 * 60 * 60 * 1000;
-/** New webinars appear within 10 minutes (F14). */
+/** New webinars appear within 10 minutes. */
 export const DISCOVERY_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface DiscoveryWindow {

@@ -1,5 +1,5 @@
 /**
- * The account's filters (F12): IP ranges in CIDR notation (IPv4 and IPv6) and email domains.
+ * The account's filters: IP ranges in CIDR notation (IPv4 and IPv6) and email domains.
  * Pure: parsing, validation and matching, with no bindings, so the rules are table-tested.
  */
 

@@ -134,7 +134,7 @@ export interface ProspectUpdate {
   custom: Record<string, string>;
 }
 
-/** What a submission writes to the prospect (F9): non-empty prospect fields and custom fields. */
+/** What a submission writes to the prospect: non-empty prospect fields and custom fields. */
 export function prospectUpdate(fields: readonly FormField[], values: SubmissionValues): ProspectUpdate {
   const out: ProspectUpdate = { fields: {}, custom: {} };
   for (const f of fields) {

@@ -2,12 +2,12 @@ import * as v from "valibot";
 import { cleanText } from "./text";
 
 /**
- * Forms (F7 to F13) as data: the fields a marketer builds, the completion actions, the look, and
+ * Forms as data: the fields a marketer builds, the completion actions, the look, and
  * the rules that decide whether a form may be saved and may go live. Pure, so they are tested
  * without the runtime; the stored JSON is re-validated with these schemas whenever it is read.
  */
 
-/** Prospect fields a form can fill, with the GoTo registrant field each one is sent as (F9). */
+/** Prospect fields a form can fill, with the GoTo registrant field each one is sent as. */
 export const PROSPECT_FIELDS = {
   email: { label: "Email", type: "email", goto: "email" },
   firstName: { label: "First name", type: "text", goto: "firstName" },
@@ -72,7 +72,7 @@ export const GoToFieldSchema = v.object({
 export type GoToQuestion = v.InferOutput<typeof GoToQuestionSchema>;
 export type GoToFieldSpec = v.InferOutput<typeof GoToFieldSchema>;
 
-/** The webinar's own registration form as read from GoTo (R5), cached with the action (F10). */
+/** The webinar's own registration form as read from GoTo (R5), cached with the action. */
 export const GoToFormSchema = v.object({
   fetchedAt: v.string(),
   fields: v.array(GoToFieldSchema),
@@ -139,7 +139,7 @@ export function registerAction(actions: readonly FormAction[]): RegisterAction |
 
 /**
  * Problems that stop a form from being saved at all: duplicate fields, a select without choices,
- * and (F7) a Register for webinar action without required email, first name and last name fields.
+ * and a Register for webinar action without required email, first name and last name fields.
  */
 export function saveProblems(def: FormDefinition): string[] {
   const problems: string[] = [];
@@ -179,7 +179,7 @@ export function sourceForGoToField(
 }
 
 /**
- * Problems that stop a form from going live (F10): a required GoTo field or question that no form
+ * Problems that stop a form from going live: a required GoTo field or question that no form
  * field fills. The form can be saved as a draft with them; it cannot be published.
  */
 export function liveProblems(def: FormDefinition): string[] {
@@ -203,7 +203,7 @@ export function liveProblems(def: FormDefinition): string[] {
 
 export const UTM_KEYS = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
 
-/** The UTM parameters worth keeping (F13), each trimmed and bounded. */
+/** The UTM parameters worth keeping, each trimmed and bounded. */
 export function pickUtm(source: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of UTM_KEYS) {

@@ -1,5 +1,5 @@
 /**
- * Merge resolution (F22): which of two prospects' activities and registrations survive when one
+ * Merge resolution: which of two prospects' activities and registrations survive when one
  * is merged into the other. Pure: the query layer reads the rows, asks here, then writes one batch.
  *
  * Rules:

@@ -1,5 +1,5 @@
 /**
- * The tiered polling schedule of one webinar (F16, architecture.md section 4), as a pure function.
+ * The tiered polling schedule of one webinar (architecture.md section 4), as a pure function.
  *
  * - Before the next session starts, registrants are polled at an interval set by how far away
  *   that start is: 3 weeks or more, every 2 hours; 2 to 3 weeks, hourly; 1 to 2 weeks, every 30

@@ -1,5 +1,5 @@
 /**
- * Activity types and their default points (F20, F21). A marketer's scoring rules (the
+ * Activity types and their default points. A marketer's scoring rules (the
  * `scoring_rules` table) override the defaults per type; each activity is scored once, when it
  * is written, and a prospect's score is the sum of its activities' points.
  */

@@ -13,7 +13,7 @@ import { takeWebhookEvent } from "../sync/webhook-intake";
 import { webhookSecret } from "../sync/webhooks";
 
 /**
- * `/webhooks/goto/:connectorId`: events GoTo posts (F17). GoTo checks a callback with a GET that
+ * `/webhooks/goto/:connectorId`: events GoTo posts. GoTo checks a callback with a GET that
  * must answer 200. A post must carry a valid signature over its raw body; replays are dropped by
  * event key across the deployment, an event about another connector's webinar is refused, and the
  * connector's gateway hands the rest on for ingestion (src/sync/webhook-intake.ts).

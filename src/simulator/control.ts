@@ -289,7 +289,7 @@ export function mountControl(app: SimApp, transaction: <T>(fn: () => T) => T): v
     }
   });
 
-  // The organizer approving or denying a registration in GoTo (F18 tests: a denied registrant shows as such).
+  // The organizer approving or denying a registration in GoTo (so tests can show a denied registrant as such).
   app.put("/control/webinars/:webinarKey/registrants/:registrantKey", async (c) => {
     const sim = c.get("sim");
     const w = controlWebinar(sim, c.req.param("webinarKey"));

@@ -369,7 +369,7 @@ export class GoToGateway extends DurableObject<Env> {
   }
 
   /**
-   * Webhooks (F17), after each successful discovery: idempotent, so after the first time it costs
+   * Webhooks, after each successful discovery: idempotent, so after the first time it costs
    * no GoTo call. A retryable failure (5xx, timeout, 429) is tried again on a backoff of its own,
    * seconds at first, without waiting for the next discovery; polling remains the safety net.
    */

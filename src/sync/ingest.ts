@@ -50,7 +50,7 @@ export interface IngestRequest {
   webinar: Pick<WebinarRow, "id" | "subject" | "endsAt">;
   connector: { createProspects: boolean; campaignId: string | null };
   registrants: readonly IncomingRegistrant[];
-  /** The whole list from GoTo: a registration missing from it was deleted there (F18). */
+  /** The whole list from GoTo: a registration missing from it was deleted there. */
   complete: boolean;
   /** The attendance of every ended session, or null when this run did not read attendance. */
   attendance: readonly IncomingAttendance[] | null;
@@ -94,7 +94,7 @@ interface Group {
 
 /**
  * Brings D1 in line with what GoTo says about one webinar's registrants (and attendees). Matching
- * (F15, F22): the registrant key of a known registration; else an active prospect by email; else a
+ * goes: the registrant key of a known registration; else an active prospect by email; else a
  * merged-away prospect's email, to its master; else a new prospect in the connector's campaign
  * when the connector allows it; else an unmatched registrant. Everything it writes is idempotent:
  * activities carry dedupe keys, scores are recomputed from activities, and unchanged rows are not
@@ -254,7 +254,7 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     }
   }
 
-  // F18: a registration GoTo no longer lists, for a webinar not yet over, was deleted there.
+  // A registration GoTo no longer lists, for a webinar not yet over, was deleted there.
   let cancelled = 0;
   if (req.complete && req.now < req.webinar.endsAt) {
     const listed = new Set(req.registrants.map((r) => r.registrantKey));

@@ -127,7 +127,7 @@ export interface UpcomingWebinar {
   startsAt: string;
 }
 
-/** Webinars a form may register for: scheduled and not yet started (F7). */
+/** Webinars a form may register for: scheduled and not yet started. */
 export async function listUpcomingWebinars(db: Db, now: string): Promise<UpcomingWebinar[]> {
   return db
     .select({
@@ -161,7 +161,7 @@ export async function findWebinarForForm(db: Db, id: string): Promise<(UpcomingW
 
 /**
  * What is wrong with the targets of a form's or handler's completion actions, by the control that
- * picks each one: a webinar that does not exist or is not upcoming (F7), a list or campaign that
+ * picks each one: a webinar that does not exist or is not upcoming, a list or campaign that
  * does not exist. A hand-made post can name any id; a saved action must point at something.
  */
 export async function actionTargetErrors(db: Db, actions: FormAction[], now: string): Promise<Record<string, string>> {

@@ -27,7 +27,7 @@ export interface MergeResult {
 const IDS_PER_STATEMENT = 90;
 
 /**
- * Merges `otherId` into `masterId` (F22) in one D1 batch, so it happens completely or not at all.
+ * Merges `otherId` into `masterId` in one D1 batch, so it happens completely or not at all.
  * The rules are in src/domain/merge.ts. The statements that move rows also drop, by SQL, any
  * duplicate that ingestion wrote after the rows were read, so a racing poll cannot break the batch.
  */

@@ -12,7 +12,7 @@ import {
 } from "../schema";
 import type { Keyset } from "./reports";
 
-/** Read queries of the prospect pages (F20, F23) and the prospect routes of the JSON API (F27). */
+/** Read queries of the prospect pages and the prospect routes of the JSON API. */
 
 export type ProspectRow = typeof prospects.$inferSelect;
 

@@ -36,7 +36,7 @@ export async function activeProspectsByEmail(db: Db, emails: readonly string[]):
 }
 
 /**
- * F22: emails of merged-away prospects → the active master they ended in (a master may itself
+ * Emails of merged-away prospects → the active master they ended in (a master may itself
  * have been merged later, so the chain is followed to its end).
  */
 export async function mastersByMergedEmail(db: Db, emails: readonly string[]): Promise<Map<string, string>> {

@@ -78,7 +78,7 @@ export function registrationPushed(
     .where(eq(registrations.id, id));
 }
 
-/** GoTo refused a form registration (F10): the marketer sees GoTo's reason. */
+/** GoTo refused a form registration: the marketer sees GoTo's reason. */
 export async function markRegistrationError(db: Db, id: string, message: string, now: string): Promise<void> {
   await db
     .update(registrations)

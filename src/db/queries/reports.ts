@@ -4,7 +4,7 @@ import type { Db } from "../client";
 import { campaigns, connectors, prospects, registrations, unmatchedRegistrants, webinars } from "../schema";
 
 /**
- * Read queries of the webinar report (F19, F24) and the JSON API (F27). The admin pages and the
+ * Read queries of the webinar report and the JSON API. The admin pages and the
  * API call the same functions, so a count on the page is the count in the JSON.
  *
  * Count definitions, per webinar, over its `registrations` rows:

@@ -4,7 +4,7 @@ import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { scoringRules } from "../schema";
 
-/** The marketer's points per activity type (F21); types without a rule use the defaults. */
+/** The marketer's points per activity type; types without a rule use the defaults. */
 export async function loadScoringRules(db: Db): Promise<Map<string, number>> {
   const rows = await db.select().from(scoringRules);
   return new Map(rows.map((r) => [r.activityType, r.points]));

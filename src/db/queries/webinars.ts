@@ -144,7 +144,7 @@ export async function findWebinarByKey(db: Db, connectorId: string, webinarKey: 
   return row ?? null;
 }
 
-/** Registrations of this connector's webinars still on their way to GoTo, and those GoTo refused (F6). */
+/** Registrations of this connector's webinars still on their way to GoTo, and those GoTo refused. */
 export async function connectorBacklog(db: Db, connectorId: string): Promise<{ pending: number; error: number }> {
   const row = await db.get<{ pending: number | null; error: number | null } | undefined>(
     sql`SELECT sum(CASE WHEN r.status = 'pending' THEN 1 ELSE 0 END) AS pending,

@@ -27,7 +27,7 @@ const ScoringForm = v.object(
   >,
 );
 
-/** Automation Settings: the area page and Scoring Rules (F21). */
+/** Automation Settings: the area page and Scoring Rules. */
 export const automationRoutes = new Hono<AppEnv>();
 
 automationRoutes.get("/", (c) => c.render(<AutomationPage />, { title: "Automation" }));

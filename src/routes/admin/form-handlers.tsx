@@ -11,7 +11,7 @@ import { saveFormHandler } from "../../services/forms";
 import { type HandlerDraft, HandlerEditor, HandlerList } from "../../views/pages/admin/form-handlers";
 import { SubmissionList } from "../../views/pages/admin/form-list";
 
-/** Admin > Forms > Form handlers (F11): posts from the customer's own HTML forms. */
+/** Admin > Forms > Form handlers: posts from the customer's own HTML forms. */
 export const formHandlerRoutes = new Hono<AppEnv>();
 
 const EMPTY: HandlerDraft = {

@@ -82,7 +82,7 @@ const MergeForm = v.object({
 
 const MERGE_TITLE = "Merge prospects";
 
-/** Prospects (F20, F22, F23): search, the prospect page and Merge prospects. */
+/** Prospects: search, the prospect page and Merge prospects. */
 export const prospectRoutes = new Hono<AppEnv>();
 
 async function filterChoices(c: Context<AppEnv>): Promise<ProspectFilterChoices> {

@@ -46,7 +46,7 @@ const RegistrantsQuery = v.object({
   format: ExportFormatParam,
 });
 
-/** Webinars (F19, F24): the list, the webinar page, the prospects behind each count, Sync now. */
+/** Webinars: the list, the webinar page, the prospects behind each count, Sync now. */
 export const webinarRoutes = new Hono<AppEnv>();
 
 /** A drill-down or list link with a filter we do not know: the admin's 400 page saying what to choose. */

@@ -30,7 +30,7 @@ import type { AppEnv } from "../../env";
 import { localDate } from "../../lib/csv";
 import { ApiError } from "../../lib/errors";
 
-/** The webinar and prospect routes of the JSON API (F27); mounted inside /api/v1 behind its API key check. */
+/** The webinar and prospect routes of the JSON API; mounted inside /api/v1 behind its API key check. */
 export const reportApi = new Hono<AppEnv>();
 
 const json = (schema: Parameters<typeof resolver>[0]) => ({ "application/json": { schema: resolver(schema) } });
@@ -178,7 +178,7 @@ reportApi.get(
   describeRoute({
     summary: "Prospects, newest first",
     description:
-      "With `email`, the prospect with that email; an email merged away (F22) finds the prospect it was merged into.",
+      "With `email`, the prospect with that email; an email merged away finds the prospect it was merged into.",
     responses: { 200: { description: "A page of prospects", content: listContent(ProspectList, Prospect) }, ...errors },
   }),
   validator("query", ProspectListQuery, (r) => {

@@ -33,7 +33,7 @@ const MAX_BODY = 64 * 1024;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The public side of forms (F11), mounted before the browser area: no session, no CSRF (posts
+ * The public side of forms, mounted before the browser area: no session, no CSRF (posts
  * come from anywhere by design), and a CSP of its own that lets customer sites frame the form.
  */
 export const publicFormRoutes = new Hono<AppEnv>();

@@ -18,7 +18,7 @@ function percent(p: DiscoveryProgress): number {
   return p.phase === "queued" ? 2 : 10;
 }
 
-/** Sync health (F6) and discovery progress; polls itself while discovery runs. */
+/** Sync health and discovery progress; polls itself while discovery runs. */
 export interface Backlog {
   pending: number;
   error: number;

@@ -23,7 +23,7 @@ const Err: FC<{ id: string; message: string | undefined }> = ({ id, message }) =
     </small>
   ) : null;
 
-/** The completion actions of a form or form handler: one control each (F7). */
+/** The completion actions of a form or form handler: one control each. */
 export const ActionsEditor: FC<{ actions: FormAction[]; choices: ActionChoices; errors: Record<string, string> }> = ({
   actions,
   choices,
@@ -105,7 +105,7 @@ export const ActionsEditor: FC<{ actions: FormAction[]; choices: ActionChoices; 
 };
 
 /**
- * GoTo's own registration fields and questions for the picked webinar (F10), each mapped to a
+ * GoTo's own registration fields and questions for the picked webinar, each mapped to a
  * form field; a required one left unmapped is listed as a problem and keeps the form from going live.
  */
 export const GoToMapping: FC<{

@@ -91,7 +91,7 @@ function skippedText(skipped: string | null): string[] {
   }
 }
 
-/** Every submission, accepted or filtered, and for a filtered one the rule that matched (F12). */
+/** Every submission, accepted or filtered, and for a filtered one the rule that matched. */
 export const SubmissionList: FC<{ title: string; backHref: string; submissions: SubmissionRow[] }> = (p) => (
   <div id="submissions">
     <PageHeader

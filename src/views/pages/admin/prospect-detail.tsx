@@ -12,7 +12,7 @@ function signed(points: number): string {
   return points > 0 ? `+${points}` : String(points);
 }
 
-/** One prospect (F20, F23): fields, score, registrations, the activity timeline and merge history. */
+/** One prospect: fields, score, registrations, the activity timeline and merge history. */
 export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | undefined }> = ({ detail, flash }) => {
   const p = detail.prospect;
   const name = personName(p);

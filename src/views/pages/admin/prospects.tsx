@@ -36,7 +36,7 @@ const FilterField: FC<{ name: string; label: string; error: string | undefined; 
 const invalid = (name: string, errors: Record<string, string>) =>
   errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
 
-/** Prospects (F20, F23, F24): search and filter, export what matches, pick two to merge. */
+/** Prospects: search and filter, export what matches, pick two to merge. */
 export const ProspectsPage: FC<{
   filters: ProspectFilterValues;
   choices: ProspectFilterChoices;

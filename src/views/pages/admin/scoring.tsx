@@ -9,7 +9,7 @@ export interface ScoringRow {
   error?: string | undefined;
 }
 
-/** Admin > Automation Settings > Scoring Rules (F21). */
+/** Admin > Automation Settings > Scoring Rules. */
 export const ScoringPage: FC<{ rows: ScoringRow[]; csrfToken: string | null; flash?: string | undefined }> = ({
   rows,
   csrfToken,

@@ -39,7 +39,7 @@ export interface SyncPanelProps {
   flash?: { kind: "success" | "error" | "info"; text: string } | undefined;
 }
 
-/** Sync status and Sync now (F19, F6); Sync now swaps this panel in place. */
+/** Sync status and Sync now; Sync now swaps this panel in place. */
 export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync, csrfToken, flash }) => {
   const action = `/admin/webinars/${webinar.id}/sync`;
   return (

@@ -15,7 +15,7 @@ const EMPTY: Record<WebinarFilter, string> = {
   all: "No webinars yet. Verify a connector: discovery brings in its webinars, a year back and a year ahead.",
 };
 
-/** Reports > Webinars (F24): each count links to the prospects behind it. */
+/** Reports > Webinars: each count links to the prospects behind it. */
 export const WebinarsPage: FC<{
   filter: WebinarFilter;
   webinars: WebinarWithCounts[];

@@ -11,6 +11,8 @@
  * - When every pass of every session is done, or the webinar is cancelled: finished.
  */
 
+import { webinarSessions } from "./webinars";
+
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
@@ -24,22 +26,9 @@ export interface PollSession {
   end: number;
 }
 
-/** A webinar's sessions from its stored `times` JSON (`[{startTime, endTime}]`); unreadable entries are skipped. */
+/** A webinar's sessions from its stored `times` JSON, as epoch milliseconds; unreadable entries are skipped. */
 export function pollSessions(times: string): PollSession[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(times);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  const out: PollSession[] = [];
-  for (const t of parsed as { startTime?: unknown; endTime?: unknown }[]) {
-    const start = typeof t?.startTime === "string" ? Date.parse(t.startTime) : Number.NaN;
-    const end = typeof t?.endTime === "string" ? Date.parse(t.endTime) : Number.NaN;
-    if (Number.isFinite(start) && Number.isFinite(end)) out.push({ start, end });
-  }
-  return out;
+  return webinarSessions({ times }).map((t) => ({ start: Date.parse(t.startTime), end: Date.parse(t.endTime) }));
 }
 
 export interface PollInput {

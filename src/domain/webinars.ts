@@ -18,14 +18,26 @@ export function webinarPhase(w: { status: string; startsAt: string; endsAt: stri
   return "finished";
 }
 
-/** The sessions of a stored webinar (its `times` JSON); none when it cannot be read. */
+/**
+ * The sessions of a stored webinar (its `times` JSON, `[{startTime, endTime}]`): the one parser of
+ * that column. Entries whose times are not readable are skipped; none when the JSON is unreadable.
+ */
 export function webinarSessions(w: { times: string }): WebinarSession[] {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(w.times);
-    return Array.isArray(parsed) ? (parsed as WebinarSession[]) : [];
+    parsed = JSON.parse(w.times);
   } catch {
     return [];
   }
+  if (!Array.isArray(parsed)) return [];
+  const out: WebinarSession[] = [];
+  for (const t of parsed as { startTime?: unknown; endTime?: unknown }[]) {
+    const { startTime, endTime } = t ?? {};
+    if (typeof startTime !== "string" || typeof endTime !== "string") continue;
+    if (Number.isFinite(Date.parse(startTime)) && Number.isFinite(Date.parse(endTime)))
+      out.push({ startTime, endTime });
+  }
+  return out;
 }
 
 /** What Sync now needs to know of a webinar's connector. */

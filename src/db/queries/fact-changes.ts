@@ -1,6 +1,8 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
 import type { ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
+import { runBatch } from "./statements";
 
 /**
  * The seam after a prospect's facts change. Whatever changes a prospect's facts (the activity
@@ -12,4 +14,30 @@ import { refreshMemberships } from "./memberships";
  */
 export function afterFactsChanged(scope: ProspectScope, now: string, options: { merge?: boolean } = {}): SQL[] {
   return [...refreshMemberships(scope, now, { addOnly: options.merge === true })];
+}
+
+/** Prospects per batch when many are brought up to date at once. */
+const PROSPECTS_PER_BATCH = 250;
+
+/**
+ * Ingestion read the webinar's attendance after its end (and wrote it): from now its registrants
+ * who did not attend are absent. Recorded on the webinar, then those registrants are brought up
+ * to date, in batches. A batch that fails leaves the rest for the next attendance pass, or for
+ * the next change recorded for each of them.
+ */
+export async function recordAttendanceRead(
+  db: Db,
+  webinarId: string,
+  prospectIds: readonly string[],
+  now: string,
+): Promise<void> {
+  const mark = sql`UPDATE webinars SET attendance_read_at = ${now} WHERE id = ${webinarId}`;
+  if (prospectIds.length === 0) {
+    await runBatch(db, [mark]);
+    return;
+  }
+  for (let i = 0; i < prospectIds.length; i += PROSPECTS_PER_BATCH) {
+    const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
+    await runBatch(db, [...(i === 0 ? [mark] : []), ...afterFactsChanged({ ids: chunk }, now)]);
+  }
 }

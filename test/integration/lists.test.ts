@@ -262,6 +262,18 @@ describe("membership follows what is recorded, in the same batch", () => {
     expect((await joinedAt(attended))[ids["ing-long@example.com"] ?? ""]).toBe(
       joined.attended[ids["ing-long@example.com"] ?? ""],
     );
+
+    // The last pass finds the one who was away after all: no longer absent.
+    const late: IncomingAttendance = {
+      registrantKey: "9003",
+      email: "ing-away@example.com",
+      firstName: null,
+      lastName: null,
+      minutes: 3,
+      firstJoin: null,
+    };
+    await ingest(db(), { ...base, attendance: [...more, late], now: new Date().toISOString() });
+    expect(await membersOf(absent)).toEqual([]);
   });
 
   it("a form submission's tag, list and fields, and a hand-added static member, move dynamic lists in the same batch", async () => {

@@ -1,5 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
+import { type Fact, kindsReading } from "../../domain/criteria";
 import type { Db } from "../client";
+import { webinars } from "../schema";
 import type { ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
 import { runBatch } from "./statements";
@@ -12,8 +14,17 @@ import { runBatch } from "./statements";
  * those prospects only, never by scanning everyone on a timer. Dynamic lists today; automation
  * rules add their statements here, after the lists' (a rule may test list membership).
  */
-export function afterFactsChanged(scope: ProspectScope, now: string, options: { merge?: boolean } = {}): SQL[] {
-  return [...refreshMemberships(scope, now, { addOnly: options.merge === true })];
+export function afterFactsChanged(
+  scope: ProspectScope,
+  now: string,
+  options: { merge?: boolean; only?: readonly Fact[] } = {},
+): SQL[] {
+  return [
+    ...refreshMemberships(scope, now, {
+      addOnly: options.merge === true,
+      ...(options.only ? { reading: kindsReading(options.only) } : {}),
+    }),
+  ];
 }
 
 /** Prospects per batch when many are brought up to date at once. */
@@ -32,12 +43,22 @@ export async function recordAttendanceRead(
   now: string,
 ): Promise<void> {
   const mark = sql`UPDATE webinars SET attendance_read_at = ${now} WHERE id = ${webinarId}`;
-  if (prospectIds.length === 0) {
+  const [webinar] = await db
+    .select({ readAt: webinars.attendanceReadAt, endsAt: webinars.endsAt })
+    .from(webinars)
+    .where(eq(webinars.id, webinarId));
+  // After the first read since the end, nobody becomes absent by a later pass alone: a registrant
+  // whose attendance changed was written, and judged, by ingestion itself.
+  const firstRead = !webinar?.readAt || webinar.readAt < webinar.endsAt;
+  if (prospectIds.length === 0 || !firstRead) {
     await runBatch(db, [mark]);
     return;
   }
   for (let i = 0; i < prospectIds.length; i += PROSPECTS_PER_BATCH) {
     const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
-    await runBatch(db, [...(i === 0 ? [mark] : []), ...afterFactsChanged({ ids: chunk }, now)]);
+    await runBatch(db, [
+      ...(i === 0 ? [mark] : []),
+      ...afterFactsChanged({ ids: chunk }, now, { only: ["attendance_read"] }),
+    ]);
   }
 }

@@ -2,6 +2,7 @@
 // The GoToWebinar simulator is in the development entry only (src/dev/index.ts).
 import { createApp } from "./app";
 
+export { JobRunner } from "./services/job-runner";
 export { GoToGateway } from "./sync/gateway";
 export { GoToRateBudget } from "./sync/rate-budget";
 export { WebinarSync } from "./sync/webinar-sync";

@@ -4,6 +4,7 @@
 // the simulator in GoTo's place. `npm run deploy` deploys src/index.ts, which reaches none of this.
 import { createDevApp } from "./app";
 
+export { JobRunner } from "../services/job-runner";
 export { GoToSimulator } from "../simulator/simulator";
 export { GoToRateBudget } from "../sync/rate-budget";
 export { WebinarSync } from "../sync/webinar-sync";

@@ -9,6 +9,7 @@ import {
   webinarActivityIndex,
   webinarActivityKey,
 } from "../db/queries/activities";
+import { recordAttendanceRead } from "../db/queries/fact-changes";
 import {
   activeProspectsByEmail,
   insertProspects,
@@ -284,6 +285,11 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     activities: activityWrites,
     now: req.now,
   });
+  // Attendance read after the end, and written above, is what makes the others absent: recorded
+  // on the webinar, then its registrants' lists brought up to date.
+  if (req.attendance !== null && req.now >= req.webinar.endsAt) {
+    await recordAttendanceRead(db, webinarId, [...groups.keys()], req.now);
+  }
 
   const listedKeys = req.complete ? req.registrants.map((r) => r.registrantKey) : null;
   const matchedKeys = [...groups.values()].flatMap((g) => g.people.map((p) => p.registrant.registrantKey));
@@ -394,7 +400,7 @@ async function writeGroups(
     const statements = [];
     if (newProspects.length > 0) statements.push(insertProspects(newProspects, input.now));
     if (regs.length > 0) statements.push(upsertRegistrations(regs, input.now));
-    statements.push(...recordActivities(acts, input.now).statements);
+    statements.push(...recordActivities(acts, input.now, chunk).statements);
     await runBatch(db, statements);
     activitiesWritten += acts.length;
   }

@@ -22,7 +22,7 @@ export interface ProspectListItem extends ProspectRow {
 }
 
 /** The emails merged into each of these prospects, oldest merge first: one query for a whole page (one JSON parameter). */
-async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+export async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (ids.length === 0) return out;
   const rows = await db

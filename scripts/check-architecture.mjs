@@ -34,6 +34,12 @@ const RULES = [
     ],
   },
   {
+    name: "stubs typed by their class",
+    why: "A Durable Object stub is DurableObjectStub<Class> as getByName gives it, never cast to a hand-written interface: a renamed RPC method must fail the type check.",
+    allowed: [],
+    patterns: [/\.getByName\([^()]*(?:\([^()]*\)[^()]*)*\)\s*as\s/, /\.get\(\s*[^()]*\.idFrom\w+\([^()]*\)\s*\)\s*as\s/],
+  },
+  {
     name: "comments stand alone",
     why: "Source comments explain the code to someone who has only this repository; feature ids (F7, F22) belong in test names and test/README.md.",
     allowed: [],

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
+import { planActivity } from "../../src/db/queries/activities";
 import { mergeProspects } from "../../src/db/queries/merge";
 import { recordAcceptedSubmission } from "../../src/db/queries/submissions";
 import type { IncomingAttendance } from "../../src/domain/attendance";
@@ -288,9 +289,23 @@ describe("membership follows what is recorded, in the same batch", () => {
       { kind: "country", value: "Spain" },
     ]);
     const now = new Date().toISOString();
+    // As the submission service calls it: the submission records its Form submitted activity.
+    const submissionId = `sub_lists_${crypto.randomUUID().slice(0, 8)}`;
     const submitted = await recordAcceptedSubmission(db(), {
-      submissionId: `sub_lists_${crypto.randomUUID().slice(0, 8)}`,
-      activities: [],
+      submissionId,
+      activities: [
+        planActivity(
+          {
+            webinarId: null,
+            type: "form_submitted",
+            dedupeKey: `submission:${submissionId}`,
+            detail: null,
+            occurredAt: now,
+            createdAt: now,
+          },
+          new Map(),
+        ),
+      ],
       formId: null,
       handlerId: null,
       email: "form-vip@example.com",

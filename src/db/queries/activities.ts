@@ -209,3 +209,23 @@ export function recordActivitiesOfActiveProspect(
     newActivities: (results) => newOf(results[0], planned),
   };
 }
+
+/**
+ * Score adjustments that automation rules make in the caller's batch (src/db/queries/rule-runs.ts):
+ * `source` selects `prospect_id, dedupe_key, points, detail`. Each is a `score_adjusted` activity,
+ * inserted once by its dedupe key like every activity (a re-run adds nothing), and its prospect
+ * re-scored from its activities.
+ */
+export function recordScoreAdjustments(source: SQL, now: string): SQL[] {
+  return [
+    sql`${COLUMNS}
+      SELECT 'act_' || lower(hex(randomblob(12))), s.prospect_id, NULL, ${SCORE_ADJUSTED}, s.dedupe_key, s.points,
+        NULL, s.detail, ${now}, ${now}
+      FROM (${source}) s WHERE true
+      ON CONFLICT (prospect_id, dedupe_key) DO NOTHING`,
+    sql`UPDATE prospects
+        SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
+            updated_at = ${now}
+        WHERE id IN (SELECT s.prospect_id FROM (${source}) s)`,
+  ];
+}

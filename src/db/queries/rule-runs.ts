@@ -1,0 +1,155 @@
+import { type SQL, sql } from "drizzle-orm";
+import { recordScoreAdjustments } from "./activities";
+import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
+
+/**
+ * Automation rules as SQL for the batch that changed the facts they judge (the seam in
+ * ./fact-changes.ts). For the prospects in scope:
+ *
+ * 1. each active rule's criteria are judged and `rule_matches` brought up to date; a prospect that
+ *    newly matches moves to the next generation (a once rule only from 0 to 1);
+ * 2. each action of each rule whose generation moved is written to `rule_actions_taken` as
+ *    `pending`, unique per (rule, prospect, generation, action), so judging the same facts again,
+ *    a re-poll, an alarm re-run, a duplicate webhook or an event out of order finds the row there
+ *    and takes nothing twice;
+ * 3. the pending actions are carried out (lists, tags, campaign, and score adjustments through the
+ *    activity recorder, dedupe key `rule:<rule>:<generation>`) and marked done, or skipped when
+ *    their list or campaign is gone.
+ *
+ * Everything is in the caller's batch, one transaction: a pending row never outlives it.
+ */
+
+export interface RuleRunOptions {
+  /** One rule only (its apply-to-who-matches job); every active rule when unset. */
+  ruleId?: string;
+  /**
+   * `act` (the default): act on prospects who newly match. `note`: only note who matches now,
+   * without acting (a rule that starts "from now on", or is resumed so).
+   */
+  how?: "act" | "note";
+  /** The activities the batch records: the newest of a prospect's is what triggered its rules. */
+  activityIds?: readonly string[];
+  /** What triggered actions when no activity of the batch did: a change of facts, or a run over who matches. */
+  trigger?: "change" | "apply";
+}
+
+function activeRule(alias: string, ruleId: string | undefined): SQL {
+  const r = sql.raw(alias);
+  const one = ruleId === undefined ? sql`` : sql` AND ${r}.id = ${ruleId}`;
+  return sql`${r}.status = 'active' AND ${r}.deleted_at IS NULL${one}`;
+}
+
+/** Step 1: `rule_matches` as the criteria say now; the generation moves when a prospect newly matches. */
+function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
+  const source =
+    options.ruleId === undefined
+      ? { ownerType: "rule" as const }
+      : { ownerType: "rule" as const, ownerId: options.ruleId };
+  const note = options.how === "note";
+  // A once rule moves from generation 0 (not acted on) to 1 and stays; a repeat rule moves on each new match.
+  const generation = note
+    ? sql`rule_matches.generation`
+    : sql`CASE WHEN excluded.matching = 1
+          AND (rule_matches.generation = 0 OR (SELECT mode FROM rules WHERE id = excluded.rule_id) = 'repeat')
+        THEN rule_matches.generation + 1 ELSE rule_matches.generation END`;
+  return sql`${criteriaMatches(source, scope, now)}
+    INSERT INTO rule_matches (rule_id, prospect_id, matching, generation, changed_at)
+    SELECT m.owner_id, m.prospect_id, m.ok, ${note ? sql`0` : sql`m.ok`}, ${now}
+    FROM criteria_matches m JOIN rules r ON r.id = m.owner_id AND ${activeRule("r", options.ruleId)}
+    WHERE m.ok = 1 OR EXISTS (SELECT 1 FROM rule_matches s
+      WHERE s.rule_id = m.owner_id AND s.prospect_id = m.prospect_id AND s.matching = 1)
+    ON CONFLICT (rule_id, prospect_id) DO UPDATE SET
+      matching = excluded.matching, generation = ${generation}, changed_at = excluded.changed_at
+    WHERE rule_matches.matching <> excluded.matching`;
+}
+
+/** Step 2: the actions of every match this batch moved, as pending rows (at most once each). */
+function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
+  const ids = JSON.stringify(options.activityIds ?? []);
+  const otherwise = options.trigger ?? "change";
+  return sql`INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
+      points, campaign_id, outcome, trigger, activity_id, taken_at)
+    SELECT s.rule_id, s.prospect_id, s.prospect_id, s.generation, a.position, a.type, a.list_id, a.tag,
+      a.points, a.campaign_id, 'pending', CASE WHEN q.trigger_id IS NULL THEN ${otherwise} ELSE 'activity' END,
+      q.trigger_id, ${now}
+    FROM (SELECT p.id AS prospect_id,
+            (SELECT x.id FROM activities x WHERE x.prospect_id = p.id AND x.id IN (SELECT value FROM json_each(${ids}))
+             ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1) AS trigger_id
+          FROM prospects p WHERE ${scopeSql(scope)}) q
+    JOIN rule_matches s ON s.prospect_id = q.prospect_id AND s.changed_at = ${now} AND s.matching = 1 AND s.generation >= 1
+    JOIN rules r ON r.id = s.rule_id AND ${activeRule("r", options.ruleId)}
+    JOIN rule_actions a ON a.rule_id = s.rule_id
+    WHERE true
+    ON CONFLICT DO NOTHING`;
+}
+
+const PENDING = sql.raw("t.outcome = 'pending'");
+/** A pending list action whose list is there and static. */
+const LIST_OK = sql.raw("EXISTS (SELECT 1 FROM lists l WHERE l.id = t.list_id AND l.kind = 'static')");
+const CAMPAIGN_OK = sql.raw("EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)");
+
+/** Step 3: the pending actions carried out, then marked done (or skipped: their list or campaign is gone). */
+function carryOut(now: string): SQL[] {
+  return [
+    sql`INSERT INTO list_members (list_id, prospect_id, created_at)
+        SELECT t.list_id, t.prospect_id, ${now} FROM rule_actions_taken t
+        WHERE ${PENDING} AND t.type = 'add_to_list' AND ${LIST_OK}
+        ON CONFLICT DO NOTHING`,
+    sql`DELETE FROM list_members WHERE (list_id, prospect_id) IN (
+          SELECT t.list_id, t.prospect_id FROM rule_actions_taken t
+          WHERE ${PENDING} AND t.type = 'remove_from_list' AND ${LIST_OK})`,
+    sql`INSERT INTO prospect_tags (prospect_id, tag, created_at)
+        SELECT t.prospect_id, t.tag, ${now} FROM rule_actions_taken t
+        WHERE ${PENDING} AND t.type = 'add_tag' AND t.tag IS NOT NULL
+        ON CONFLICT DO NOTHING`,
+    sql`DELETE FROM prospect_tags WHERE (prospect_id, tag) IN (
+          SELECT t.prospect_id, t.tag FROM rule_actions_taken t WHERE ${PENDING} AND t.type = 'remove_tag')`,
+    // Two rules assigning campaigns in one batch: the later action wins.
+    sql`UPDATE prospects SET updated_at = ${now}, campaign_id = (
+          SELECT t.campaign_id FROM rule_actions_taken t
+          WHERE ${PENDING} AND t.type = 'assign_campaign' AND t.prospect_id = prospects.id AND ${CAMPAIGN_OK}
+          ORDER BY t.id DESC LIMIT 1)
+        WHERE id IN (SELECT t.prospect_id FROM rule_actions_taken t
+          WHERE ${PENDING} AND t.type = 'assign_campaign' AND ${CAMPAIGN_OK})`,
+    ...recordScoreAdjustments(
+      sql`SELECT t.prospect_id, 'rule:' || t.rule_id || ':' || t.generation AS dedupe_key, t.points,
+            (SELECT name FROM rules WHERE id = t.rule_id) AS detail
+          FROM rule_actions_taken t WHERE ${PENDING} AND t.type = 'adjust_score' AND t.points IS NOT NULL`,
+      now,
+    ),
+    sql`UPDATE rule_actions_taken AS t SET outcome = CASE
+          WHEN t.type IN ('add_to_list', 'remove_from_list') AND NOT ${LIST_OK} THEN 'skipped'
+          WHEN t.type = 'assign_campaign' AND NOT ${CAMPAIGN_OK} THEN 'skipped'
+          ELSE 'done' END
+        WHERE ${PENDING}`,
+  ];
+}
+
+/**
+ * The statements that run automation rules for the prospects in scope, for the caller's batch,
+ * after the writes that changed their facts (and after dynamic lists, which rules may test).
+ */
+export function runRules(scope: ProspectScope, now: string, options: RuleRunOptions = {}): SQL[] {
+  if (options.how === "note") return [judge(scope, now, options)];
+  return [judge(scope, now, options), take(scope, now, options), ...carryOut(now)];
+}
+
+/**
+ * A merge: the master keeps the union of both prospects' rule history. Its match state per rule
+ * is the further of the two (the higher generation, matching if either matched), so a rule that
+ * acted on either does not act again for the same match; the actions taken move to the master
+ * (each keeps the prospect it was taken on as its subject). The rows keep the time they last
+ * changed, so the master's rules judged after the merge in the same batch see no match as new
+ * that was not new.
+ */
+export function mergeRuleHistory(masterId: string, otherId: string): SQL[] {
+  return [
+    sql`INSERT INTO rule_matches (rule_id, prospect_id, matching, generation, changed_at)
+        SELECT rule_id, ${masterId}, matching, generation, changed_at FROM rule_matches WHERE prospect_id = ${otherId}
+        ON CONFLICT (rule_id, prospect_id) DO UPDATE SET
+          matching = max(rule_matches.matching, excluded.matching),
+          generation = max(rule_matches.generation, excluded.generation)`,
+    sql`DELETE FROM rule_matches WHERE prospect_id = ${otherId}`,
+    sql`UPDATE rule_actions_taken SET prospect_id = ${masterId} WHERE prospect_id = ${otherId}`,
+  ];
+}

@@ -1,3 +1,4 @@
+import type { JobRunner } from "./services/job-runner";
 import type { GoToSimulator } from "./simulator/simulator";
 import type { GoToGateway } from "./sync/gateway";
 import type { GoToRateBudget } from "./sync/rate-budget";
@@ -11,6 +12,8 @@ export interface Env {
   GOTO_RATE_BUDGET: DurableObjectNamespace<GoToRateBudget>;
   WEBINAR_SYNC: DurableObjectNamespace<WebinarSync>;
   GOTO_SIMULATOR: DurableObjectNamespace<GoToSimulator>;
+  /** Runs the `jobs` table's long work in bounded steps (src/services/job-runner.ts). */
+  JOB_RUNNER: DurableObjectNamespace<JobRunner>;
   /** Posts per form and client IP on the public forms (wrangler.toml: 20 a minute). */
   FORM_LIMITER: RateLimit;
   GOTO_MODE: string;

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 
+export { JobRunner } from "./services/job-runner";
 export { GoToSimulator } from "./simulator/simulator";
 export { GoToGateway } from "./sync/gateway";
 export { GoToRateBudget } from "./sync/rate-budget";

@@ -401,14 +401,95 @@ export const filters = sqliteTable("filters", {
   createdAt: createdAt(),
 });
 
+/**
+ * Lists of prospects. A static list's members are added by forms, by hand (and later by rules and
+ * report drill-downs); a dynamic list's members are the prospects matching its criteria, kept
+ * current as activities and prospect changes are recorded (src/db/queries/memberships.ts).
+ */
 export const lists = sqliteTable(
   "lists",
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
+    kind: text("kind", { enum: ["static", "dynamic"] })
+      .notNull()
+      .default("static"),
+    /** A dynamic list's criteria as JSON (src/domain/criteria), as the marketer saved them. */
+    criteria: text("criteria"),
     createdAt: createdAt(),
+    /** When the name or criteria last changed; null until then. */
+    updatedAt: text("updated_at"),
   },
   (t) => [uniqueIndex("lists_name_unique").on(t.name)],
+);
+
+/**
+ * Criteria stored for SQL: one set per owner (a dynamic list; automation rules later), with the
+ * top-level all / any. The owner's id is not a foreign key, so lists and rules share the tables.
+ */
+export const criteriaSets = sqliteTable(
+  "criteria_sets",
+  {
+    ownerId: text("owner_id").primaryKey(),
+    ownerType: text("owner_type", { enum: ["list", "rule"] }).notNull(),
+    match: text("match", { enum: ["all", "any"] }).notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("criteria_sets_type_idx").on(t.ownerType)],
+);
+
+/** The conditions of a set; a top-level condition is a group of one (src/domain/criteria/criteria.ts). */
+export const criteriaConditions = sqliteTable(
+  "criteria_conditions",
+  {
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => criteriaSets.ownerId, { onDelete: "cascade" }),
+    groupNo: integer("group_no").notNull(),
+    position: integer("position").notNull(),
+    groupMatch: text("group_match", { enum: ["all", "any"] }).notNull(),
+    kind: text("kind").notNull(),
+    /** JSON of the condition's parameters (everything but its kind). */
+    params: text("params").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.groupNo, t.position] })],
+);
+
+/**
+ * Long work in bounded steps (a list's recompute; later a rule's "apply to who already matches"
+ * and bulk add-to-list), run by the JobRunner Durable Object (src/services/job-runner.ts). Each
+ * step's writes and its progress are one D1 batch, so a step re-run changes nothing twice.
+ */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    /** What the job works on, e.g. the list's id: at most one queued or running job per kind and subject. */
+    subject: text("subject").notNull(),
+    state: text("state", { enum: ["queued", "running", "done", "failed", "cancelled"] })
+      .notNull()
+      .default("queued"),
+    /** JSON the job's kind reads. */
+    params: text("params").notNull().default("{}"),
+    /** Where the next step starts; null before the first. */
+    cursor: text("cursor"),
+    steps: integer("steps").notNull().default(0),
+    done: integer("done").notNull().default(0),
+    total: integer("total"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    runAt: text("run_at").notNull(),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("jobs_active_subject_unique").on(t.kind, t.subject).where(sql`state IN ('queued', 'running')`),
+    index("jobs_state_run_idx").on(t.state, t.runAt),
+    index("jobs_subject_idx").on(t.subject, t.createdAt),
+  ],
 );
 
 export const listMembers = sqliteTable(
@@ -422,7 +503,11 @@ export const listMembers = sqliteTable(
       .references(() => prospects.id),
     addedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.listId, t.prospectId] }), index("list_members_prospect_idx").on(t.prospectId)],
+  (t) => [
+    primaryKey({ columns: [t.listId, t.prospectId] }),
+    index("list_members_prospect_idx").on(t.prospectId),
+    index("list_members_list_added_idx").on(t.listId, t.addedAt, t.prospectId),
+  ],
 );
 
 export const prospectTags = sqliteTable(

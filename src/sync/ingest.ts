@@ -291,6 +291,9 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     prospects: [...created.values()],
     registrations: [...registrationWrites.values()],
     activities: activityWrites,
+    // Once attendance is read after the webinar's end, its registrants who did not come are
+    // absent without any row changing: they are brought up to date (dynamic lists) all the same.
+    touched: req.attendance !== null && req.now >= req.webinar.endsAt ? [...groups.keys()] : [],
     now: req.now,
   });
 
@@ -381,6 +384,7 @@ async function writeGroups(
     prospects: NewProspect[];
     registrations: RegistrationWrite[];
     activities: Map<string, NewActivity[]>;
+    touched: readonly string[];
     now: string;
   },
 ): Promise<number> {
@@ -388,6 +392,7 @@ async function writeGroups(
     ...input.prospects.map((p) => p.id),
     ...input.registrations.map((r) => r.prospectId),
     ...input.activities.keys(),
+    ...input.touched,
   ]);
   const all = [...ids];
   const prospectById = new Map(input.prospects.map((p) => [p.id, p]));
@@ -403,7 +408,7 @@ async function writeGroups(
     const statements = [];
     if (newProspects.length > 0) statements.push(insertProspects(newProspects, input.now));
     if (regs.length > 0) statements.push(upsertRegistrations(regs, input.now));
-    statements.push(...recordActivities(acts, input.now).statements);
+    statements.push(...recordActivities(acts, input.now, chunk).statements);
     await runBatch(db, statements);
     activitiesWritten += acts.length;
   }

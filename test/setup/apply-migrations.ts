@@ -17,4 +17,5 @@ async function clearAlarms<T extends Rpc.DurableObjectBranded>(namespace: Durabl
 afterAll(async () => {
   await clearAlarms(env.GOTO_GATEWAY);
   await clearAlarms(env.WEBINAR_SYNC);
+  await clearAlarms(env.JOB_RUNNER);
 });

@@ -3,6 +3,7 @@ import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { activities } from "../schema";
+import { afterFactsChanged } from "./fact-changes";
 
 /**
  * The activity recorder: the one module that writes activities and scores. Every path (a poll, a
@@ -169,20 +170,33 @@ function newOf(result: D1Result | undefined, planned: ReadonlySet<string>): Reco
     }));
 }
 
-/** Records planned activities of known prospects: inserted by dedupe key, their prospects re-scored. */
-export function recordActivities(rows: readonly NewActivity[], now: string): Recording {
-  if (rows.length === 0) return { statements: [], newActivities: () => [] };
+/**
+ * Records planned activities of known prospects: inserted by dedupe key, their prospects re-scored,
+ * then what depends on their facts brought up to date (src/db/queries/fact-changes.ts). `touched`
+ * names prospects whose other facts the caller's batch changed (registrations), to be brought up
+ * to date as well.
+ */
+export function recordActivities(
+  rows: readonly NewActivity[],
+  now: string,
+  touched: readonly string[] = [],
+): Recording {
   const prospectIds = [...new Set(rows.map((r) => r.prospectId))];
+  const affected = [...new Set([...prospectIds, ...touched])];
+  if (affected.length === 0) return { statements: [], newActivities: () => [] };
+  const after = afterFactsChanged({ ids: affected }, now);
+  if (rows.length === 0) return { statements: after, newActivities: () => [] };
   const planned = new Set(rows.map((r) => r.id));
   return {
-    statements: [insertActivities(rows), recomputeScores(prospectIds, now)],
+    statements: [insertActivities(rows), recomputeScores(prospectIds, now), ...after],
     newActivities: (results) => newOf(results[0], planned),
   };
 }
 
 /**
  * Records planned activities of the active prospect with this email, found when the batch runs
- * (a form submission creates or updates it earlier in the same batch), and only when `when` holds.
+ * (a form submission creates or updates it earlier in the same batch), and only when `when` holds;
+ * then what depends on the prospect's facts (its fields, tags and lists too) is brought up to date.
  * An activity of a webinar deleted meanwhile is left out rather than failing the batch.
  */
 export function recordActivitiesOfActiveProspect(
@@ -205,6 +219,7 @@ export function recordActivitiesOfActiveProspect(
           SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
               updated_at = ${now}
           WHERE email = ${prospect.email} AND merged_into_id IS NULL AND ${prospect.when}`,
+      ...afterFactsChanged({ email: prospect.email, when: prospect.when }, now),
     ],
     newActivities: (results) => newOf(results[0], planned),
   };

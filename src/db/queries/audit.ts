@@ -11,7 +11,12 @@ export interface AuditEntry {
 }
 
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
+  await auditStatement(db, entry);
+}
+
+/** The audit entry as a statement, for the batch of the change it records (both happen, or neither). */
+export function auditStatement(db: Db, entry: AuditEntry) {
+  return db.insert(auditLog).values({
     actorId: entry.actorId,
     action: entry.action,
     subject: entry.subject ?? null,

@@ -12,6 +12,7 @@ import {
   submissions,
 } from "../schema";
 import { recomputeScores } from "./activities";
+import { afterFactsChanged } from "./fact-changes";
 import { mergeRuleHistory } from "./rule-runs";
 import { prepareStatement } from "./statements";
 
@@ -155,6 +156,9 @@ export async function mergeProspects(
     ),
     // Both scores from the activities where they now are: the master's sum, and 0 for the other.
     prepareStatement(d1, recomputeScores([masterId, otherId], now)),
+    // The master keeps the union of both memberships (moved above) and joins the dynamic lists
+    // it matches now that it holds both prospects' facts.
+    ...afterFactsChanged({ ids: [masterId] }, now, { merge: true }).map((s) => prepareStatement(d1, s)),
   );
   // One D1 batch: it runs as one transaction, so the merge happens completely or not at all.
   await d1.batch(statements);

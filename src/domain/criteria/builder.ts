@@ -233,3 +233,21 @@ export function applyOp(draft: Draft, op: BuilderOp): Draft {
   }
   return { match: draft.match === "any" ? "any" : ("all" satisfies Match), items };
 }
+
+/** The draft as the builder's fields again, to judge it as criteria after a builder change. */
+export function fieldsOfDraft(draft: Draft): Record<string, string> {
+  const out: Record<string, string> = { match: draft.match };
+  const put = (path: string, c: DraftCondition): void => {
+    out[`${path}.kind`] = c.kind;
+    for (const [k, value] of Object.entries(c.values)) out[`${path}.${k}`] = value;
+  };
+  draft.items.forEach((item, i) => {
+    if (!isDraftGroup(item)) {
+      put(`conditions.${i}`, item);
+      return;
+    }
+    out[`conditions.${i}.match`] = item.match;
+    for (const [j, c] of item.conditions.entries()) put(`conditions.${i}.conditions.${j}`, c);
+  });
+  return out;
+}

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import * as v from "valibot";
 import type { ProspectFacts } from "./facts";
-import type { NameLookup, Reference, ReferenceType, SqlContext, SqlParams } from "./kind";
+import type { NameLookup, Reference, ReferenceType, SqlParams } from "./kind";
 import { KIND_NAMES, type KindName, type KnownKind, kindOf } from "./registry";
 
 /**
@@ -234,50 +234,21 @@ export function checkReferences(
   return errors;
 }
 
-/** Parameters as SQL: each a bound value (for criteria not stored) or any expression `read` gives. */
+/** Parameters as SQL, each one the expression `read` gives for its name. */
 function paramsOf(read: (param: string) => SQL): SqlParams<Record<string, unknown>> {
   return new Proxy({} as SqlParams<Record<string, unknown>>, {
     get: (_, key) => (typeof key === "string" ? read(key) : undefined),
   });
 }
 
-/** A condition's SQL, never NULL (so min/max over stored conditions and NOT stay exact). */
-function conditionSql(condition: Condition, context: SqlContext): SQL {
-  const kind = kindFor(condition);
-  const values = condition as unknown as Record<string, unknown>;
-  return sql`coalesce((${kind.sql(
-    paramsOf((param) => sql`${values[param] ?? null}`),
-    context,
-  )}), 0)`;
-}
-
-function joinSql(match: Match, parts: SQL[]): SQL {
-  return sql`(${sql.join(parts, sql.raw(match === "all" ? " AND " : " OR "))})`;
-}
-
-/** The criteria as a boolean SQL expression over the prospect row `p`, for set queries (preview counts). */
-export function criteriaSql(criteria: Criteria, now: string): SQL {
-  const context = { now: sql`${now}` };
-  return joinSql(
-    criteria.match,
-    criteria.conditions.map((item) =>
-      isGroup(item)
-        ? joinSql(
-            item.match,
-            item.conditions.map((c) => conditionSql(c, context)),
-          )
-        : conditionSql(item, context),
-    ),
-  );
-}
-
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
 /**
- * For stored conditions: one CASE over the kind column that gives, for the prospect row `p`,
- * whether the condition in the current row matches, its parameters read from the row's JSON.
- * `kind` and `params` are the SQL of those columns. Built from the registry, so a new kind is
- * evaluated in stored criteria with no other change.
+ * The SQL of every kind in one CASE over a condition row's `kind` column: for the prospect row `p`,
+ * 1 when the row's condition matches, else 0 (never NULL, so min / max over a group stay exact).
+ * Parameters are read from the row's `params` JSON, so one statement evaluates any criteria, stored
+ * (`criteria_conditions`) or not yet saved (the same rows as a JSON parameter), and a new kind
+ * needs no other change. The condition row's alias must not be one a kind uses inside its SQL.
  */
 export function storedConditionSql(columns: { kind: SQL; params: SQL }, now: SQL): SQL {
   const read = (param: string): SQL => {

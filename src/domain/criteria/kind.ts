@@ -26,9 +26,8 @@ export interface CriterionKind<K extends string = string, P extends object = Rec
   evaluate(params: P, facts: ProspectFacts): boolean;
   /**
    * A boolean SQL expression, true when the prospect row aliased `p` matches. Each parameter comes
-   * as an SQL expression (a bound value, or a read of a stored condition's JSON), so the same SQL
-   * serves criteria being previewed and criteria stored in `criteria_conditions`; it must not
-   * depend on the parameters' values in JavaScript.
+   * as an SQL expression (a read of the condition row's JSON), so the SQL must not depend on the
+   * parameters' values in JavaScript. Aliases inside it must not be `p` or `criteria_row`.
    */
   sql(params: SqlParams<P>, context: SqlContext): SQL;
   /** The rows the parameters point at, checked to exist when criteria are saved. */

@@ -105,7 +105,7 @@ function existsRegistration(p: SqlParams<ScopeParams>, condition: SQL): SQL {
     WHERE r.prospect_id = p.id
       AND (${p.scope} = 'any'
         OR (${p.scope} = 'webinar' AND r.webinar_id = ${p.webinarId})
-        OR (${p.scope} = 'campaign' AND w.connector_id IN (SELECT c.id FROM connectors c WHERE c.campaign_id = ${p.campaignId})))
+        OR (${p.scope} = 'campaign' AND w.connector_id IN (SELECT cn.id FROM connectors cn WHERE cn.campaign_id = ${p.campaignId})))
       AND (${condition}))`;
 }
 

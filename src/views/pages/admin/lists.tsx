@@ -1,20 +1,43 @@
 import type { FC } from "hono/jsx";
-import type { ListRow } from "../../../db/queries/lists";
-import { DataTable, EmptyState, Flash, NameForm, PageHeader, Time } from "../../components";
+import type { JobRow } from "../../../db/queries/jobs";
+import type { ListRow, ListWithCount, MemberRow } from "../../../db/queries/lists";
+import type { Draft } from "../../../domain/criteria";
+import {
+  CsrfField,
+  DataTable,
+  EmptyState,
+  Field,
+  Flash,
+  NameForm,
+  PageHeader,
+  Pager,
+  PostButton,
+  Time,
+} from "../../components";
+import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
+
+const KindBadge: FC<{ kind: ListRow["kind"] }> = ({ kind }) => (
+  <span class={kind === "dynamic" ? "badge ok" : "badge muted"}>{kind === "dynamic" ? "Dynamic" : "Static"}</span>
+);
 
 export const ListsPage: FC<{
-  lists: (ListRow & { members: number })[];
+  lists: ListWithCount[];
   state: { flash?: string; name?: string; error?: string };
   csrfToken: string | null;
 }> = ({ lists, state, csrfToken }) => (
   <div id="lists">
     <PageHeader
       title="Lists"
-      lead="Lists of prospects. Forms add their prospects to a list with the completion action Add to list."
+      lead="Static lists hold the prospects forms and you add to them; dynamic lists hold the prospects who match their criteria, and keep up by themselves as webinar activity arrives."
+      actions={
+        <a class="button primary" href="/admin/lists/new">
+          Add dynamic list
+        </a>
+      }
     />
     {state.flash && <Flash kind="success">{state.flash}</Flash>}
     <section class="panel">
-      <h2>Add a list</h2>
+      <h2>Add a static list</h2>
       <NameForm
         action="/admin/lists"
         csrfToken={csrfToken}
@@ -27,20 +50,25 @@ export const ListsPage: FC<{
     <section class="panel">
       {lists.length === 0 ? (
         <EmptyState title="No lists yet">
-          <p>Add one above, then pick it in a form's completion actions.</p>
+          <p>Add a static list above and pick it in a form's completion actions, or add a dynamic list.</p>
         </EmptyState>
       ) : (
-        <DataTable columns={["Name", "Members", "Created"]}>
+        <DataTable columns={["Name", "Kind", { label: "Members", class: "num" }, "Changed"]}>
           {lists.map((l) => (
             <tr>
               <td data-label="Name">
-                <a href={`/admin/lists/${l.id}`}>
+                <a href={`/admin/lists/${l.id}`} class="wrap">
                   <bdi>{l.name}</bdi>
                 </a>
               </td>
-              <td data-label="Members">{l.members}</td>
-              <td data-label="Created">
-                <Time iso={l.createdAt} />
+              <td data-label="Kind">
+                <KindBadge kind={l.kind} />
+              </td>
+              <td data-label="Members" class="num">
+                {l.members.toLocaleString("en-US")}
+              </td>
+              <td data-label="Changed">
+                <Time iso={l.updatedAt ?? l.createdAt} />
               </td>
             </tr>
           ))}
@@ -50,41 +78,304 @@ export const ListsPage: FC<{
   </div>
 );
 
+export interface DynamicListFormProps {
+  list: { id: string | null; name: string };
+  draft: Draft;
+  errors: Record<string, string>;
+  choices: CriteriaChoices;
+  preview: PreviewResult | null;
+  problems: number;
+  csrfToken: string | null;
+}
+
+export const LIST_FORM_ID = "list-form";
+
+/** Lists > Add dynamic list, and a dynamic list's Edit criteria: name, criteria builder, live preview. */
+export const DynamicListPage: FC<DynamicListFormProps> = (p) => {
+  const action = p.list.id ? `/admin/lists/${p.list.id}/criteria` : "/admin/lists/dynamic";
+  const ctx = { formId: LIST_FORM_ID, builderUrl: "/admin/lists/builder", choices: p.choices, errors: p.errors };
+  const problems = Object.keys(p.errors).length;
+  return (
+    <div id="dynamic-list">
+      <PageHeader
+        title={p.list.id ? `Edit criteria: ${p.list.name}` : "Add dynamic list"}
+        lead="Prospects join when they match and leave when they stop matching, as webinar activity and prospect changes are recorded."
+        actions={
+          <a class="button" href={p.list.id ? `/admin/lists/${p.list.id}` : "/admin/lists"}>
+            Cancel
+          </a>
+        }
+      />
+      {problems > 0 && (
+        <Flash kind="error">
+          {p.errors._form ?? "The list was not saved. Fix what is marked below and save again."}
+        </Flash>
+      )}
+      <div class="builder-layout">
+        <form id={LIST_FORM_ID} method="post" action={action} novalidate class="panel">
+          <CsrfField token={p.csrfToken} />
+          {p.list.id && <input type="hidden" name="listId" value={p.list.id} />}
+          <Field label="Name" name="name" value={p.list.name} error={p.errors.name} required maxlength={100} />
+          <h2>Criteria</h2>
+          <CriteriaBuilder draft={p.draft} ctx={ctx} />
+          <p class="muted">
+            {p.list.id
+              ? "Saving finds the members again with the new criteria; the list shows the progress."
+              : "Saving finds the members who match now; the list shows the progress."}
+          </p>
+          <button type="submit" name="op" value="save" class="button primary">
+            Save list
+          </button>
+        </form>
+        <aside class="panel builder-preview">
+          <h2>Who matches</h2>
+          <div
+            id="criteria-preview"
+            hx-post="/admin/lists/preview"
+            hx-include={`#${LIST_FORM_ID}`}
+            hx-trigger={`input from:#${LIST_FORM_ID} delay:500ms, change from:#${LIST_FORM_ID}`}
+            hx-swap="innerHTML"
+          >
+            <CriteriaPreview preview={p.preview} problems={problems} />
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+};
+
+/** The builder after a change, and the preview for it (out of band), for htmx. */
+export const BuilderFragment: FC<{
+  draft: Draft;
+  choices: CriteriaChoices;
+  preview: PreviewResult | null;
+  problems: number;
+}> = (p) => (
+  <>
+    <CriteriaBuilder
+      draft={p.draft}
+      ctx={{ formId: LIST_FORM_ID, builderUrl: "/admin/lists/builder", choices: p.choices, errors: {} }}
+    />
+    <div id="criteria-preview" hx-swap-oob="innerHTML">
+      <CriteriaPreview preview={p.preview} problems={p.problems} />
+    </div>
+  </>
+);
+
+function percent(job: JobRow): number {
+  if (!job.total) return job.state === "done" ? 100 : 0;
+  return Math.min(100, Math.round((job.done / job.total) * 100));
+}
+
+/** A recompute's progress; it polls itself while the job is queued or running. */
+export const JobProgress: FC<{ listId: string; job: JobRow | null }> = ({ listId, job }) => {
+  if (!job) return <div id="list-job" />;
+  const active = job.state === "queued" || job.state === "running";
+  return (
+    <div
+      id="list-job"
+      class="progress-block"
+      {...(active
+        ? { "hx-get": `/admin/lists/${listId}/progress`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" }
+        : {})}
+    >
+      {active && (
+        <>
+          <p>
+            {job.state === "queued"
+              ? "Finding the members is about to start…"
+              : `Finding the members: ${job.done.toLocaleString("en-US")} of ${(job.total ?? 0).toLocaleString("en-US")} prospects checked…`}
+          </p>
+          <progress max={100} value={percent(job)} aria-label="Progress of finding the members">
+            {percent(job)}%
+          </progress>
+        </>
+      )}
+      {job.state === "done" && (
+        <p class="muted">
+          Members found <Time iso={job.finishedAt} /> ({job.done.toLocaleString("en-US")} prospects checked); since then
+          they follow each change as it is recorded.
+        </p>
+      )}
+      {job.state === "failed" && (
+        <Flash kind="error">
+          Finding the members stopped: {job.lastError ?? "an error"}. Save the criteria again to retry.
+        </Flash>
+      )}
+    </div>
+  );
+};
+
+export interface MembersView {
+  rows: MemberRow[];
+  search: string;
+  error?: string | undefined;
+  nextHref: string | null;
+}
+
+/** The members, searchable and paged; `oob` when it comes along with another answer (htmx out of band). */
+export const MembersSection: FC<{ list: ListRow; members: MembersView; csrfToken: string | null; oob?: boolean }> = ({
+  list,
+  members,
+  csrfToken,
+  oob,
+}) => (
+  <section class="panel" id="list-members" hx-swap-oob={oob ? "outerHTML" : undefined}>
+    <div class="panel-head">
+      <h2>Members ({list.kind === "dynamic" ? "matching the criteria" : "added by forms and by hand"})</h2>
+      <form method="get" action={`/admin/lists/${list.id}`} class="inline-form">
+        <div class={members.error ? "field has-error" : "field"}>
+          <label for="member-search">Search members</label>
+          <input
+            id="member-search"
+            name="q"
+            type="search"
+            value={members.search}
+            maxlength={200}
+            placeholder="Email or name"
+          />
+          {members.error && <small class="error">{members.error}</small>}
+        </div>
+        <button type="submit" class="button">
+          Search
+        </button>
+      </form>
+    </div>
+    {members.rows.length === 0 ? (
+      <EmptyState title={members.search ? "No member matches this search" : "No members yet"}>
+        <p>
+          {members.search
+            ? "Try part of the email or the name."
+            : list.kind === "dynamic"
+              ? "Prospects join as soon as they match the criteria."
+              : "Prospects join when a form with Add to list is submitted, or when you add them above."}
+        </p>
+      </EmptyState>
+    ) : (
+      <DataTable
+        columns={["Email", "Name", { label: "Score", class: "num" }, "Joined", ...(list.kind === "static" ? [""] : [])]}
+      >
+        {members.rows.map((m) => (
+          <tr>
+            <td data-label="Email" class="wrap">
+              <a href={`/admin/prospects/${m.prospectId}`}>
+                <bdi>{m.email}</bdi>
+              </a>
+            </td>
+            <td data-label="Name" class="wrap">
+              <bdi>{[m.firstName, m.lastName].filter(Boolean).join(" ")}</bdi>
+            </td>
+            <td data-label="Score" class="num">
+              {m.score}
+            </td>
+            <td data-label="Joined">
+              <Time iso={m.addedAt} />
+            </td>
+            {list.kind === "static" && (
+              <td data-label="">
+                <PostButton
+                  action={`/admin/lists/${list.id}/members/${m.prospectId}/remove`}
+                  csrfToken={csrfToken}
+                  kind="subtle"
+                  target="#list"
+                  confirm={`Remove ${m.email} from ${list.name}?`}
+                >
+                  Remove
+                </PostButton>
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
+    )}
+    <Pager nextHref={members.nextHref} />
+  </section>
+);
+
 export const ListDetail: FC<{
   list: ListRow;
-  members: { prospectId: string; email: string; firstName: string | null; lastName: string | null; addedAt: string }[];
-}> = ({ list, members }) => (
+  words: { lead: string; lines: string[] } | null;
+  job: JobRow | null;
+  members: MembersView;
+  state: { flash?: string; error?: string; who?: string };
+  csrfToken: string | null;
+}> = ({ list, words, job, members, state, csrfToken }) => (
   <div id="list">
     <PageHeader
       title={`List: ${list.name}`}
+      lead={
+        <>
+          <KindBadge kind={list.kind} /> Created <Time iso={list.createdAt} />
+          {list.updatedAt && (
+            <>
+              , changed <Time iso={list.updatedAt} />
+            </>
+          )}
+          .
+        </>
+      }
       actions={
-        <a class="button" href="/admin/lists">
-          All lists
-        </a>
+        <>
+          {list.kind === "dynamic" && (
+            <a class="button primary" href={`/admin/lists/${list.id}/edit`}>
+              Edit criteria
+            </a>
+          )}
+          <a class="button" href="/admin/lists">
+            All lists
+          </a>
+        </>
       }
     />
-    <section class="panel">
-      {members.length === 0 ? (
-        <EmptyState title="No members yet">
-          <p>Prospects join when a form with Add to list is submitted.</p>
-        </EmptyState>
-      ) : (
-        <DataTable columns={["Email", "Name", "Added"]}>
-          {members.map((m) => (
-            <tr>
-              <td data-label="Email">
-                <a href={`/admin/prospects/${m.prospectId}`}>
-                  <bdi>{m.email}</bdi>
-                </a>
-              </td>
-              <td data-label="Name">{[m.firstName, m.lastName].filter(Boolean).join(" ")}</td>
-              <td data-label="Added">
-                <Time iso={m.addedAt} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-    </section>
+    {state.flash && <Flash kind="success">{state.flash}</Flash>}
+    {list.kind === "dynamic" && (
+      <section class="panel">
+        <h2>Criteria</h2>
+        {words ? (
+          <>
+            <p>{words.lead}</p>
+            <ul class="plain-list criteria-words">
+              {words.lines.map((line) => (
+                <li>
+                  <bdi>{line}</bdi>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p class="error-text">These criteria can no longer be read. Edit them to save them again.</p>
+        )}
+        <JobProgress listId={list.id} job={job} />
+      </section>
+    )}
+    {list.kind === "static" && (
+      <section class="panel">
+        <h2>Add a member</h2>
+        <form
+          method="post"
+          action={`/admin/lists/${list.id}/members`}
+          hx-post={`/admin/lists/${list.id}/members`}
+          hx-target="#list"
+          hx-swap="outerHTML"
+          class="row-form"
+          novalidate
+        >
+          <CsrfField token={csrfToken} />
+          <Field
+            label="Prospect's email or id"
+            name="who"
+            value={state.who}
+            error={state.error}
+            required
+            maxlength={254}
+            hint="The prospect must exist; find one under Prospects."
+          />
+          <button type="submit" class="button primary">
+            Add to list
+          </button>
+        </form>
+      </section>
+    )}
+    <MembersSection list={list} members={members} csrfToken={csrfToken} />
   </div>
 );

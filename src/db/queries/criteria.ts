@@ -1,0 +1,169 @@
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
+import {
+  type Criteria,
+  type Match,
+  type ProspectFacts,
+  storedConditionSql,
+  storedConditions,
+} from "../../domain/criteria";
+import type { Db } from "../client";
+import { connectors, listMembers, prospects, prospectTags, registrations, webinars } from "../schema";
+
+/**
+ * Criteria as SQL (src/domain/criteria): one evaluation for every use. A WITH clause defines
+ * `criteria_matches(owner_id, prospect_id, ok)` (ok 1 or 0) for the prospects in a scope and the
+ * criteria of a source: the stored sets of dynamic lists (later rules), or criteria not yet saved
+ * (the builder's preview) passed as one JSON parameter. Bound parameters stay a handful whatever
+ * the criteria hold, far below D1's 100.
+ */
+
+/** Which prospects (always active ones: merged-away prospects belong to their master) a statement covers. */
+export type ProspectScope =
+  | { ids: readonly string[] }
+  /** The active prospect with this email, when `when` holds: a form submission's, before its id is known. */
+  | { email: string; when: SQL }
+  /** Ids after `after` (exclusive) up to `upTo` (inclusive; null: to the end), for bounded steps. */
+  | { after: string | null; upTo: string | null }
+  | { all: true };
+
+export function scopeSql(scope: ProspectScope, alias = "p"): SQL {
+  const a = sql.raw(alias);
+  const active = sql`${a}.merged_into_id IS NULL`;
+  if ("ids" in scope) return sql`${active} AND ${a}.id IN (SELECT value FROM json_each(${JSON.stringify(scope.ids)}))`;
+  if ("email" in scope) return sql`${active} AND ${a}.email = ${scope.email} AND ${scope.when}`;
+  if ("after" in scope) {
+    const after = scope.after === null ? sql`` : sql` AND ${a}.id > ${scope.after}`;
+    const upTo = scope.upTo === null ? sql`` : sql` AND ${a}.id <= ${scope.upTo}`;
+    return sql`${active}${after}${upTo}`;
+  }
+  return active;
+}
+
+/** Where the conditions come from. */
+export type CriteriaSource =
+  | { ownerType: "list" | "rule"; ownerId?: string }
+  | { criteria: Criteria; ownerId?: string };
+
+function conditionRows(source: CriteriaSource): SQL {
+  if ("criteria" in source) {
+    return sql`SELECT ${source.ownerId ?? ""} AS owner_id, ${source.criteria.match} AS top_match,
+        j.value ->> 'groupNo' AS group_no, j.value ->> 'groupMatch' AS group_match,
+        j.value ->> 'kind' AS kind, j.value ->> 'params' AS params
+      FROM json_each(${JSON.stringify(storedConditions(source.criteria))}) j`;
+  }
+  const owner = source.ownerId === undefined ? sql`` : sql` AND s.owner_id = ${source.ownerId}`;
+  return sql`SELECT s.owner_id, s.match AS top_match, c.group_no, c.group_match, c.kind, c.params
+    FROM criteria_sets s JOIN criteria_conditions c ON c.owner_id = s.owner_id
+    WHERE s.owner_type = ${source.ownerType}${owner}`;
+}
+
+/** `WITH ... criteria_matches AS (...)`: put a statement that reads `criteria_matches` after it. */
+export function criteriaMatches(source: CriteriaSource, scope: ProspectScope, now: string): SQL {
+  const ok = storedConditionSql(
+    { kind: sql.raw("criteria_row.kind"), params: sql.raw("criteria_row.params") },
+    sql`${now}`,
+  );
+  return sql`WITH criteria_rows AS (${conditionRows(source)}),
+    criteria_ok AS (
+      SELECT criteria_row.owner_id, criteria_row.top_match, criteria_row.group_no, criteria_row.group_match,
+             p.id AS prospect_id, ${ok} AS ok
+      FROM criteria_rows criteria_row JOIN prospects p ON ${scopeSql(scope)}
+    ),
+    criteria_groups AS (
+      SELECT owner_id, top_match, prospect_id,
+             CASE group_match WHEN 'all' THEN min(ok) ELSE max(ok) END AS ok
+      FROM criteria_ok GROUP BY owner_id, group_no, prospect_id
+    ),
+    criteria_matches AS (
+      SELECT owner_id, prospect_id, CASE top_match WHEN 'all' THEN min(ok) ELSE max(ok) END AS ok
+      FROM criteria_groups GROUP BY owner_id, prospect_id
+    )`;
+}
+
+/** The statements that store criteria for an owner (replacing what it had): for a caller's batch. */
+export function saveCriteriaStatements(
+  owner: { id: string; type: "list" | "rule" },
+  criteria: Criteria,
+  now: string,
+): SQL[] {
+  const match: Match = criteria.match;
+  return [
+    sql`INSERT INTO criteria_sets (owner_id, owner_type, match, updated_at) VALUES (${owner.id}, ${owner.type}, ${match}, ${now})
+        ON CONFLICT (owner_id) DO UPDATE SET match = excluded.match, updated_at = excluded.updated_at`,
+    sql`DELETE FROM criteria_conditions WHERE owner_id = ${owner.id}`,
+    sql`INSERT INTO criteria_conditions (owner_id, group_no, position, group_match, kind, params)
+        SELECT ${owner.id}, j.value ->> 'groupNo', j.value ->> 'position', j.value ->> 'groupMatch',
+               j.value ->> 'kind', j.value ->> 'params'
+        FROM json_each(${JSON.stringify(storedConditions(criteria))}) j`,
+  ];
+}
+
+/**
+ * The facts the pure evaluation judges (src/domain/criteria/facts.ts), for some prospects: the
+ * same columns the SQL reads. For tests of the SQL against the pure rules, and for callers that
+ * judge one prospect in code.
+ */
+export async function prospectFacts(db: Db, ids: readonly string[], now: string): Promise<Map<string, ProspectFacts>> {
+  const out = new Map<string, ProspectFacts>();
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    const [people, regs, tags, members] = await Promise.all([
+      db.select().from(prospects).where(inArray(prospects.id, chunk)),
+      db
+        .select({
+          prospectId: registrations.prospectId,
+          webinarId: registrations.webinarId,
+          campaignId: connectors.campaignId,
+          status: registrations.status,
+          attended: registrations.attended,
+          minutesAttended: registrations.minutesAttended,
+          webinarEndsAt: webinars.endsAt,
+          webinarStatus: webinars.status,
+        })
+        .from(registrations)
+        .innerJoin(webinars, eq(webinars.id, registrations.webinarId))
+        .leftJoin(connectors, eq(connectors.id, webinars.connectorId))
+        .where(inArray(registrations.prospectId, chunk)),
+      db.select().from(prospectTags).where(inArray(prospectTags.prospectId, chunk)),
+      db.select().from(listMembers).where(inArray(listMembers.prospectId, chunk)),
+    ]);
+    for (const p of people) {
+      out.set(p.id, {
+        id: p.id,
+        email: p.email,
+        company: p.company,
+        country: p.country,
+        score: p.score,
+        campaignId: p.campaignId,
+        tags: new Set(tags.filter((t) => t.prospectId === p.id).map((t) => t.tag)),
+        listIds: new Set(members.filter((m) => m.prospectId === p.id).map((m) => m.listId)),
+        registrations: regs
+          .filter((r) => r.prospectId === p.id)
+          .map((r) => ({
+            webinarId: r.webinarId,
+            campaignId: r.campaignId,
+            status: r.status,
+            attended: r.attended,
+            minutesAttended: r.minutesAttended,
+            webinarEndsAt: r.webinarEndsAt,
+            webinarCancelled: r.webinarStatus === "cancelled",
+          })),
+        now,
+      });
+    }
+  }
+  return out;
+}
+
+/** The ids of the prospects in a scope that match criteria (stored or not), for tests and small sets. */
+export async function matchingIds(
+  db: Db,
+  source: CriteriaSource,
+  scope: ProspectScope,
+  now: string,
+): Promise<string[]> {
+  const found = await db.all<{ prospect_id: string }>(
+    sql`${criteriaMatches(source, scope, now)} SELECT prospect_id FROM criteria_matches WHERE ok = 1 ORDER BY prospect_id`,
+  );
+  return found.map((r) => r.prospect_id);
+}

@@ -123,7 +123,10 @@ const Name = v.pipe(
   v.nonEmpty("Enter a name for the rule."),
   v.maxLength(MAX_RULE_NAME, `Use at most ${MAX_RULE_NAME} characters for the name.`),
 );
-const Mode = v.picklist(RULE_MODES, "Choose whether the rule acts once per prospect or each time a prospect matches again.");
+const Mode = v.picklist(
+  RULE_MODES,
+  "Choose whether the rule acts once per prospect or each time a prospect matches again.",
+);
 const Start = v.picklist(
   RULE_STARTS,
   "Choose whether the rule acts on prospects who already match, or only from now on.",
@@ -292,12 +295,19 @@ export function applyActionOp(actions: DraftAction[], op: string | undefined): D
 }
 
 /** The rows an action points at, checked to exist (and a list to be static) when a rule is saved. */
-export function actionReferences(actions: readonly RuleAction[]): { type: "list" | "campaign"; id: string; path: string }[] {
-  return actions.flatMap((a, i) => {
+export interface ActionReference {
+  type: "list" | "campaign";
+  id: string;
+  path: string;
+}
+
+export function actionReferences(actions: readonly RuleAction[]): ActionReference[] {
+  return actions.flatMap((a, i): ActionReference[] => {
     if (a.type === "add_to_list" || a.type === "remove_from_list") {
       return [{ type: "list" as const, id: a.listId, path: `actions.${i}.listId` }];
     }
-    if (a.type === "assign_campaign") return [{ type: "campaign" as const, id: a.campaignId, path: `actions.${i}.campaignId` }];
+    if (a.type === "assign_campaign")
+      return [{ type: "campaign" as const, id: a.campaignId, path: `actions.${i}.campaignId` }];
     return [];
   });
 }

@@ -3,6 +3,7 @@ import type { JobRow, StepProgress } from "../db/queries/jobs";
 import type { Statement } from "../db/queries/statements";
 import type { Env } from "../env";
 import { LIST_RECOMPUTE, listRecompute } from "./list-recompute";
+import { RULE_APPLY, ruleApply } from "./rule-apply";
 
 /**
  * Kinds of long work the JobRunner runs (src/services/job-runner.ts), one bounded step at a
@@ -28,6 +29,7 @@ export interface JobStep extends StepProgress {
 
 export const JOB_KINDS: Readonly<Record<string, JobKind>> = {
   [LIST_RECOMPUTE]: listRecompute,
+  [RULE_APPLY]: ruleApply,
 };
 
 /** The one JobRunner of the deployment. */

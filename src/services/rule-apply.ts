@@ -37,7 +37,7 @@ export const ruleApply: JobKind = {
   label: "Applying the rule to prospects who already match",
   async step(db: Db, job: JobRow, now: string): Promise<JobStep> {
     const rule = await findRule(db, job.subject);
-    if (!rule || rule.status !== "active") {
+    if (rule?.status !== "active") {
       return { statements: [], cursor: job.cursor, done: job.done, total: job.total, finished: true };
     }
     const total = job.total ?? (await countActiveProspects(db));

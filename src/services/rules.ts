@@ -20,7 +20,13 @@ import {
   describeCriteria,
   parseCriteria,
 } from "../domain/criteria";
-import { actionReferences, checkActionReferences, describeAction, type RuleAction, type RuleInput } from "../domain/rules";
+import {
+  actionReferences,
+  checkActionReferences,
+  describeAction,
+  type RuleAction,
+  type RuleInput,
+} from "../domain/rules";
 import type { Env } from "../env";
 import { newId } from "../lib/encoding";
 import type { Actor } from "./lists";
@@ -56,7 +62,10 @@ export interface RuleWords {
 }
 
 /** A rule in words: its criteria and actions, with the names of what they point at. */
-export async function ruleWords(env: Env, rule: { criteria: string; actions: readonly RuleAction[] }): Promise<RuleWords> {
+export async function ruleWords(
+  env: Env,
+  rule: { criteria: string; actions: readonly RuleAction[] },
+): Promise<RuleWords> {
   const db = createDb(env.DB);
   const criteria = ruleCriteria(rule);
   const refs = actionReferences(rule.actions);
@@ -106,7 +115,14 @@ export async function saveRule(env: Env, input: { rule: RuleInput; actor: Actor 
   const how: ApplyHow = rule.start === "existing" ? "act" : "note";
   const statements: Statement[] = [
     ...createRuleStatements(db, { id, rule, createdBy: input.actor.id, now }),
-    ...queueJobStatements({ id: jobId, kind: RULE_APPLY, subject: id, params: { how }, createdBy: input.actor.id, now }),
+    ...queueJobStatements({
+      id: jobId,
+      kind: RULE_APPLY,
+      subject: id,
+      params: { how },
+      createdBy: input.actor.id,
+      now,
+    }),
     auditStatement(db, {
       actorId: input.actor.id,
       action: "rule.created",
@@ -224,7 +240,10 @@ export async function applyRuleNow(env: Env, input: { id: string; actor: Actor }
 }
 
 /** Deletes a rule: it stops at once; the actions it took stay on the prospects and in its history. */
-export async function deleteRule(env: Env, input: { id: string; actor: Actor }): Promise<{ ok: boolean; name: string | null }> {
+export async function deleteRule(
+  env: Env,
+  input: { id: string; actor: Actor },
+): Promise<{ ok: boolean; name: string | null }> {
   const db = createDb(env.DB);
   const rule = await findRule(db, input.id);
   if (!rule) return { ok: false, name: null };

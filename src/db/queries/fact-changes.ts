@@ -1,15 +1,28 @@
 import type { SQL } from "drizzle-orm";
 import type { ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
+import { runRules } from "./rule-runs";
+
+export interface FactChangeOptions {
+  /** A merge: dynamic lists only add (the master keeps the union of both prospects' memberships). */
+  merge?: boolean;
+  /** The activities the batch records (their planned ids): what triggered the rules that act. */
+  activityIds?: readonly string[];
+}
 
 /**
  * The seam after a prospect's facts change. Whatever changes a prospect's facts (the activity
  * recorder's activities and scores, ingestion's registrations, a form's fields, tags and lists,
  * a list member added or removed by hand, a merge) appends these statements to its own D1 batch,
  * after its writes: what depends on the facts is brought up to date in the same unit of work, for
- * those prospects only, never by scanning everyone on a timer. Dynamic lists today; automation
- * rules add their statements here, after the lists' (a rule may test list membership).
+ * those prospects only, never by scanning everyone on a timer. Dynamic lists first, then
+ * automation rules (a rule may test list membership). What the rules' actions change (tags, lists,
+ * campaign, score) is judged by lists and rules at the prospect's next change, not in this batch,
+ * so one change never sets off a chain.
  */
-export function afterFactsChanged(scope: ProspectScope, now: string, options: { merge?: boolean } = {}): SQL[] {
-  return [...refreshMemberships(scope, now, { addOnly: options.merge === true })];
+export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
+  return [
+    ...refreshMemberships(scope, now, { addOnly: options.merge === true }),
+    ...runRules(scope, now, options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+  ];
 }

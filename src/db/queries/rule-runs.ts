@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { recordScoreAdjustments } from "./activities";
+import { recordScoreAdjustments } from "./activity-adjustments";
 import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
 
 /**

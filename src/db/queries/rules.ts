@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
-import { type RuleAction, type RuleInput, actionOfRow } from "../../domain/rules";
+import { actionOfRow, type RuleAction, type RuleInput } from "../../domain/rules";
 import type { Db } from "../client";
 import { activities, campaigns, lists, prospects, ruleActions, ruleActionsTaken, rules, webinars } from "../schema";
 import { saveCriteriaStatements } from "./criteria";
@@ -29,7 +29,12 @@ async function actionsOf(db: Db, ruleIds: string[]): Promise<Map<string, RuleAct
   if (ruleIds.length === 0) return new Map();
   const rows: (typeof ruleActions.$inferSelect)[] = [];
   for (let i = 0; i < ruleIds.length; i += 90) {
-    rows.push(...(await db.select().from(ruleActions).where(inArray(ruleActions.ruleId, ruleIds.slice(i, i + 90)))));
+    rows.push(
+      ...(await db
+        .select()
+        .from(ruleActions)
+        .where(inArray(ruleActions.ruleId, ruleIds.slice(i, i + 90)))),
+    );
   }
   return actionRows(rows);
 }
@@ -40,7 +45,9 @@ export async function listRules(db: Db): Promise<RuleSummary[]> {
     .select({
       rule: rules,
       actedOn: sql<number>`(SELECT count(DISTINCT ${ruleActionsTaken.subjectId}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
-      lastActedAt: sql<string | null>`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
+      lastActedAt: sql<
+        string | null
+      >`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
     })
     .from(rules)
     .where(isNull(rules.deletedAt))
@@ -63,7 +70,9 @@ export async function findRule(db: Db, id: string): Promise<RuleSummary | null> 
     .select({
       rule: rules,
       actedOn: sql<number>`(SELECT count(DISTINCT ${ruleActionsTaken.subjectId}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
-      lastActedAt: sql<string | null>`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
+      lastActedAt: sql<
+        string | null
+      >`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
     })
     .from(rules)
     .where(and(eq(rules.id, id), isNull(rules.deletedAt)))
@@ -243,7 +252,9 @@ function taken(r: TakenRow): ActionTaken {
     outcome: r.t.outcome,
     trigger: r.t.trigger,
     triggerActivity:
-      r.triggerType === null ? null : { type: r.triggerType, webinarId: r.triggerWebinarId, webinarSubject: r.triggerWebinarSubject },
+      r.triggerType === null
+        ? null
+        : { type: r.triggerType, webinarId: r.triggerWebinarId, webinarSubject: r.triggerWebinarSubject },
     takenAt: r.t.takenAt,
     listName: r.listName,
     campaignName: r.campaignName,

@@ -86,7 +86,12 @@ async function preview(c: Context<AppEnv>, criteria: Criteria | null): Promise<P
   return criteria ? previewRule(c.env, criteria, PREVIEW_SAMPLE) : null;
 }
 
-async function renderForm(c: Context<AppEnv>, draft: RuleDraft, errors: Record<string, string>, criteria: Criteria | null) {
+async function renderForm(
+  c: Context<AppEnv>,
+  draft: RuleDraft,
+  errors: Record<string, string>,
+  criteria: Criteria | null,
+) {
   const [choices, shown] = await Promise.all([criteriaChoices(createDb(c.env.DB)), preview(c, criteria)]);
   return c.render(
     <RuleFormPage draft={draft} errors={errors} choices={choices} preview={shown} csrfToken={c.get("csrfToken")} />,
@@ -207,7 +212,7 @@ ruleRoutes.get(
     c.status(400);
     return renderDetail(c, c.req.param("id") ?? "", { error: Object.values(errors)[0] });
   }),
-  (c) => renderDetail(c, c.req.param("id"), { cursor: c.req.valid("query").cursor }),
+  (c) => renderDetail(c, c.req.param("id") ?? "", { cursor: c.req.valid("query").cursor }),
 );
 
 /** The apply job's progress bar, polled while it runs. */
@@ -233,7 +238,7 @@ ruleRoutes.post(
   }),
   async (c) => {
     const { how } = c.req.valid("query");
-    const changed = await resumeRule(c.env, { id: c.req.param("id"), how, actor: actor(c) });
+    const changed = await resumeRule(c.env, { id: c.req.param("id") ?? "", how, actor: actor(c) });
     if (!changed.ok) return c.notFound();
     return renderDetail(c, changed.rule.id, {
       flash:

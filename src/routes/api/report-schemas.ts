@@ -114,8 +114,14 @@ export const Activity = v.object({
   webinar_id: v.nullable(v.string()),
   occurred_at: IsoTime,
   points: v.pipe(v.number(), v.description("Points the activity added to the score; 0 for rule_action")),
-  detail: v.pipe(v.nullable(v.string()), v.description("What happened, in words (the webinar, the form, the rule's action)")),
-  rule_id: v.pipe(v.nullable(v.string()), v.description("The automation rule that took it, for rule actions and their score adjustments")),
+  detail: v.pipe(
+    v.nullable(v.string()),
+    v.description("What happened, in words (the webinar, the form, the rule's action)"),
+  ),
+  rule_id: v.pipe(
+    v.nullable(v.string()),
+    v.description("The automation rule that took it, for rule actions and their score adjustments"),
+  ),
 });
 
 export const ProspectRegistration = v.object({

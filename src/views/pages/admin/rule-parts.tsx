@@ -59,7 +59,15 @@ export function firingsOf(taken: readonly ActionTaken[]): Firing[] {
     const key = `${t.ruleId} ${t.subjectId} ${t.generation}`;
     let f = byKey.get(key);
     if (!f) {
-      f = { key, ruleId: t.ruleId, ruleName: t.ruleName, ruleDeleted: t.ruleDeleted, takenAt: t.takenAt, actions: [], points: 0 };
+      f = {
+        key,
+        ruleId: t.ruleId,
+        ruleName: t.ruleName,
+        ruleDeleted: t.ruleDeleted,
+        takenAt: t.takenAt,
+        actions: [],
+        points: 0,
+      };
       byKey.set(key, f);
     }
     f.actions.push(t);

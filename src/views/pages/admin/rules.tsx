@@ -1,7 +1,15 @@
 import type { FC } from "hono/jsx";
 import type { JobRow } from "../../../db/queries/jobs";
 import type { ActionTaken, RuleSummary } from "../../../db/queries/rules";
-import { ACTION_LABELS, type DraftAction, MAX_ACTIONS, MAX_TAG, MODE_WORDS, type RuleDraft, RULE_ACTION_TYPES } from "../../../domain/rules";
+import {
+  ACTION_LABELS,
+  type DraftAction,
+  MAX_ACTIONS,
+  MAX_TAG,
+  MODE_WORDS,
+  RULE_ACTION_TYPES,
+  type RuleDraft,
+} from "../../../domain/rules";
 import { CsrfField, DataTable, EmptyState, Field, Flash, PageHeader, Pager, PostButton, Time } from "../../components";
 import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
 import { ActionTakenWords, TriggerWords } from "./rule-parts";
@@ -247,11 +255,11 @@ const ActionRow: FC<{
 };
 
 /** The rule's actions, one or more; each button posts the form and gets this back for the new draft. */
-export const ActionsBuilder: FC<{ actions: DraftAction[]; choices: CriteriaChoices; errors: Record<string, string> }> = ({
-  actions,
-  choices,
-  errors,
-}) => (
+export const ActionsBuilder: FC<{
+  actions: DraftAction[];
+  choices: CriteriaChoices;
+  errors: Record<string, string>;
+}> = ({ actions, choices, errors }) => (
   <div id="rule-actions" class="criteria-builder">
     <ErrorText id="r-actions-error" message={errors.actions} />
     {actions.map((a, i) => (
@@ -338,7 +346,9 @@ export const RuleFormPage: FC<RuleFormProps> = (p) => {
         }
       />
       {problems > 0 && (
-        <Flash kind="error">{p.errors._form ?? "The rule was not saved. Fix what is marked below and save again."}</Flash>
+        <Flash kind="error">
+          {p.errors._form ?? "The rule was not saved. Fix what is marked below and save again."}
+        </Flash>
       )}
       <div class="builder-layout">
         <form id={RULE_FORM_ID} method="post" action={BASE} novalidate class="panel">
@@ -463,7 +473,9 @@ export const RuleJobProgress: FC<{ ruleId: string; job: JobRow | null }> = ({ ru
         </p>
       )}
       {job.state === "failed" && (
-        <Flash kind="error">The run over existing prospects stopped: {job.lastError ?? "an error"}. Use Apply now to retry.</Flash>
+        <Flash kind="error">
+          The run over existing prospects stopped: {job.lastError ?? "an error"}. Use Apply now to retry.
+        </Flash>
       )}
     </div>
   );
@@ -514,7 +526,12 @@ export const RuleDetail: FC<RuleDetailProps> = (p) => {
               </>
             ) : (
               <>
-                <PostButton action={`${BASE}/${r.id}/resume?how=act`} csrfToken={p.csrfToken} kind="primary" target="#rule">
+                <PostButton
+                  action={`${BASE}/${r.id}/resume?how=act`}
+                  csrfToken={p.csrfToken}
+                  kind="primary"
+                  target="#rule"
+                >
                   Resume and apply to who matches
                 </PostButton>
                 <PostButton action={`${BASE}/${r.id}/resume?how=note`} csrfToken={p.csrfToken} target="#rule">

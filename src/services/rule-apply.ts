@@ -7,8 +7,9 @@ import type { JobKind, JobStep } from "./jobs";
 
 /**
  * A rule run over the prospects who exist when it starts or resumes; the subject is the rule's id,
- * params `{ how }`: `act` acts on every prospect who matches now (once per match, as the rule says),
- * `note` only notes who matches, so that the rule acts on prospects who match from now on.
+ * params `{ how }`: `act` acts on every prospect who matches now and was not acted on for this
+ * match (a once rule: never acted on), `note` only notes who matches, so that the rule acts on
+ * prospects who match from now on.
  */
 export const RULE_APPLY = "rule_apply";
 
@@ -48,8 +49,7 @@ export const ruleApply: JobKind = {
     return {
       statements: runRules({ after: job.cursor, upTo: last }, now, {
         ruleId: rule.id,
-        how: howOf(job),
-        trigger: "apply",
+        how: howOf(job) === "note" ? "note" : "apply",
       }),
       cursor: last,
       done: finished ? Math.max(total, done) : done,

@@ -20,17 +20,17 @@ import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
  */
 
 export interface RuleRunOptions {
-  /** One rule only (its apply-to-who-matches job); every active rule when unset. */
+  /** One rule only (its job over who matches); every active rule when unset. */
   ruleId?: string;
   /**
-   * `act` (the default): act on prospects who newly match. `note`: only note who matches now,
-   * without acting (a rule that starts "from now on", or is resumed so).
+   * `live` (the default): act on prospects who newly match, as their facts are recorded.
+   * `apply`: a run over who matches now; it also acts on prospects noted as matching before the
+   * rule started (generation 0), which `live` leaves alone until they match anew.
+   * `note`: only note who matches now, without acting (a rule that starts "from now on").
    */
-  how?: "act" | "note";
+  how?: "live" | "apply" | "note";
   /** The activities the batch records: the newest of a prospect's is what triggered its rules. */
   activityIds?: readonly string[];
-  /** What triggered actions when no activity of the batch did: a change of facts, or a run over who matches. */
-  trigger?: "change" | "apply";
 }
 
 function activeRule(alias: string, ruleId: string | undefined): SQL {
@@ -45,28 +45,39 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
     options.ruleId === undefined
       ? { ownerType: "rule" as const }
       : { ownerType: "rule" as const, ownerId: options.ruleId };
-  const note = options.how === "note";
-  // A once rule moves from generation 0 (not acted on) to 1 and stays; a repeat rule moves on each new match.
-  const generation = note
-    ? sql`rule_matches.generation`
-    : sql`CASE WHEN excluded.matching = 1
-          AND (rule_matches.generation = 0 OR (SELECT mode FROM rules WHERE id = excluded.rule_id) = 'repeat')
-        THEN rule_matches.generation + 1 ELSE rule_matches.generation END`;
+  const how = options.how ?? "live";
+  // A match is new when the prospect did not match before; for `apply`, also when it was only
+  // noted (generation 0). A once rule moves from generation 0 to 1 and stays; a repeat rule moves
+  // on each new match.
+  const isNew =
+    how === "apply"
+      ? sql`(rule_matches.matching = 0 OR rule_matches.generation = 0)`
+      : sql`rule_matches.matching = 0`;
+  const generation =
+    how === "note"
+      ? sql`rule_matches.generation`
+      : sql`CASE WHEN excluded.matching = 1 AND ${isNew}
+            AND (rule_matches.generation = 0 OR (SELECT mode FROM rules WHERE id = excluded.rule_id) = 'repeat')
+          THEN rule_matches.generation + 1 ELSE rule_matches.generation END`;
+  const changed =
+    how === "apply"
+      ? sql`rule_matches.matching <> excluded.matching OR (excluded.matching = 1 AND rule_matches.generation = 0)`
+      : sql`rule_matches.matching <> excluded.matching`;
   return sql`${criteriaMatches(source, scope, now)}
     INSERT INTO rule_matches (rule_id, prospect_id, matching, generation, changed_at)
-    SELECT m.owner_id, m.prospect_id, m.ok, ${note ? sql`0` : sql`m.ok`}, ${now}
+    SELECT m.owner_id, m.prospect_id, m.ok, ${how === "note" ? sql`0` : sql`m.ok`}, ${now}
     FROM criteria_matches m JOIN rules r ON r.id = m.owner_id AND ${activeRule("r", options.ruleId)}
     WHERE m.ok = 1 OR EXISTS (SELECT 1 FROM rule_matches s
       WHERE s.rule_id = m.owner_id AND s.prospect_id = m.prospect_id AND s.matching = 1)
     ON CONFLICT (rule_id, prospect_id) DO UPDATE SET
       matching = excluded.matching, generation = ${generation}, changed_at = excluded.changed_at
-    WHERE rule_matches.matching <> excluded.matching`;
+    WHERE ${changed}`;
 }
 
 /** Step 2: the actions of every match this batch moved, as pending rows (at most once each). */
 function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
   const ids = JSON.stringify(options.activityIds ?? []);
-  const otherwise = options.trigger ?? "change";
+  const otherwise = options.how === "apply" ? "apply" : "change";
   return sql`INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
       points, campaign_id, outcome, trigger, activity_id, taken_at)
     SELECT s.rule_id, s.prospect_id, s.prospect_id, s.generation, a.position, a.type, a.list_id, a.tag,

@@ -154,7 +154,8 @@ function actionRows(fields: Record<string, string>, limit: number): Record<strin
 /** The fields an action of this type uses; the others are left out, so nothing stray is validated. */
 function relevant(row: Record<string, string>): Record<string, string> {
   const type = row.type ?? "";
-  const pick = (key: string): Record<string, string> => (key in row ? { [key]: row[key] as string } : {});
+  // A missing value is judged as an empty one, so its own message says what to enter.
+  const pick = (key: string): Record<string, string> => ({ [key]: row[key] ?? "" });
   if (type === "add_to_list" || type === "remove_from_list") return { type, ...pick("listId") };
   if (type === "add_tag" || type === "remove_tag") return { type, ...pick("tag") };
   if (type === "adjust_score") return { type, ...pick("points") };

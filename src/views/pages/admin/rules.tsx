@@ -347,7 +347,14 @@ export const RuleFormPage: FC<RuleFormProps> = (p) => {
       />
       {problems > 0 && (
         <Flash kind="error">
-          {p.errors._form ?? "The rule was not saved. Fix what is marked below and save again."}
+          <p>{p.errors._form ?? "The rule was not saved. Fix these and save again:"}</p>
+          {!p.errors._form && (
+            <ul class="plain-list wrap">
+              {[...new Set(Object.values(p.errors))].map((m) => (
+                <li>{m}</li>
+              ))}
+            </ul>
+          )}
         </Flash>
       )}
       <div class="builder-layout">

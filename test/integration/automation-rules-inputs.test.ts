@@ -45,7 +45,9 @@ beforeAll(async () => {
     start: "new",
     criteria: {
       match: "all",
-      conditions: [{ kind: "webinar_status", status: "absent", scope: "webinar", webinarId: webinar, campaignId: null }],
+      conditions: [
+        { kind: "webinar_status", status: "absent", scope: "webinar", webinarId: webinar, campaignId: null },
+      ],
     },
     actions: [
       { type: "add_tag", tag: "no-show" },
@@ -66,7 +68,9 @@ interface Case {
 }
 
 function without(fields: Record<string, string>, ...prefixes: string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([k]) => !prefixes.some((p) => k === p || k.startsWith(`${p}.`))));
+  return Object.fromEntries(
+    Object.entries(fields).filter(([k]) => !prefixes.some((p) => k === p || k.startsWith(`${p}.`))),
+  );
 }
 
 function withActions(actions: Record<string, string>[]): Record<string, string> {
@@ -100,19 +104,35 @@ function cases(): Case[] {
   }
   // How often, when to start.
   for (const mode of [undefined, "", "sometimes", "ONCE", "once ", "repeat;", "0"]) {
-    c.push({ label: `mode ${JSON.stringify(mode)}`, fields: { ...base, mode }, says: "Choose whether the rule acts once per prospect or each time a prospect matches again." });
+    c.push({
+      label: `mode ${JSON.stringify(mode)}`,
+      fields: { ...base, mode },
+      says: "Choose whether the rule acts once per prospect or each time a prospect matches again.",
+    });
   }
   for (const start of [undefined, "", "later", "EXISTING", "now", "1"]) {
-    c.push({ label: `start ${JSON.stringify(start)}`, fields: { ...base, start }, says: "Choose whether the rule acts on prospects who already match, or only from now on." });
+    c.push({
+      label: `start ${JSON.stringify(start)}`,
+      fields: { ...base, start },
+      says: "Choose whether the rule acts on prospects who already match, or only from now on.",
+    });
   }
   // Criteria.
   c.push({ label: "no criteria", fields: without(base, "conditions", "match"), says: "Add at least one condition." });
-  c.push({ label: "match only", fields: { ...without(base, "conditions"), match: "all" }, says: "Add at least one condition." });
+  c.push({
+    label: "match only",
+    fields: { ...without(base, "conditions"), match: "all" },
+    says: "Add at least one condition.",
+  });
   for (const match of ["", "some", "ALL", "none"]) {
     c.push({ label: `match ${match}`, fields: { ...base, match }, says: "Choose all or any." });
   }
   for (const kind of ["", "unknown", "attended", "WEBINAR_STATUS", "__proto__", "constructor", "x".repeat(500)]) {
-    c.push({ label: `kind ${kind.slice(0, 20)}`, fields: { ...base, "conditions.0.kind": kind }, says: "Choose a kind of condition" });
+    c.push({
+      label: `kind ${kind.slice(0, 20)}`,
+      fields: { ...base, "conditions.0.kind": kind },
+      says: "Choose a kind of condition",
+    });
   }
   for (const minutes of ["", "0", "-1", "1441", "abc", "1.5", "1e3", "99999999999999999999", " ", "NaN"]) {
     c.push({
@@ -122,7 +142,11 @@ function cases(): Case[] {
     });
   }
   for (const scope of ["", "all", "webinars", "none"]) {
-    c.push({ label: `scope ${scope}`, fields: { ...base, "conditions.0.scope": scope }, says: "Choose which webinars" });
+    c.push({
+      label: `scope ${scope}`,
+      fields: { ...base, "conditions.0.scope": scope },
+      says: "Choose which webinars",
+    });
   }
   c.push({
     label: "webinar missing",
@@ -182,7 +206,11 @@ function cases(): Case[] {
     says: "Use at most 10 actions in one rule.",
   });
   for (const type of ["", "delete_prospect", "ADD_TAG", "add-tag", "adjust score", "__proto__", "x".repeat(300)]) {
-    c.push({ label: `action type ${type.slice(0, 20)}`, fields: withActions([{ type, tag: "x" }]), says: "Choose an action" });
+    c.push({
+      label: `action type ${type.slice(0, 20)}`,
+      fields: withActions([{ type, tag: "x" }]),
+      says: "Choose an action",
+    });
   }
   for (const points of ["", "0", "+0", "-0", "1001", "-1001", "abc", "1e3", "5.5", "99999999", "--5", "5-", " ", "½"]) {
     c.push({ label: `points ${points}`, fields: withActions([{ type: "adjust_score", points }]), says: POINTS });
@@ -216,11 +244,46 @@ function cases(): Case[] {
     says: "pick a static list",
   });
   for (const [label, actions, says] of [
-    ["two score adjustments", [{ type: "adjust_score", points: "5" }, { type: "adjust_score", points: "-2" }], "Adjust the score once per rule"],
-    ["two campaigns", [{ type: "assign_campaign", campaignId: campaign }, { type: "assign_campaign", campaignId: campaign }], "Assign one campaign per rule."],
-    ["add and remove a tag", [{ type: "add_tag", tag: "x" }, { type: "remove_tag", tag: "x" }], "add and remove the same tag"],
-    ["add and remove a list", [{ type: "add_to_list", listId: list }, { type: "remove_from_list", listId: list }], "add to and remove from the same list"],
-    ["the same tag twice", [{ type: "add_tag", tag: "x" }, { type: "add_tag", tag: "x" }], "listed twice"],
+    [
+      "two score adjustments",
+      [
+        { type: "adjust_score", points: "5" },
+        { type: "adjust_score", points: "-2" },
+      ],
+      "Adjust the score once per rule",
+    ],
+    [
+      "two campaigns",
+      [
+        { type: "assign_campaign", campaignId: campaign },
+        { type: "assign_campaign", campaignId: campaign },
+      ],
+      "Assign one campaign per rule.",
+    ],
+    [
+      "add and remove a tag",
+      [
+        { type: "add_tag", tag: "x" },
+        { type: "remove_tag", tag: "x" },
+      ],
+      "add and remove the same tag",
+    ],
+    [
+      "add and remove a list",
+      [
+        { type: "add_to_list", listId: list },
+        { type: "remove_from_list", listId: list },
+      ],
+      "add to and remove from the same list",
+    ],
+    [
+      "the same tag twice",
+      [
+        { type: "add_tag", tag: "x" },
+        { type: "add_tag", tag: "x" },
+      ],
+      "listed twice",
+    ],
   ] as const) {
     c.push({ label, fields: withActions(actions as unknown as Record<string, string>[]), says });
   }
@@ -234,14 +297,26 @@ function cases(): Case[] {
     says: "Add at least one action.",
   });
   // Not a form.
-  c.push({ label: "json", raw: { body: JSON.stringify(base), contentType: "application/json" }, says: "Enter a name for the rule." });
+  c.push({
+    label: "json",
+    raw: { body: JSON.stringify(base), contentType: "application/json" },
+    says: "Enter a name for the rule.",
+  });
   c.push({ label: "text", raw: { body: "name=x", contentType: "text/plain" }, says: "Enter a name for the rule." });
   c.push({ label: "no content type", raw: { body: "name=x", contentType: null }, says: "Enter a name for the rule." });
-  c.push({ label: "empty body", raw: { body: "", contentType: "application/x-www-form-urlencoded" }, says: "Enter a name for the rule." });
+  c.push({
+    label: "empty body",
+    raw: { body: "", contentType: "application/x-www-form-urlencoded" },
+    says: "Enter a name for the rule.",
+  });
   const multipart = new FormData();
   for (const [k, v] of Object.entries(base)) multipart.append(k, v);
   multipart.set("name", new File(["x".repeat(100)], "name.txt"));
-  c.push({ label: "a file for the name", raw: { body: multipart, contentType: null }, says: "Enter a name for the rule." });
+  c.push({
+    label: "a file for the name",
+    raw: { body: multipart, contentType: null },
+    says: "Enter a name for the rule.",
+  });
   c.push({
     label: "repeated fields as an array",
     raw: {
@@ -276,7 +351,16 @@ function cases(): Case[] {
   return c;
 }
 
-async function counts(): Promise<Record<string, number>> {
+interface Counts {
+  rules: number;
+  actions: number;
+  criteria: number;
+  conditions: number;
+  jobs: number;
+  audit: number;
+}
+
+async function counts(): Promise<Counts> {
   const count = async (sql: string) => (await rows<{ n: number }>(sql))[0]?.n ?? -1;
   return {
     rules: await count("SELECT count(*) AS n FROM rules"),
@@ -296,7 +380,9 @@ function send(c: Case): Promise<Response> {
     if (c.raw.contentType) headers["content-type"] = c.raw.contentType;
     const body = c.raw.body;
     if (typeof body === "string") {
-      const withCsrf = c.raw.contentType?.includes("urlencoded") ? `_csrf=${encodeURIComponent(admin.csrf)}&${body}` : body;
+      const withCsrf = c.raw.contentType?.includes("urlencoded")
+        ? `_csrf=${encodeURIComponent(admin.csrf)}&${body}`
+        : body;
       return call("/admin/automation/rules", {
         method: "POST",
         cookie: admin.cookie,
@@ -318,7 +404,7 @@ function send(c: Case): Promise<Response> {
   });
 }
 
-function unescape(html: string): string {
+function decodeEntities(html: string): string {
   return html
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -344,7 +430,7 @@ describe("Add rule refuses malformed bodies", () => {
     const failures: string[] = [];
     for (const c of corpus) {
       const res = await send(c);
-      const html = unescape(await res.text());
+      const html = decodeEntities(await res.text());
       if (res.status !== 422) failures.push(`${c.label}: ${res.status} ${html.slice(0, 300)}`);
       else if (c.says && !html.includes(c.says)) failures.push(`${c.label}: no "${c.says}" in the answer`);
       else if (!html.includes('class="flash flash-error"')) failures.push(`${c.label}: no error summary`);

@@ -13,16 +13,7 @@ import { runBatch } from "../../src/db/queries/statements";
 import { newId } from "../../src/lib/encoding";
 import { ADMIN, call, form, login, rows, type Session } from "../helpers";
 import { apiKey, db, getJson, seedConnector, seedProspect, seedRegistration, seedWebinar } from "./report-seed";
-import {
-  actionsTaken,
-  addRule,
-  jobsDone,
-  listIdsOf,
-  newStaticList,
-  ruleFields,
-  scoreOf,
-  tagsOf,
-} from "./rule-helpers";
+import { actionsTaken, addRule, jobsDone, listIdsOf, newStaticList, ruleFields, scoreOf, tagsOf } from "./rule-helpers";
 
 /**
  * Automation rules as facts are recorded: once per prospect, again on each new match, paused,
@@ -48,7 +39,11 @@ beforeAll(async () => {
 const now = () => new Date().toISOString();
 
 /** Records a webinar activity through the recorder, with the prospects' registrations as they are. */
-async function record(prospectId: string, kind: "registered" | "attended", minutes: number | null = null): Promise<string> {
+async function record(
+  prospectId: string,
+  kind: "registered" | "attended",
+  minutes: number | null = null,
+): Promise<string> {
   const activity: NewActivity = planActivity(
     {
       prospectId,
@@ -77,7 +72,10 @@ async function tag(prospectId: string, value: string, on: boolean): Promise<void
           }),
         }
       : {
-          toSQL: () => ({ sql: "DELETE FROM prospect_tags WHERE prospect_id = ? AND tag = ?", params: [prospectId, value] }),
+          toSQL: () => ({
+            sql: "DELETE FROM prospect_tags WHERE prospect_id = ? AND tag = ?",
+            params: [prospectId, value],
+          }),
         },
     ...afterFactsChanged({ ids: [prospectId] }, at),
   ]);
@@ -91,7 +89,12 @@ describe("automation rules as facts are recorded", () => {
   it("acts once per prospect when it newly matches, records each action with its trigger, and never again", async () => {
     const rule = await addRule(admin, {
       name: "Attended the tour",
-      criteria: { match: "all", conditions: [{ kind: "webinar_status", status: "attended", scope: "webinar", webinarId: webinar, campaignId: null }] },
+      criteria: {
+        match: "all",
+        conditions: [
+          { kind: "webinar_status", status: "attended", scope: "webinar", webinarId: webinar, campaignId: null },
+        ],
+      },
       actions: [
         { type: "add_tag", tag: "tour-attendee" },
         { type: "add_to_list", listId: list },
@@ -105,7 +108,9 @@ describe("automation rules as facts are recorded", () => {
     expect(await actionsTaken(rule)).toEqual([]);
     expect(await tagsOf(p)).toEqual([]);
 
-    await env.DB.prepare("UPDATE registrations SET attended = 1, minutes_attended = 30 WHERE prospect_id = ?").bind(p).run();
+    await env.DB.prepare("UPDATE registrations SET attended = 1, minutes_attended = 30 WHERE prospect_id = ?")
+      .bind(p)
+      .run();
     const attended = await record(p, "attended", 30);
     expect(await tagsOf(p)).toEqual(["tour-attendee"]);
     expect(await listIdsOf(p)).toEqual([list]);
@@ -185,7 +190,11 @@ describe("automation rules as facts are recorded", () => {
       actions: [{ type: "add_tag", tag: "pause-acted" }],
     });
     const post = (path: string) =>
-      call(`/admin/automation/rules/${rule}/${path}`, { method: "POST", cookie: admin.cookie, ...form({ _csrf: admin.csrf }) });
+      call(`/admin/automation/rules/${rule}/${path}`, {
+        method: "POST",
+        cookie: admin.cookie,
+        ...form({ _csrf: admin.csrf }),
+      });
     expect((await post("pause")).status).toBe(200);
     const [paused] = await rows<{ status: string }>("SELECT status FROM rules WHERE id = ?", rule);
     expect(paused?.status).toBe("paused");
@@ -213,27 +222,31 @@ describe("automation rules as facts are recorded", () => {
         [early, "apply"],
       ].sort((a, b) => ((a[0] ?? "") < (b[0] ?? "") ? -1 : 1)),
     );
-    const audit = await rows<{ action: string }>(
-      "SELECT action FROM audit_log WHERE subject = ? ORDER BY id",
-      rule,
-    );
-    expect(audit.map((a) => a.action)).toEqual(["rule.created", "rule.paused", "rule.resumed", "rule.paused", "rule.resumed"]);
+    const audit = await rows<{ action: string }>("SELECT action FROM audit_log WHERE subject = ? ORDER BY id", rule);
+    expect(audit.map((a) => a.action)).toEqual([
+      "rule.created",
+      "rule.paused",
+      "rule.resumed",
+      "rule.paused",
+      "rule.resumed",
+    ]);
   });
 
   it("previews how many prospects would match now", async () => {
     for (let i = 0; i < 3; i++) await seedProspect(`preview-${i}@preview.example`);
+    const body = form({
+      _csrf: admin.csrf,
+      ...ruleFields({
+        name: "x",
+        criteria: { match: "all", conditions: [{ kind: "email_domain", domain: "preview.example" }] },
+        actions: [],
+      }),
+    });
     const res = await call("/admin/automation/rules/preview", {
       method: "POST",
       cookie: admin.cookie,
-      headers: { "HX-Request": "true" },
-      ...form({
-        _csrf: admin.csrf,
-        ...ruleFields({
-          name: "x",
-          criteria: { match: "all", conditions: [{ kind: "email_domain", domain: "preview.example" }] },
-          actions: [],
-        }),
-      }),
+      body: body.body,
+      headers: { ...body.headers, "HX-Request": "true" },
     });
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -291,7 +304,9 @@ describe("automation rules as facts are recorded", () => {
     await jobsDone();
     const [after] = await rows<{ n: number }>("SELECT count(*) AS n FROM rule_actions_taken WHERE rule_id = ?", rule);
     expect(after?.n).toBe(2 * 1234);
-    const [rescored] = await rows<{ total: number }>("SELECT sum(score) AS total FROM prospects WHERE company = 'Bulk Co'");
+    const [rescored] = await rows<{ total: number }>(
+      "SELECT sum(score) AS total FROM prospects WHERE company = 'Bulk Co'",
+    );
     expect(rescored?.total).toBe(-2468);
   }, 120_000);
 
@@ -357,10 +372,9 @@ describe("automation rules as facts are recorded", () => {
     expect(page).toContain("Merge once");
     expect(page).toContain("Added the tag “merge-acted”");
     const key = await apiKey();
-    const json = await getJson<{ activities: { type: string; points: number; rule_id: string | null; detail: string }[] }>(
-      `/api/v1/prospects/${m}`,
-      key,
-    );
+    const json = await getJson<{
+      activities: { type: string; points: number; rule_id: string | null; detail: string }[];
+    }>(`/api/v1/prospects/${m}`, key);
     expect(json.body.activities).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ type: "score_adjusted", points: -5, rule_id: rule, detail: "Rule “Merge once”" }),

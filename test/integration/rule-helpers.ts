@@ -64,14 +64,17 @@ export async function jobsDone(timeoutMs = 60_000): Promise<void> {
 }
 
 export async function tagsOf(prospectId: string): Promise<string[]> {
-  return (await rows<{ tag: string }>("SELECT tag FROM prospect_tags WHERE prospect_id = ? ORDER BY tag", prospectId)).map(
-    (r) => r.tag,
-  );
+  return (
+    await rows<{ tag: string }>("SELECT tag FROM prospect_tags WHERE prospect_id = ? ORDER BY tag", prospectId)
+  ).map((r) => r.tag);
 }
 
 export async function listIdsOf(prospectId: string): Promise<string[]> {
   return (
-    await rows<{ list_id: string }>("SELECT list_id FROM list_members WHERE prospect_id = ? ORDER BY list_id", prospectId)
+    await rows<{ list_id: string }>(
+      "SELECT list_id FROM list_members WHERE prospect_id = ? ORDER BY list_id",
+      prospectId,
+    )
   ).map((r) => r.list_id);
 }
 
@@ -80,9 +83,17 @@ export async function scoreOf(prospectId: string): Promise<number> {
   return row?.score ?? Number.NaN;
 }
 
-export async function actionsTaken(
-  ruleId: string,
-): Promise<{ subject_id: string; prospect_id: string; generation: number; type: string; outcome: string; trigger: string; activity_id: string | null }[]> {
+export async function actionsTaken(ruleId: string): Promise<
+  {
+    subject_id: string;
+    prospect_id: string;
+    generation: number;
+    type: string;
+    outcome: string;
+    trigger: string;
+    activity_id: string | null;
+  }[]
+> {
   return rows(
     `SELECT subject_id, prospect_id, generation, type, outcome, trigger, activity_id FROM rule_actions_taken
      WHERE rule_id = ? ORDER BY subject_id, generation, position`,

@@ -50,9 +50,7 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
   // noted (generation 0). A once rule moves from generation 0 to 1 and stays; a repeat rule moves
   // on each new match.
   const isNew =
-    how === "apply"
-      ? sql`(rule_matches.matching = 0 OR rule_matches.generation = 0)`
-      : sql`rule_matches.matching = 0`;
+    how === "apply" ? sql`(rule_matches.matching = 0 OR rule_matches.generation = 0)` : sql`rule_matches.matching = 0`;
   const generation =
     how === "note"
       ? sql`rule_matches.generation`

@@ -42,4 +42,5 @@ CREATE INDEX `jobs_subject_idx` ON `jobs` (`subject`,`created_at`);--> statement
 ALTER TABLE `lists` ADD `kind` text DEFAULT 'static' NOT NULL;--> statement-breakpoint
 ALTER TABLE `lists` ADD `criteria` text;--> statement-breakpoint
 ALTER TABLE `lists` ADD `updated_at` text;--> statement-breakpoint
+ALTER TABLE `webinars` ADD `attendance_read_at` text;--> statement-breakpoint
 CREATE INDEX `list_members_list_added_idx` ON `list_members` (`list_id`,`created_at`,`prospect_id`);

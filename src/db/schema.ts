@@ -151,6 +151,12 @@ export const webinars = sqliteTable(
     /** Kept by the webinar's WebinarSync: when it last polled GoTo and when it polls next. */
     lastSyncedAt: text("last_synced_at"),
     nextSyncAt: text("next_sync_at"),
+    /**
+     * When ingestion last read the attendance after the webinar's end: from then on a registrant
+     * who did not attend is absent (criteria judge absence by it, not by the clock, so nobody is
+     * absent in the minutes between the end and the first attendance pass).
+     */
+    attendanceReadAt: text("attendance_read_at"),
   },
   (t) => [
     uniqueIndex("webinars_connector_key_unique").on(t.connectorId, t.webinarKey),

@@ -9,6 +9,7 @@ import {
   webinarActivityIndex,
   webinarActivityKey,
 } from "../db/queries/activities";
+import { recordAttendanceRead } from "../db/queries/fact-changes";
 import {
   activeProspectsByEmail,
   insertProspects,
@@ -291,11 +292,13 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     prospects: [...created.values()],
     registrations: [...registrationWrites.values()],
     activities: activityWrites,
-    // Once attendance is read after the webinar's end, its registrants who did not come are
-    // absent without any row changing: they are brought up to date (dynamic lists) all the same.
-    touched: req.attendance !== null && req.now >= req.webinar.endsAt ? [...groups.keys()] : [],
     now: req.now,
   });
+  // Attendance read after the end, and written above, is what makes the others absent: recorded
+  // on the webinar, then its registrants' lists brought up to date.
+  if (req.attendance !== null && req.now >= req.webinar.endsAt) {
+    await recordAttendanceRead(db, webinarId, [...groups.keys()], req.now);
+  }
 
   const listedKeys = req.complete ? req.registrants.map((r) => r.registrantKey) : null;
   const matchedKeys = [...groups.values()].flatMap((g) => g.people.map((p) => p.registrant.registrantKey));
@@ -384,7 +387,6 @@ async function writeGroups(
     prospects: NewProspect[];
     registrations: RegistrationWrite[];
     activities: Map<string, NewActivity[]>;
-    touched: readonly string[];
     now: string;
   },
 ): Promise<number> {
@@ -392,7 +394,6 @@ async function writeGroups(
     ...input.prospects.map((p) => p.id),
     ...input.registrations.map((r) => r.prospectId),
     ...input.activities.keys(),
-    ...input.touched,
   ]);
   const all = [...ids];
   const prospectById = new Map(input.prospects.map((p) => [p.id, p]));

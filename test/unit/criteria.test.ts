@@ -17,6 +17,7 @@ import {
 
 const NOW = "2026-12-01T12:00:00.000Z";
 const ENDED = "2026-11-30T10:00:00.000Z";
+const READ = "2026-11-30T10:05:00.000Z";
 const LATER = "2026-12-20T10:00:00.000Z";
 
 function reg(over: Partial<RegistrationFact>): RegistrationFact {
@@ -27,6 +28,7 @@ function reg(over: Partial<RegistrationFact>): RegistrationFact {
     attended: false,
     minutesAttended: 0,
     webinarEndsAt: ENDED,
+    attendanceReadAt: READ,
     webinarCancelled: false,
     ...over,
   };
@@ -71,6 +73,12 @@ describe("webinar status and attendance", () => {
     [{ kind: "webinar_status", status: "attended", ...tour }, [reg({})], false],
     [{ kind: "webinar_status", status: "absent", ...tour }, [reg({})], true],
     [{ kind: "webinar_status", status: "absent", ...tour }, [reg({ webinarEndsAt: LATER })], false],
+    [{ kind: "webinar_status", status: "absent", ...tour }, [reg({ attendanceReadAt: null })], false],
+    [
+      { kind: "webinar_status", status: "absent", ...tour },
+      [reg({ attendanceReadAt: "2026-11-30T09:59:00.000Z" })],
+      false,
+    ],
     [{ kind: "webinar_status", status: "absent", ...tour }, [reg({ webinarCancelled: true })], false],
     [{ kind: "webinar_status", status: "absent", ...tour }, [reg({ attended: true })], false],
     [{ kind: "webinar_status", status: "absent", ...tour }, [reg({ status: "denied" })], false],

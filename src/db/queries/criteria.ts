@@ -118,6 +118,7 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
           attended: registrations.attended,
           minutesAttended: registrations.minutesAttended,
           webinarEndsAt: webinars.endsAt,
+          attendanceReadAt: webinars.attendanceReadAt,
           webinarStatus: webinars.status,
         })
         .from(registrations)
@@ -146,6 +147,7 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
             attended: r.attended,
             minutesAttended: r.minutesAttended,
             webinarEndsAt: r.webinarEndsAt,
+            attendanceReadAt: r.attendanceReadAt,
             webinarCancelled: r.webinarStatus === "cancelled",
           })),
         now,

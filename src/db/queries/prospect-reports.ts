@@ -13,7 +13,7 @@ export interface ProspectListItem extends ProspectRow {
   mergedEmails: string[];
 }
 
-async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
+export async function mergedEmailsOf(db: Db, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (let i = 0; i < ids.length; i += 90) {
     const rows = await db

@@ -1,4 +1,12 @@
-import { CRITERIA_LIMITS, type Criteria, type CriteriaResult, isGroup, type Match, parseCriteria } from "./criteria";
+import {
+  CRITERIA_LIMITS,
+  type Criteria,
+  type CriteriaResult,
+  isGroup,
+  looksLikeGroup,
+  type Match,
+  parseCriteria,
+} from "./criteria";
 import { kindOf } from "./registry";
 
 /**
@@ -27,7 +35,8 @@ export function isDraftGroup(item: DraftCondition | DraftGroup): item is DraftGr
 }
 
 const SEGMENT = /^(?:\d{1,3}|[A-Za-z][A-Za-z0-9_]{0,40})$/;
-const MAX_DEPTH = 6;
+/** Deep enough to take (and refuse) a group inside a group; anything deeper is not criteria at all. */
+const MAX_DEPTH = 9;
 
 type Tree = { [key: string]: Tree | string };
 
@@ -93,7 +102,7 @@ function typedTree(value: unknown): unknown {
   const out: Record<string, unknown> = { ...value };
   if (Array.isArray(out.conditions)) {
     out.conditions = out.conditions.map((item) =>
-      isRecord(item) && "conditions" in item ? typedTree(item) : isRecord(item) ? typed(item) : item,
+      looksLikeGroup(item) ? typedTree(item) : isRecord(item) ? typed(item) : item,
     );
   }
   return out;
@@ -122,7 +131,7 @@ export function draftFromFields(fields: Record<string, string>): Draft {
   return {
     match: typeof root.match === "string" ? root.match : "all",
     items: items.slice(0, CRITERIA_LIMITS.items * 2).map((item) =>
-      isRecord(item) && "conditions" in item
+      looksLikeGroup(item)
         ? {
             match: typeof item.match === "string" ? item.match : "all",
             conditions: (Array.isArray(item.conditions) ? item.conditions : [])

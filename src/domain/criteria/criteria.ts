@@ -49,6 +49,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A group: it has conditions, or (posted with none yet) a match and no kind. */
+export function looksLikeGroup(value: unknown): value is Record<string, unknown> {
+  return isObject(value) && ("conditions" in value || ("match" in value && !("kind" in value)));
+}
+
 function parseMatch(value: unknown, path: string, errors: CriteriaErrors): Match {
   if (value === "all" || value === "any") return value;
   errors[path] = MATCH_MESSAGE;
@@ -106,7 +111,7 @@ export function parseCriteria(input: unknown): CriteriaResult {
   const conditions: (Condition | ConditionGroup)[] = [];
   items.forEach((item, i) => {
     const path = `conditions.${i}`;
-    if (isObject(item) && "conditions" in item) {
+    if (looksLikeGroup(item)) {
       const groupMatch = parseMatch(item.match, `${path}.match`, errors);
       const inner = item.conditions;
       if (!Array.isArray(inner) || inner.length === 0) {
@@ -120,7 +125,7 @@ export function parseCriteria(input: unknown): CriteriaResult {
       const group: Condition[] = [];
       inner.forEach((c, j) => {
         const at = `${path}.conditions.${j}`;
-        if (isObject(c) && "conditions" in c) {
+        if (looksLikeGroup(c)) {
           errors[at] = "A group cannot hold another group: criteria have one level of nesting.";
           return;
         }

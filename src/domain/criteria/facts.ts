@@ -16,6 +16,8 @@ export interface RegistrationFact {
   minutesAttended: number;
   /** The end of the webinar's last session (ISO-8601 UTC). */
   webinarEndsAt: string;
+  /** When the attendance was last read after the end (ISO), or null: only then is anyone absent. */
+  attendanceReadAt: string | null;
   webinarCancelled: boolean;
 }
 
@@ -30,7 +32,7 @@ export interface ProspectFacts {
   tags: ReadonlySet<string>;
   listIds: ReadonlySet<string>;
   registrations: readonly RegistrationFact[];
-  /** The time "absent" is judged at (a webinar is over once its last session has ended). */
+  /** When the judgement is made (for kinds that depend on time). */
   now: string;
 }
 
@@ -44,6 +46,17 @@ export function isRegistered(r: RegistrationFact): boolean {
   return r.status === "registered" || r.status === "waiting" || r.status === "approved" || r.attended;
 }
 
-export function isAbsent(r: RegistrationFact, now: string): boolean {
-  return isRegistered(r) && !r.attended && !r.webinarCancelled && r.webinarEndsAt <= now;
+/**
+ * Absent: registered, did not attend, and the webinar's attendance has been read since it ended.
+ * Judged by that fact rather than the clock, so nobody is absent (and no rule acts on it) in the
+ * minutes between the end and the first attendance pass, and no timer is needed to notice the end.
+ */
+export function isAbsent(r: RegistrationFact): boolean {
+  return (
+    isRegistered(r) &&
+    !r.attended &&
+    !r.webinarCancelled &&
+    r.attendanceReadAt !== null &&
+    r.attendanceReadAt >= r.webinarEndsAt
+  );
 }

@@ -139,7 +139,7 @@ export const webinarStatus = defineKind({
         case "attended":
           return r.attended;
         case "absent":
-          return isAbsent(r, facts.now);
+          return isAbsent(r);
         case "cancelled":
           return r.status === "cancelled";
         case "denied":
@@ -147,14 +147,15 @@ export const webinarStatus = defineKind({
       }
       return false;
     }),
-  sql: (p, { now }) =>
+  sql: (p) =>
     existsRegistration(
       p,
       sql`CASE ${p.status}
         WHEN 'registered' THEN ${REGISTERED_SQL}
         WHEN 'accepted' THEN r.status = 'approved'
         WHEN 'attended' THEN r.attended = 1
-        WHEN 'absent' THEN ${REGISTERED_SQL} AND r.attended = 0 AND w.status = 'scheduled' AND w.ends_at <= ${now}
+        WHEN 'absent' THEN ${REGISTERED_SQL} AND r.attended = 0 AND w.status = 'scheduled'
+          AND w.attendance_read_at IS NOT NULL AND w.attendance_read_at >= w.ends_at
         WHEN 'cancelled' THEN r.status = 'cancelled'
         WHEN 'denied' THEN r.status = 'denied'
         ELSE 0 END`,

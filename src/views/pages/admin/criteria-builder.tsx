@@ -247,6 +247,7 @@ export const CriteriaBuilder: FC<{ draft: Draft; ctx: BuilderContext }> = ({ dra
               />{" "}
               of
             </legend>
+            <ErrorText id={`c-conditions-${i}-match-error`} message={ctx.errors[`conditions.${i}.match`]} />
             <ErrorText id={`c-conditions-${i}-conditions-error`} message={ctx.errors[`conditions.${i}.conditions`]} />
             {item.conditions.map((c, j) => (
               <ConditionRow

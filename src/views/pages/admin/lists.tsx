@@ -328,6 +328,7 @@ export const ListDetail: FC<{
       }
     />
     {state.flash && <Flash kind="success">{state.flash}</Flash>}
+    {state.error && list.kind === "dynamic" && <Flash kind="error">{state.error}</Flash>}
     {list.kind === "dynamic" && (
       <section class="panel">
         <h2>Criteria</h2>

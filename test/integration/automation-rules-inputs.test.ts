@@ -190,8 +190,7 @@ function cases(): Case[] {
   nested["conditions.0.conditions.0.match"] = "all";
   nested["conditions.0.conditions.0.conditions.0.kind"] = "tag";
   nested["conditions.0.conditions.0.conditions.0.tag"] = "x";
-  // Fields nested deeper than a group of conditions are not read: what is left is a condition without a kind.
-  c.push({ label: "group in a group", fields: nested, says: "Choose a kind of condition" });
+  c.push({ label: "group in a group", fields: nested, says: "A group cannot hold another group" });
   const many = { ...without(base, "conditions") };
   for (let i = 0; i < 25; i++) {
     many[`conditions.${i}.kind`] = "tag";

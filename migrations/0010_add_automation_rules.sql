@@ -27,6 +27,7 @@ CREATE TABLE `rule_actions_taken` (
 	`outcome` text NOT NULL,
 	`trigger` text NOT NULL,
 	`activity_id` text,
+	`webinar_id` text,
 	`taken_at` text NOT NULL,
 	FOREIGN KEY (`rule_id`) REFERENCES `rules`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`prospect_id`) REFERENCES `prospects`(`id`) ON UPDATE no action ON DELETE no action

@@ -622,9 +622,14 @@ export const ruleActionsTaken = sqliteTable(
     points: integer("points"),
     campaignId: text("campaign_id"),
     outcome: text("outcome", { enum: ["pending", "done", "skipped"] }).notNull(),
-    /** `activity` (see `activityId`), `change` (another fact of the prospect), `apply` (run over who already matched). */
-    trigger: text("trigger", { enum: ["activity", "change", "apply"] }).notNull(),
+    /**
+     * `activity` (see `activityId`), `attendance` (the attendance of `webinarId`, read after its
+     * end: who did not come is now absent), `change` (another fact of the prospect), `apply` (a
+     * run over who already matched).
+     */
+    trigger: text("trigger", { enum: ["activity", "attendance", "change", "apply"] }).notNull(),
     activityId: text("activity_id"),
+    webinarId: text("webinar_id"),
     takenAt: text("taken_at").notNull(),
   },
   (t) => [

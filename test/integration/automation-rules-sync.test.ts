@@ -96,7 +96,12 @@ describe("automation rules on synced attendance", () => {
     expect(new Set(taken.map((t) => t.subject_id))).toEqual(
       new Set([id("away1@example.com"), id("away2@example.com")]),
     );
-    expect(await actionsTaken(engagedRule)).toHaveLength(1);
+    // Absent is no activity: the trigger is the attendance read after the end. Attended is one.
+    expect(new Set(taken.map((t) => t.trigger))).toEqual(new Set(["attendance"]));
+    const engaged = await actionsTaken(engagedRule);
+    expect(engaged.map((t) => [t.subject_id, t.trigger])).toEqual([[id("long@example.com"), "activity"]]);
+    const [trigger] = await rows<{ type: string }>("SELECT type FROM activities WHERE id = ?", engaged[0]?.activity_id);
+    expect(trigger?.type).toBe("webinar_attended");
 
     // Sync now, twice, and an alarm re-run: the same facts, so nothing changes anywhere.
     const before = await everything();

@@ -292,6 +292,7 @@ describe("automation rules as facts are recorded", () => {
     expect(scored).toEqual({ n: 1234, total: -2468 });
     const page = await (await call(`/admin/automation/rules/${rule}`, { cookie: admin.cookie })).text();
     expect(page).toContain("Applied to the prospects who matched");
+    expect(page).toContain("1,234 prospects</dd>");
     expect(page).toContain("Applied to prospects who already matched");
 
     // Apply now runs it again: nobody is acted on twice.

@@ -10,6 +10,8 @@ export interface FactChangeOptions {
   merge?: boolean;
   /** The activities the batch records (their planned ids): what triggered the rules that act. */
   activityIds?: readonly string[];
+  /** The webinar whose attendance, read after its end, the batch follows: what triggered the rules that act. */
+  attendanceOf?: string;
 }
 
 /**
@@ -25,7 +27,10 @@ export interface FactChangeOptions {
 export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
   return [
     ...refreshMemberships(scope, now, { addOnly: options.merge === true }),
-    ...runRules(scope, now, options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+    ...runRules(scope, now, {
+      ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+      ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
+    }),
   ];
 }
 
@@ -51,6 +56,9 @@ export async function recordAttendanceRead(
   }
   for (let i = 0; i < prospectIds.length; i += PROSPECTS_PER_BATCH) {
     const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
-    await runBatch(db, [...(i === 0 ? [mark] : []), ...afterFactsChanged({ ids: chunk }, now)]);
+    await runBatch(db, [
+      ...(i === 0 ? [mark] : []),
+      ...afterFactsChanged({ ids: chunk }, now, { attendanceOf: webinarId }),
+    ]);
   }
 }

@@ -29,8 +29,13 @@ export interface RuleRunOptions {
    * `note`: only note who matches now, without acting (a rule that starts "from now on").
    */
   how?: "live" | "apply" | "note";
-  /** The activities the batch records: the newest of a prospect's is what triggered its rules. */
+  /**
+   * The activities the batch records, in the order recorded: the last of a prospect's that is
+   * new is what triggered its rules (ingestion records registered, accepted, then attended).
+   */
   activityIds?: readonly string[];
+  /** The batch brings a webinar's registrants up to date once its attendance was read after its end. */
+  attendanceOf?: string;
 }
 
 function activeRule(alias: string, ruleId: string | undefined): SQL {
@@ -75,15 +80,16 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
 /** Step 2: the actions of every match this batch moved, as pending rows (at most once each). */
 function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
   const ids = JSON.stringify(options.activityIds ?? []);
-  const otherwise = options.how === "apply" ? "apply" : "change";
+  const otherwise = options.how === "apply" ? "apply" : options.attendanceOf !== undefined ? "attendance" : "change";
+  const webinar = otherwise === "attendance" ? (options.attendanceOf ?? null) : null;
   return sql`INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
-      points, campaign_id, outcome, trigger, activity_id, taken_at)
+      points, campaign_id, outcome, trigger, activity_id, webinar_id, taken_at)
     SELECT s.rule_id, s.prospect_id, s.prospect_id, s.generation, a.position, a.type, a.list_id, a.tag,
       a.points, a.campaign_id, 'pending', CASE WHEN q.trigger_id IS NULL THEN ${otherwise} ELSE 'activity' END,
-      q.trigger_id, ${now}
+      q.trigger_id, CASE WHEN q.trigger_id IS NULL THEN ${webinar} END, ${now}
     FROM (SELECT p.id AS prospect_id,
-            (SELECT x.id FROM activities x WHERE x.prospect_id = p.id AND x.id IN (SELECT value FROM json_each(${ids}))
-             ORDER BY x.occurred_at DESC, x.id DESC LIMIT 1) AS trigger_id
+            (SELECT x.id FROM json_each(${ids}) j JOIN activities x ON x.id = j.value AND x.prospect_id = p.id
+             ORDER BY j.key DESC LIMIT 1) AS trigger_id
           FROM prospects p WHERE ${scopeSql(scope)}) q
     JOIN rule_matches s ON s.prospect_id = q.prospect_id AND s.changed_at = ${now} AND s.matching = 1 AND s.generation >= 1
     JOIN rules r ON r.id = s.rule_id AND ${activeRule("r", options.ruleId)}

@@ -16,6 +16,13 @@ export interface RuleSummary extends RuleRow {
   lastActedAt: string | null;
 }
 
+// Written out: drizzle leaves a one-table select's columns unqualified, and `id` inside the
+// subquery would be the subquery's own.
+const ACTED_ON = sql<number>`(SELECT count(DISTINCT t.subject_id) FROM rule_actions_taken t WHERE t.rule_id = "rules"."id")`;
+const LAST_ACTED_AT = sql<
+  string | null
+>`(SELECT max(t.taken_at) FROM rule_actions_taken t WHERE t.rule_id = "rules"."id")`;
+
 function actionRows(rows: (typeof ruleActions.$inferSelect)[]): Map<string, RuleAction[]> {
   const out = new Map<string, RuleAction[]>();
   for (const r of [...rows].sort((a, b) => a.position - b.position)) {
@@ -44,10 +51,8 @@ export async function listRules(db: Db): Promise<RuleSummary[]> {
   const found = await db
     .select({
       rule: rules,
-      actedOn: sql<number>`(SELECT count(DISTINCT ${ruleActionsTaken.subjectId}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
-      lastActedAt: sql<
-        string | null
-      >`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
+      actedOn: ACTED_ON,
+      lastActedAt: LAST_ACTED_AT,
     })
     .from(rules)
     .where(isNull(rules.deletedAt))
@@ -69,10 +74,8 @@ export async function findRule(db: Db, id: string): Promise<RuleSummary | null> 
   const [row] = await db
     .select({
       rule: rules,
-      actedOn: sql<number>`(SELECT count(DISTINCT ${ruleActionsTaken.subjectId}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
-      lastActedAt: sql<
-        string | null
-      >`(SELECT max(${ruleActionsTaken.takenAt}) FROM ${ruleActionsTaken} WHERE ${ruleActionsTaken.ruleId} = ${rules.id})`,
+      actedOn: ACTED_ON,
+      lastActedAt: LAST_ACTED_AT,
     })
     .from(rules)
     .where(and(eq(rules.id, id), isNull(rules.deletedAt)))
@@ -193,9 +196,11 @@ export interface ActionTaken {
   generation: number;
   action: RuleAction | null;
   outcome: "pending" | "done" | "skipped";
-  trigger: "activity" | "change" | "apply";
+  trigger: "activity" | "attendance" | "change" | "apply";
   /** The activity that triggered it, while it exists. */
   triggerActivity: { type: string; webinarId: string | null; webinarSubject: string | null } | null;
+  /** For `attendance`: the webinar whose attendance was read (its subject null once it is gone). */
+  triggerWebinar: { id: string; subject: string | null } | null;
   takenAt: string;
   /** Names of the list or campaign the action points at (null when gone). */
   listName: string | null;
@@ -224,6 +229,7 @@ function takenQuery(db: Db, where: SQL | undefined, limit: number) {
       triggerWebinarSubject: trigger.webinarSubject,
       listName: lists.name,
       campaignName: campaigns.name,
+      webinarSubject: webinars.subject,
     })
     .from(ruleActionsTaken)
     .innerJoin(rules, eq(rules.id, ruleActionsTaken.ruleId))
@@ -231,6 +237,7 @@ function takenQuery(db: Db, where: SQL | undefined, limit: number) {
     .leftJoin(trigger, eq(trigger.id, ruleActionsTaken.activityId))
     .leftJoin(lists, eq(lists.id, ruleActionsTaken.listId))
     .leftJoin(campaigns, eq(campaigns.id, ruleActionsTaken.campaignId))
+    .leftJoin(webinars, eq(webinars.id, ruleActionsTaken.webinarId))
     .where(where)
     .orderBy(desc(ruleActionsTaken.id))
     .limit(limit);
@@ -255,6 +262,7 @@ function taken(r: TakenRow): ActionTaken {
       r.triggerType === null
         ? null
         : { type: r.triggerType, webinarId: r.triggerWebinarId, webinarSubject: r.triggerWebinarSubject },
+    triggerWebinar: r.t.webinarId === null ? null : { id: r.t.webinarId, subject: r.webinarSubject },
     takenAt: r.t.takenAt,
     listName: r.listName,
     campaignName: r.campaignName,

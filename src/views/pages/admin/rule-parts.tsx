@@ -37,6 +37,15 @@ export const TriggerWords: FC<{ taken: ActionTaken }> = ({ taken }) => {
     );
   }
   if (taken.trigger === "activity") return <span class="muted">An activity since merged away</span>;
+  if (taken.trigger === "attendance" && taken.triggerWebinar) {
+    return (
+      <span>
+        The attendance of{" "}
+        <a href={`/admin/webinars/${taken.triggerWebinar.id}`}>{taken.triggerWebinar.subject ?? "a webinar"}</a>, read
+        after it ended
+      </span>
+    );
+  }
   return <span class="muted">A change to the prospect</span>;
 };
 

@@ -197,6 +197,8 @@ test("build an absent rule, let the webinar end, sync: absentees tagged, listed,
   await noHorizontalScroll(page, "rule page");
   await screenshot(page, "rules-07-rule-phone");
   await page.getByRole("link", { name: LONG_EMAIL }).first().click();
+  await page.getByRole("heading", { name: "Activity" }).waitFor();
+  await screenshot(page, "rules-08-prospect-phone");
   await noHorizontalScroll(page, "prospect page");
   await screenshot(page, "rules-08-prospect-phone");
   await page.goto(`${app.url}/admin/automation/rules/new`);

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { createDb } from "../../src/db/client";
+import { refreshMemberships } from "../../src/db/queries/memberships";
 import { pendingHandoffs } from "../../src/db/queries/registrations";
+import { prepareStatement } from "../../src/db/queries/statements";
 import { webinarKeyOwners } from "../../src/db/queries/webhook-events";
 import { ADMIN, login, type Session } from "../helpers";
 import { apiKey, seedWebinarFixture, type WebinarFixture } from "./report-seed";
@@ -130,4 +133,91 @@ describe("report queries use indexes", () => {
     }
     expect(offenders).toEqual([]);
   });
+
+  it("no full scan of a growing table in what the recorder appends for dynamic lists, nor on the list pages", async () => {
+    const webinarId = fx.finished;
+    const listId = "lst_plans_dynamic";
+    const now = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO lists (id, name, kind, criteria) VALUES (?, 'Plans', 'dynamic', '{}')").bind(listId),
+      env.DB.prepare(
+        "INSERT INTO criteria_sets (owner_id, owner_type, match, updated_at) VALUES (?, 'list', 'all', ?)",
+      ).bind(listId, now),
+      ...[
+        ["webinar_status", JSON.stringify({ status: "absent", scope: "campaign", webinarId: null, campaignId: "c" })],
+        ["attended_minutes", JSON.stringify({ minutes: 20, scope: "webinar", webinarId, campaignId: null })],
+        ["tag", JSON.stringify({ tag: "vip" })],
+        ["list_member", JSON.stringify({ listId: "lst_other" })],
+        ["email_domain", JSON.stringify({ domain: "example.com" })],
+      ].map(([kind, params], i) =>
+        env.DB.prepare(
+          "INSERT INTO criteria_conditions (owner_id, group_no, position, group_match, kind, params) VALUES (?, ?, 0, 'all', ?, ?)",
+        ).bind(listId, i, kind, params),
+      ),
+    ]);
+    const offenders: string[] = [];
+    const check = async (sql: string, params: unknown[]) => {
+      for (const detail of await plan(sql, params)) {
+        const scan = /^SCAN (\w+)/.exec(detail);
+        if (
+          scan?.[1] &&
+          [...GROWING, "list_members", "prospect_tags"].includes(scan[1]) &&
+          !/USING (COVERING )?INDEX/.test(detail)
+        ) {
+          offenders.push(`${detail}\n    in: ${sql.slice(0, 240)}`);
+        }
+      }
+    };
+    // The recorder's statements are about a few prospects: found by id, never by walking the active ones.
+    const scopes = [
+      { scope: { ids: Object.values(fx.people) }, by: /^SEARCH p USING INDEX sqlite_autoindex_prospects_1 \(id=\?\)/ },
+      {
+        scope: { email: "ann-plans@example.com", when: sql`1 = 1` },
+        by: /^SEARCH p USING INDEX prospects_email_idx \(email=\?\)/,
+      },
+      {
+        scope: { after: "pro_a", upTo: "pro_m" },
+        by: /^SEARCH p USING INDEX sqlite_autoindex_prospects_1 \(id>\? AND id<\?\)/,
+      },
+    ];
+    for (const { scope, by } of scopes) {
+      for (const statement of refreshMemberships(scope, now)) {
+        const { sql: text, params } = prepareStatementText(statement);
+        await check(text, params);
+        const onProspects = (await plan(text, params)).filter((d) => /^(SCAN|SEARCH) p\b/.test(d));
+        expect(onProspects, JSON.stringify(scope)).toEqual([expect.stringMatching(by)]);
+      }
+    }
+    const log: Recorded[] = [];
+    const app = createApp();
+    const db = recordingD1(env.DB, log);
+    for (const path of [`/admin/lists`, `/admin/lists/${listId}`, `/admin/lists/${listId}?q=ann`]) {
+      const res = await app.request(path, { headers: { cookie: admin.cookie } }, { ...env, DB: db });
+      expect(res.status, path).toBe(200);
+    }
+    for (const path of [`/api/v1/lists`, `/api/v1/lists/${listId}/members`]) {
+      const res = await app.request(path, { headers: { authorization: `Bearer ${key}` } }, { ...env, DB: db });
+      expect(res.status, path).toBe(200);
+    }
+    for (const { sql, params } of log.filter((r) => /^\s*(select|with)\b/i.test(r.sql))) {
+      if (ALLOWED_SCANS.some((re) => re.test(sql))) continue;
+      await check(sql, params);
+    }
+    expect(offenders).toEqual([]);
+  });
 });
+
+/** The SQL text and parameters of a statement, as D1 gets them. */
+function prepareStatementText(statement: Parameters<typeof prepareStatement>[1]): { sql: string; params: unknown[] } {
+  let captured: { sql: string; params: unknown[] } = { sql: "", params: [] };
+  const fake = {
+    prepare: (sql: string) => ({
+      bind: (...params: unknown[]) => {
+        captured = { sql, params };
+        return {} as D1PreparedStatement;
+      },
+    }),
+  } as unknown as D1Database;
+  prepareStatement(fake, statement);
+  return captured;
+}

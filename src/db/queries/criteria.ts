@@ -2,6 +2,7 @@ import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import {
   type Criteria,
   type Match,
+  PARAM_NAMES,
   type ProspectFacts,
   storedConditionSql,
   storedConditions,
@@ -28,7 +29,9 @@ export type ProspectScope =
 
 export function scopeSql(scope: ProspectScope, alias = "p"): SQL {
   const a = sql.raw(alias);
-  const active = sql`${a}.merged_into_id IS NULL`;
+  // The unary + keeps SQLite off the merged_into_id index: "IS NULL" there is every active
+  // prospect, where the ids, the email or the id range find the few this statement is about.
+  const active = sql`+${a}.merged_into_id IS NULL`;
   if ("ids" in scope) return sql`${active} AND ${a}.id IN (SELECT value FROM json_each(${JSON.stringify(scope.ids)}))`;
   if ("email" in scope) return sql`${active} AND ${a}.email = ${scope.email} AND ${scope.when}`;
   if ("after" in scope) {
@@ -39,9 +42,9 @@ export function scopeSql(scope: ProspectScope, alias = "p"): SQL {
   return active;
 }
 
-/** Where the conditions come from. */
+/** Where the conditions come from; `reading` keeps only stored owners with a condition of one of these kinds. */
 export type CriteriaSource =
-  | { ownerType: "list" | "rule"; ownerId?: string }
+  | { ownerType: "list" | "rule"; ownerId?: string; reading?: readonly string[] }
   | { criteria: Criteria; ownerId?: string };
 
 function conditionRows(source: CriteriaSource): SQL {
@@ -52,22 +55,48 @@ function conditionRows(source: CriteriaSource): SQL {
       FROM json_each(${JSON.stringify(storedConditions(source.criteria))}) j`;
   }
   const owner = source.ownerId === undefined ? sql`` : sql` AND s.owner_id = ${source.ownerId}`;
+  const reading =
+    source.reading === undefined
+      ? sql``
+      : sql` AND s.owner_id IN (SELECT r.owner_id FROM criteria_conditions r
+            WHERE r.kind IN (SELECT value FROM json_each(${JSON.stringify(source.reading)})))`;
   return sql`SELECT s.owner_id, s.match AS top_match, c.group_no, c.group_match, c.kind, c.params
     FROM criteria_sets s JOIN criteria_conditions c ON c.owner_id = s.owner_id
-    WHERE s.owner_type = ${source.ownerType}${owner}`;
+    WHERE s.owner_type = ${source.ownerType}${owner}${reading}`;
 }
 
-/** `WITH ... criteria_matches AS (...)`: put a statement that reads `criteria_matches` after it. */
-export function criteriaMatches(source: CriteriaSource, scope: ProspectScope, now: string): SQL {
+/** A parameter's column in `criteria_rows`: `param_<name>`. */
+function paramColumn(name: string): string {
+  return `param_${name}`;
+}
+
+/**
+ * `WITH ... criteria_matches AS (...)`: put a statement that reads `criteria_matches` after it.
+ * `pairs`, given the SQL of an owner id and a prospect id, narrows which (owner, prospect) pairs
+ * are judged at all (a list's statements judge its members and its non-members apart, so each
+ * pair is judged once).
+ */
+export function criteriaMatches(
+  source: CriteriaSource,
+  scope: ProspectScope,
+  now: string,
+  pairs?: (owner: SQL, prospect: SQL) => SQL,
+): SQL {
+  // Each parameter is read from its condition's JSON once (the rows are materialized), not once
+  // per prospect the condition is judged for.
+  const params = sql.raw(PARAM_NAMES.map((n) => `json_extract(c.params, '$.${n}') AS ${paramColumn(n)}`).join(", "));
   const ok = storedConditionSql(
-    { kind: sql.raw("criteria_row.kind"), params: sql.raw("criteria_row.params") },
+    { kind: sql.raw("criteria_row.kind"), param: (n) => sql.raw(`criteria_row.${paramColumn(n)}`) },
     sql`${now}`,
   );
-  return sql`WITH criteria_rows AS (${conditionRows(source)}),
+  return sql`WITH criteria_rows AS MATERIALIZED (
+      SELECT c.owner_id, c.top_match, c.group_no, c.group_match, c.kind, ${params} FROM (${conditionRows(source)}) c
+    ),
     criteria_ok AS (
       SELECT criteria_row.owner_id, criteria_row.top_match, criteria_row.group_no, criteria_row.group_match,
              p.id AS prospect_id, ${ok} AS ok
       FROM criteria_rows criteria_row JOIN prospects p ON ${scopeSql(scope)}
+      ${pairs ? sql`WHERE ${pairs(sql.raw("criteria_row.owner_id"), sql.raw("p.id"))}` : sql``}
     ),
     criteria_groups AS (
       SELECT owner_id, top_match, prospect_id,

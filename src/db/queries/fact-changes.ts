@@ -1,5 +1,7 @@
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
+import { type Fact, kindsReading } from "../../domain/criteria";
 import type { Db } from "../client";
+import { webinars } from "../schema";
 import type { ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
 import { runRules } from "./rule-runs";
@@ -12,6 +14,8 @@ export interface FactChangeOptions {
   activityIds?: readonly string[];
   /** The webinar whose attendance, read after its end, the batch follows: what triggered the rules that act. */
   attendanceOf?: string;
+  /** Only these facts changed: only lists and rules with a condition that reads one are judged. */
+  only?: readonly Fact[];
 }
 
 /**
@@ -25,9 +29,11 @@ export interface FactChangeOptions {
  * so one change never sets off a chain.
  */
 export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
+  const reading = options.only ? { reading: kindsReading(options.only) } : {};
   return [
-    ...refreshMemberships(scope, now, { addOnly: options.merge === true }),
+    ...refreshMemberships(scope, now, { addOnly: options.merge === true, ...reading }),
     ...runRules(scope, now, {
+      ...reading,
       ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
       ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
     }),
@@ -50,7 +56,14 @@ export async function recordAttendanceRead(
   now: string,
 ): Promise<void> {
   const mark = sql`UPDATE webinars SET attendance_read_at = ${now} WHERE id = ${webinarId}`;
-  if (prospectIds.length === 0) {
+  const [webinar] = await db
+    .select({ readAt: webinars.attendanceReadAt, endsAt: webinars.endsAt })
+    .from(webinars)
+    .where(eq(webinars.id, webinarId));
+  // After the first read since the end, nobody becomes absent by a later pass alone: a registrant
+  // whose attendance changed was written, and judged, by ingestion itself.
+  const firstRead = !webinar?.readAt || webinar.readAt < webinar.endsAt;
+  if (prospectIds.length === 0 || !firstRead) {
     await runBatch(db, [mark]);
     return;
   }
@@ -58,7 +71,7 @@ export async function recordAttendanceRead(
     const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
     await runBatch(db, [
       ...(i === 0 ? [mark] : []),
-      ...afterFactsChanged({ ids: chunk }, now, { attendanceOf: webinarId }),
+      ...afterFactsChanged({ ids: chunk }, now, { only: ["attendance_read"], attendanceOf: webinarId }),
     ]);
   }
 }

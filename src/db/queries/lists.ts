@@ -120,7 +120,8 @@ export async function activeProspectIdsAfter(db: Db, after: string | null, limit
   const rows = await db
     .select({ id: prospects.id })
     .from(prospects)
-    .where(and(isNull(prospects.mergedIntoId), after === null ? undefined : sql`${prospects.id} > ${after}`))
+    // By the primary key in order (the unary + keeps SQLite off the merged_into_id index, which would sort every active prospect).
+    .where(and(sql`+${prospects.mergedIntoId} IS NULL`, after === null ? undefined : sql`${prospects.id} > ${after}`))
     .orderBy(asc(prospects.id))
     .limit(limit);
   return rows.map((r) => r.id);

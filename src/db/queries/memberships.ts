@@ -13,6 +13,8 @@ export interface MembershipOptions {
   listId?: string;
   /** Only add members (a merge keeps the union of both prospects' memberships on the master). */
   addOnly?: boolean;
+  /** Only lists with a condition of one of these kinds (the others cannot have changed). */
+  reading?: readonly string[];
 }
 
 export function refreshMemberships(scope: ProspectScope, now: string, options: MembershipOptions = {}): SQL[] {
@@ -20,8 +22,11 @@ export function refreshMemberships(scope: ProspectScope, now: string, options: M
     options.listId === undefined
       ? { ownerType: "list" as const }
       : { ownerType: "list" as const, ownerId: options.listId };
+  const member = (owner: SQL, prospect: SQL) =>
+    sql`EXISTS (SELECT 1 FROM list_members lm WHERE lm.list_id = ${owner} AND lm.prospect_id = ${prospect})`;
+  // Non-members are judged for joining, members for leaving: each pair once.
   const statements = [
-    sql`${criteriaMatches(source, scope, now)}
+    sql`${criteriaMatches(source, scope, now, (o, p) => sql`NOT ${member(o, p)}`)}
         INSERT INTO list_members (list_id, prospect_id, created_at)
         SELECT m.owner_id, m.prospect_id, ${now} FROM criteria_matches m
         WHERE m.ok = 1 AND EXISTS (SELECT 1 FROM lists l WHERE l.id = m.owner_id AND l.kind = 'dynamic')
@@ -29,7 +34,7 @@ export function refreshMemberships(scope: ProspectScope, now: string, options: M
   ];
   if (!options.addOnly) {
     statements.push(
-      sql`${criteriaMatches(source, scope, now)}
+      sql`${criteriaMatches(source, scope, now, member)}
           DELETE FROM list_members
           WHERE (list_id, prospect_id) IN (SELECT m.owner_id, m.prospect_id FROM criteria_matches m WHERE m.ok = 0)`,
     );

@@ -36,6 +36,8 @@ export interface RuleRunOptions {
   activityIds?: readonly string[];
   /** The batch brings a webinar's registrants up to date once its attendance was read after its end. */
   attendanceOf?: string;
+  /** Only rules with a condition of one of these kinds (the others cannot have changed). */
+  reading?: readonly string[];
 }
 
 function activeRule(alias: string, ruleId: string | undefined): SQL {
@@ -46,10 +48,11 @@ function activeRule(alias: string, ruleId: string | undefined): SQL {
 
 /** Step 1: `rule_matches` as the criteria say now; the generation moves when a prospect newly matches. */
 function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
-  const source =
-    options.ruleId === undefined
-      ? { ownerType: "rule" as const }
-      : { ownerType: "rule" as const, ownerId: options.ruleId };
+  const source = {
+    ownerType: "rule" as const,
+    ...(options.ruleId === undefined ? {} : { ownerId: options.ruleId }),
+    ...(options.reading === undefined ? {} : { reading: options.reading }),
+  };
   const how = options.how ?? "live";
   // A match is new when the prospect did not match before; for `apply`, also when it was only
   // noted (generation 0). A once rule moves from generation 0 to 1 and stays; a repeat rule moves

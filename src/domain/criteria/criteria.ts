@@ -249,16 +249,28 @@ function paramsOf(read: (param: string) => SQL): SqlParams<Record<string, unknow
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_]{0,40}$/;
 
 /**
- * The SQL of every kind in one CASE over a condition row's `kind` column: for the prospect row `p`,
- * 1 when the row's condition matches, else 0 (never NULL, so min / max over a group stay exact).
- * Parameters are read from the row's `params` JSON, so one statement evaluates any criteria, stored
- * (`criteria_conditions`) or not yet saved (the same rows as a JSON parameter), and a new kind
- * needs no other change. The condition row's alias must not be one a kind uses inside its SQL.
+ * Every parameter name of every kind (a kind's parameters are its builder fields). The query layer
+ * reads each once per condition row into a column, so evaluating a condition for many prospects
+ * does not parse its JSON again for each.
  */
-export function storedConditionSql(columns: { kind: SQL; params: SQL }, now: SQL): SQL {
+export const PARAM_NAMES: readonly string[] = [
+  ...new Set(
+    KIND_NAMES.flatMap((name) => kindOf(name)?.fields.map((f) => f.name) ?? []).filter((n) => PARAM_NAME.test(n)),
+  ),
+];
+
+/**
+ * The SQL of every kind in one CASE over a condition row's kind: for the prospect row `p`, 1 when
+ * the row's condition matches, else 0 (never NULL, so min / max over a group stay exact). `param`
+ * gives the SQL of a parameter of the row (one of {@link PARAM_NAMES}), so one statement evaluates
+ * any criteria, stored (`criteria_conditions`) or not yet saved (the same rows as a JSON
+ * parameter), and a new kind needs no other change. The condition row's alias must not be one a
+ * kind uses inside its SQL.
+ */
+export function storedConditionSql(columns: { kind: SQL; param: (name: string) => SQL }, now: SQL): SQL {
   const read = (param: string): SQL => {
-    if (!PARAM_NAME.test(param)) throw new RangeError(`bad parameter name ${param}`);
-    return sql`json_extract(${columns.params}, ${`$.${param}`})`;
+    if (!PARAM_NAMES.includes(param)) throw new RangeError(`${param} is not a parameter of any kind`);
+    return columns.param(param);
   };
   const branches = KIND_NAMES.map((name) => {
     const kind = kindOf(name);

@@ -32,7 +32,23 @@ export interface CriterionKind<K extends string = string, P extends object = Rec
   sql(params: SqlParams<P>, context: SqlContext): SQL;
   /** The rows the parameters point at, checked to exist when criteria are saved. */
   references(params: P): readonly Reference[];
+  /**
+   * The facts its judgement reads. A change of one fact alone (the attendance read after a
+   * webinar's end) re-judges only the criteria holding a kind that reads it.
+   */
+  readonly reads: readonly Fact[];
 }
+
+/** What about a prospect a condition can depend on. */
+export type Fact =
+  | "registrations"
+  /** That the webinar's attendance has been read since its end (who is absent). */
+  | "attendance_read"
+  | "fields"
+  | "score"
+  | "campaign"
+  | "tags"
+  | "lists";
 
 export type SqlParams<P> = { readonly [K in keyof P]-?: SQL };
 

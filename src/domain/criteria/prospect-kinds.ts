@@ -43,6 +43,7 @@ export const emailDomain = defineKind({
   evaluate: (p, facts) => domainOf(facts.email) === p.domain,
   sql: (p) => sql`substr(p.email, instr(p.email, '@') + 1) = ${p.domain}`,
   references: () => [],
+  reads: ["fields"],
 });
 
 const TEXT_OPS = ["is", "contains"] as const;
@@ -78,6 +79,7 @@ export const company = defineKind({
       WHEN 'is' THEN lower(coalesce(p.company, '')) = lower(${p.value})
       ELSE instr(lower(coalesce(p.company, '')), lower(${p.value})) > 0 END`,
   references: () => [],
+  reads: ["fields"],
 });
 
 export const country = defineKind({
@@ -91,6 +93,7 @@ export const country = defineKind({
   evaluate: (p, facts) => asciiLower(facts.country ?? "") === asciiLower(p.value),
   sql: (p) => sql`lower(coalesce(p.country, '')) = lower(${p.value})`,
   references: () => [],
+  reads: ["fields"],
 });
 
 export const MAX_SCORE = 1_000_000;
@@ -126,6 +129,7 @@ export const score = defineKind({
   evaluate: (p, facts) => (p.op === "at_least" ? facts.score >= p.value : facts.score <= p.value),
   sql: (p) => sql`CASE ${p.op} WHEN 'at_least' THEN p.score >= ${p.value} ELSE p.score <= ${p.value} END`,
   references: () => [],
+  reads: ["score"],
 });
 
 export const campaign = defineKind({
@@ -142,6 +146,7 @@ export const campaign = defineKind({
   evaluate: (p, facts) => facts.campaignId === p.campaignId,
   sql: (p) => sql`p.campaign_id = ${p.campaignId}`,
   references: (p) => [{ type: "campaign", id: p.campaignId, param: "campaignId" }],
+  reads: ["campaign"],
 });
 
 export const tag = defineKind({
@@ -155,6 +160,7 @@ export const tag = defineKind({
   evaluate: (p, facts) => facts.tags.has(p.tag),
   sql: (p) => sql`EXISTS (SELECT 1 FROM prospect_tags t WHERE t.prospect_id = p.id AND t.tag = ${p.tag})`,
   references: () => [],
+  reads: ["tags"],
 });
 
 export const listMember = defineKind({
@@ -171,4 +177,5 @@ export const listMember = defineKind({
   evaluate: (p, facts) => facts.listIds.has(p.listId),
   sql: (p) => sql`EXISTS (SELECT 1 FROM list_members m WHERE m.prospect_id = p.id AND m.list_id = ${p.listId})`,
   references: (p) => [{ type: "list", id: p.listId, param: "listId" }],
+  reads: ["lists"],
 });

@@ -1,4 +1,4 @@
-import type { CriterionKind } from "./kind";
+import type { CriterionKind, Fact } from "./kind";
 import { campaign, company, country, emailDomain, listMember, score, tag } from "./prospect-kinds";
 import { attendedMinutes, webinarStatus } from "./webinar-kinds";
 
@@ -33,3 +33,8 @@ export function kindOf(name: string): CriterionKind<string, object> | null {
 }
 
 export const KIND_NAMES: readonly string[] = CRITERION_KINDS.map((k) => k.kind);
+
+/** The kinds whose judgement reads any of these facts. */
+export function kindsReading(facts: readonly Fact[]): string[] {
+  return CRITERION_KINDS.filter((k) => k.reads.some((f) => facts.includes(f))).map((k) => k.kind);
+}

@@ -161,6 +161,7 @@ export const webinarStatus = defineKind({
         ELSE 0 END`,
     ),
   references: scopeReferences,
+  reads: ["registrations", "attendance_read"],
 });
 
 export const MAX_MINUTES = 24 * 60;
@@ -187,4 +188,5 @@ export const attendedMinutes = defineKind({
   evaluate: (p, facts) => registrationsInScope(p, facts).some((r) => r.attended && r.minutesAttended >= p.minutes),
   sql: (p) => existsRegistration(p, sql`r.attended = 1 AND r.minutes_attended >= ${p.minutes}`),
   references: scopeReferences,
+  reads: ["registrations"],
 });

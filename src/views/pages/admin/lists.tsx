@@ -133,7 +133,10 @@ export const DynamicListPage: FC<DynamicListFormProps> = (p) => {
             id="criteria-preview"
             hx-post="/admin/lists/preview"
             hx-include={`#${LIST_FORM_ID}`}
-            hx-trigger={`input from:#${LIST_FORM_ID} delay:500ms, change from:#${LIST_FORM_ID}`}
+            // Typing, and choices in selects (they fire input too), debounced: a kind or scope change
+            // re-renders the builder first, which brings its own preview out of band, so this one
+            // reads the form after that swap instead of racing it.
+            hx-trigger={`input from:#${LIST_FORM_ID} delay:600ms`}
             hx-swap="innerHTML"
           >
             <CriteriaPreview preview={p.preview} problems={problems} />

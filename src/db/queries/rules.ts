@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { actionOfRow, type RuleAction, type RuleInput } from "../../domain/rules";
 import type { Db } from "../client";
 import { activities, campaigns, lists, prospects, ruleActions, ruleActionsTaken, rules, webinars } from "../schema";
@@ -207,26 +208,19 @@ export interface ActionTaken {
   campaignName: string | null;
 }
 
+const triggerActivity = alias(activities, "trigger_activity");
+const triggerActivityWebinar = alias(webinars, "trigger_activity_webinar");
+
 function takenQuery(db: Db, where: SQL | undefined, limit: number) {
-  const trigger = db
-    .select({
-      id: activities.id,
-      type: activities.type,
-      webinarId: activities.webinarId,
-      webinarSubject: webinars.subject,
-    })
-    .from(activities)
-    .leftJoin(webinars, eq(webinars.id, activities.webinarId))
-    .as("trigger_activity");
   return db
     .select({
       t: ruleActionsTaken,
       ruleName: rules.name,
       ruleDeletedAt: rules.deletedAt,
       email: prospects.email,
-      triggerType: trigger.type,
-      triggerWebinarId: trigger.webinarId,
-      triggerWebinarSubject: trigger.webinarSubject,
+      triggerType: triggerActivity.type,
+      triggerWebinarId: triggerActivity.webinarId,
+      triggerWebinarSubject: triggerActivityWebinar.subject,
       listName: lists.name,
       campaignName: campaigns.name,
       webinarSubject: webinars.subject,
@@ -234,7 +228,8 @@ function takenQuery(db: Db, where: SQL | undefined, limit: number) {
     .from(ruleActionsTaken)
     .innerJoin(rules, eq(rules.id, ruleActionsTaken.ruleId))
     .innerJoin(prospects, eq(prospects.id, ruleActionsTaken.prospectId))
-    .leftJoin(trigger, eq(trigger.id, ruleActionsTaken.activityId))
+    .leftJoin(triggerActivity, eq(triggerActivity.id, ruleActionsTaken.activityId))
+    .leftJoin(triggerActivityWebinar, eq(triggerActivityWebinar.id, triggerActivity.webinarId))
     .leftJoin(lists, eq(lists.id, ruleActionsTaken.listId))
     .leftJoin(campaigns, eq(campaigns.id, ruleActionsTaken.campaignId))
     .leftJoin(webinars, eq(webinars.id, ruleActionsTaken.webinarId))

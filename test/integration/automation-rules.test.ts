@@ -12,6 +12,7 @@ import { mergeProspects } from "../../src/db/queries/merge";
 import { runBatch } from "../../src/db/queries/statements";
 import { newId } from "../../src/lib/encoding";
 import { ADMIN, call, form, login, rows, type Session } from "../helpers";
+import { builderBody, liveForm, NAME_FIELDS, submit } from "./form-helpers";
 import { apiKey, db, getJson, seedConnector, seedProspect, seedRegistration, seedWebinar } from "./report-seed";
 import { actionsTaken, addRule, jobsDone, listIdsOf, newStaticList, ruleFields, scoreOf, tagsOf } from "./rule-helpers";
 
@@ -387,6 +388,40 @@ describe("automation rules as facts are recorded", () => {
         }),
       ]),
     );
+  });
+
+  it("a form submission's tag sets a rule off in the submission's own batch, the submission's activity its trigger", async () => {
+    const rule = await addRule(admin, {
+      name: "Form VIPs",
+      criteria: { match: "all", conditions: [{ kind: "tag", tag: "form-vip" }] },
+      actions: [
+        { type: "add_to_list", listId: list },
+        { type: "adjust_score", points: 4 },
+      ],
+    });
+    const formId = await liveForm(
+      admin,
+      builderBody(admin, { name: "Rules form", fields: NAME_FIELDS, extra: { add_tag: "form-vip" } }),
+    );
+    const fields = { email: "form-vip@example.com", firstName: "Fo", lastName: "Rm" };
+    expect((await submit(formId, fields)).status).toBe(200);
+    const [p] = await rows<{ id: string }>("SELECT id FROM prospects WHERE email = 'form-vip@example.com'");
+    const id = p?.id ?? "";
+    expect(await listIdsOf(id)).toEqual([list]);
+    expect(await scoreOf(id)).toBe(3 + 4);
+    const taken = await actionsTaken(rule);
+    const [submitted] = await rows<{ id: string }>(
+      "SELECT id FROM activities WHERE prospect_id = ? AND type = 'form_submitted'",
+      id,
+    );
+    expect(taken.map((t) => [t.type, t.trigger, t.activity_id])).toEqual([
+      ["add_to_list", "activity", submitted?.id],
+      ["adjust_score", "activity", submitted?.id],
+    ]);
+    // The same visitor again (a double submit, then a later one): the rule has acted.
+    expect((await submit(formId, fields)).status).toBe(200);
+    expect((await submit(formId, { ...fields, firstName: "Form" })).status).toBe(200);
+    expect(await actionsTaken(rule)).toHaveLength(2);
   });
 
   it("deleting a rule stops it at once and keeps what it did", async () => {

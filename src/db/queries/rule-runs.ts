@@ -85,19 +85,25 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
   const ids = JSON.stringify(options.activityIds ?? []);
   const otherwise = options.how === "apply" ? "apply" : options.attendanceOf !== undefined ? "attendance" : "change";
   const webinar = otherwise === "attendance" ? (options.attendanceOf ?? null) : null;
-  return sql`INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
+  // Each prospect's trigger, found once for the batch: the last of its activities the batch inserted
+  // (an activity that existed keeps its id, so a planned id found is one inserted). SQLite takes
+  // the bare `id` from the row holding max(key).
+  return sql`WITH batch_triggers AS (
+      SELECT x.prospect_id, x.id, max(j.key) AS k
+      FROM json_each(${ids}) j JOIN activities x ON x.id = j.value
+      GROUP BY x.prospect_id
+    )
+    INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
       points, campaign_id, outcome, trigger, activity_id, webinar_id, taken_at)
     SELECT s.rule_id, s.prospect_id, s.prospect_id, s.generation, a.position, a.type, a.list_id, a.tag,
-      a.points, a.campaign_id, 'pending', CASE WHEN q.trigger_id IS NULL THEN ${otherwise} ELSE 'activity' END,
-      q.trigger_id, CASE WHEN q.trigger_id IS NULL THEN ${webinar} END, ${now}
-    FROM (SELECT p.id AS prospect_id,
-            (SELECT x.id FROM json_each(${ids}) j JOIN activities x ON x.id = j.value AND x.prospect_id = p.id
-             ORDER BY j.key DESC LIMIT 1) AS trigger_id
-          FROM prospects p WHERE ${scopeSql(scope)}) q
-    JOIN rule_matches s ON s.prospect_id = q.prospect_id AND s.changed_at = ${now} AND s.matching = 1 AND s.generation >= 1
+      a.points, a.campaign_id, 'pending', CASE WHEN b.id IS NULL THEN ${otherwise} ELSE 'activity' END,
+      b.id, CASE WHEN b.id IS NULL THEN ${webinar} END, ${now}
+    FROM prospects p
+    JOIN rule_matches s ON s.prospect_id = p.id AND s.changed_at = ${now} AND s.matching = 1 AND s.generation >= 1
     JOIN rules r ON r.id = s.rule_id AND ${activeRule("r", options.ruleId)}
     JOIN rule_actions a ON a.rule_id = s.rule_id
-    WHERE true
+    LEFT JOIN batch_triggers b ON b.prospect_id = p.id
+    WHERE ${scopeSql(scope)}
     ON CONFLICT DO NOTHING`;
 }
 

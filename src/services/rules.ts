@@ -61,28 +61,46 @@ export interface RuleWords {
   actions: string[];
 }
 
-/** A rule in words: its criteria and actions, with the names of what they point at. */
-export async function ruleWords(
+/** Rules in words: their criteria and actions, with the names of what they point at (two reads for all). */
+export async function rulesWords(
   env: Env,
-  rule: { criteria: string; actions: readonly RuleAction[] },
-): Promise<RuleWords> {
+  rules: readonly { id: string; criteria: string; actions: readonly RuleAction[] }[],
+): Promise<Map<string, RuleWords>> {
   const db = createDb(env.DB);
-  const criteria = ruleCriteria(rule);
-  const refs = actionReferences(rule.actions);
+  const criteria = new Map(rules.map((r) => [r.id, ruleCriteria(r)]));
+  const refs = rules.flatMap((r) => actionReferences(r.actions));
   const [targets, actions] = await Promise.all([
-    criteria ? criteriaTargets(db, [criteria]) : null,
+    criteriaTargets(
+      db,
+      [...criteria.values()].filter((c): c is Criteria => c !== null),
+    ),
     actionTargets(db, {
       lists: refs.filter((r) => r.type === "list").map((r) => r.id),
       campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
     }),
   ]);
-  return {
-    criteria:
-      criteria && targets
-        ? { ...describeCriteria(criteria, targets.names), sentence: criteriaSentence(criteria, targets.names) }
-        : null,
-    actions: rule.actions.map((a) => describeAction(a, actions)),
-  };
+  return new Map(
+    rules.map((r) => {
+      const c = criteria.get(r.id) ?? null;
+      return [
+        r.id,
+        {
+          criteria: c ? { ...describeCriteria(c, targets.names), sentence: criteriaSentence(c, targets.names) } : null,
+          actions: r.actions.map((a) => describeAction(a, actions)),
+        },
+      ];
+    }),
+  );
+}
+
+/** One rule in words. */
+export async function ruleWords(
+  env: Env,
+  rule: { id: string; criteria: string; actions: readonly RuleAction[] },
+): Promise<RuleWords> {
+  const words = (await rulesWords(env, [rule])).get(rule.id);
+  if (!words) throw new Error("unreachable: every rule has its words");
+  return words;
 }
 
 /**

@@ -105,20 +105,21 @@ export async function actionTargets(
   list(id: string): string | null;
   campaign(id: string): string | null;
 }> {
-  const ids = (xs: readonly string[]) => [...new Set(xs)].slice(0, 90);
+  const chunks = (xs: readonly string[]): string[][] => {
+    const unique = [...new Set(xs)];
+    return Array.from({ length: Math.ceil(unique.length / 90) }, (_, i) => unique.slice(i * 90, i * 90 + 90));
+  };
   const [l, c] = await Promise.all([
-    refs.lists.length
-      ? db
-          .select({ id: lists.id, name: lists.name, kind: lists.kind })
-          .from(lists)
-          .where(inArray(lists.id, ids(refs.lists)))
-      : [],
-    refs.campaigns.length
-      ? db
-          .select({ id: campaigns.id, name: campaigns.name })
-          .from(campaigns)
-          .where(inArray(campaigns.id, ids(refs.campaigns)))
-      : [],
+    Promise.all(
+      chunks(refs.lists).map((ids) =>
+        db.select({ id: lists.id, name: lists.name, kind: lists.kind }).from(lists).where(inArray(lists.id, ids)),
+      ),
+    ).then((parts) => parts.flat()),
+    Promise.all(
+      chunks(refs.campaigns).map((ids) =>
+        db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(inArray(campaigns.id, ids)),
+      ),
+    ).then((parts) => parts.flat()),
   ]);
   const listById = new Map(l.map((r) => [r.id, r]));
   const campaignById = new Map(c.map((r) => [r.id, r.name]));

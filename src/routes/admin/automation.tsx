@@ -8,7 +8,7 @@ import { ACTIVITY_TYPES, type ActivityType } from "../../domain/scoring";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
 import { validForm } from "../../middleware/validate";
-import { ruleWords } from "../../services/rules";
+import { rulesWords } from "../../services/rules";
 import { AutomationPage } from "../../views/pages/admin/automation";
 import { ScoringPage, type ScoringRow } from "../../views/pages/admin/scoring";
 
@@ -34,13 +34,12 @@ export const automationRoutes = new Hono<AppEnv>();
 
 automationRoutes.get("/", async (c) => {
   const rules = await listRules(createDb(c.env.DB));
+  const all = await rulesWords(c.env, rules);
   const words = new Map(
-    await Promise.all(
-      rules.map(async (r) => {
-        const w = await ruleWords(c.env, r);
-        return [r.id, { when: w.criteria?.sentence ?? "", actions: w.actions }] as const;
-      }),
-    ),
+    rules.map((r) => {
+      const w = all.get(r.id);
+      return [r.id, { when: w?.criteria?.sentence ?? "", actions: w?.actions ?? [] }] as const;
+    }),
   );
   const flash = c.req.query("deleted") === "1" ? "The rule was deleted. What it already did stays." : undefined;
   return c.render(<AutomationPage rules={rules} words={words} flash={flash} />, { title: "Automation" });

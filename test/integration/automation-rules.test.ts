@@ -424,6 +424,28 @@ describe("automation rules as facts are recorded", () => {
     expect(await actionsTaken(rule)).toHaveLength(2);
   });
 
+  it("an action whose list is gone is recorded as skipped, and the rule's other actions still run", async () => {
+    const gone = await newStaticList("Soon gone");
+    const rule = await addRule(admin, {
+      name: "List vanishes",
+      criteria: { match: "all", conditions: [{ kind: "tag", tag: "vanish-test" }] },
+      actions: [
+        { type: "add_to_list", listId: gone },
+        { type: "add_tag", tag: "vanish-acted" },
+      ],
+    });
+    await env.DB.prepare("DELETE FROM lists WHERE id = ?").bind(gone).run();
+    const p = await seedProspect("vanish-rule@example.com");
+    await tag(p, "vanish-test", true);
+    expect((await actionsTaken(rule)).map((t) => [t.type, t.outcome])).toEqual([
+      ["add_to_list", "skipped"],
+      ["add_tag", "done"],
+    ]);
+    expect(await tagsOf(p)).toEqual(["vanish-acted", "vanish-test"]);
+    const page = await (await call(`/admin/automation/rules/${rule}`, { cookie: admin.cookie })).text();
+    expect(page).toContain("Skipped adding to a list that no longer exists");
+  });
+
   it("deleting a rule stops it at once and keeps what it did", async () => {
     const rule = await addRule(admin, {
       name: "Delete me",

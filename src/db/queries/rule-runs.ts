@@ -80,6 +80,13 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
     WHERE ${changed}`;
 }
 
+/** An action whose list (static) or campaign is gone is written as skipped; the others as pending. */
+const OUTCOME = sql.raw(`CASE
+    WHEN a.type IN ('add_to_list', 'remove_from_list')
+      AND NOT EXISTS (SELECT 1 FROM lists l WHERE l.id = a.list_id AND l.kind = 'static') THEN 'skipped'
+    WHEN a.type = 'assign_campaign' AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id) THEN 'skipped'
+    ELSE 'pending' END`);
+
 /** Step 2: the actions of every match this batch moved, as pending rows (at most once each). */
 function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
   const ids = JSON.stringify(options.activityIds ?? []);
@@ -96,7 +103,7 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
     INSERT INTO rule_actions_taken (rule_id, prospect_id, subject_id, generation, position, type, list_id, tag,
       points, campaign_id, outcome, trigger, activity_id, webinar_id, taken_at)
     SELECT s.rule_id, s.prospect_id, s.prospect_id, s.generation, a.position, a.type, a.list_id, a.tag,
-      a.points, a.campaign_id, 'pending', CASE WHEN b.id IS NULL THEN ${otherwise} ELSE 'activity' END,
+      a.points, a.campaign_id, ${OUTCOME}, CASE WHEN b.id IS NULL THEN ${otherwise} ELSE 'activity' END,
       b.id, CASE WHEN b.id IS NULL THEN ${webinar} END, ${now}
     FROM prospects p
     JOIN rule_matches s ON s.prospect_id = p.id AND s.changed_at = ${now} AND s.matching = 1 AND s.generation >= 1
@@ -108,20 +115,17 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
 }
 
 const PENDING = sql.raw("t.outcome = 'pending'");
-/** A pending list action whose list is there and static. */
-const LIST_OK = sql.raw("EXISTS (SELECT 1 FROM lists l WHERE l.id = t.list_id AND l.kind = 'static')");
-const CAMPAIGN_OK = sql.raw("EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)");
 
-/** Step 3: the pending actions carried out, then marked done (or skipped: their list or campaign is gone). */
+/** Step 3: the pending actions carried out (their lists and campaigns were there when written), then marked done. */
 function carryOut(now: string): SQL[] {
   return [
     sql`INSERT INTO list_members (list_id, prospect_id, created_at)
         SELECT t.list_id, t.prospect_id, ${now} FROM rule_actions_taken t
-        WHERE ${PENDING} AND t.type = 'add_to_list' AND ${LIST_OK}
+        WHERE ${PENDING} AND t.type = 'add_to_list'
         ON CONFLICT DO NOTHING`,
     sql`DELETE FROM list_members WHERE (list_id, prospect_id) IN (
           SELECT t.list_id, t.prospect_id FROM rule_actions_taken t
-          WHERE ${PENDING} AND t.type = 'remove_from_list' AND ${LIST_OK})`,
+          WHERE ${PENDING} AND t.type = 'remove_from_list')`,
     sql`INSERT INTO prospect_tags (prospect_id, tag, created_at)
         SELECT t.prospect_id, t.tag, ${now} FROM rule_actions_taken t
         WHERE ${PENDING} AND t.type = 'add_tag' AND t.tag IS NOT NULL
@@ -131,21 +135,17 @@ function carryOut(now: string): SQL[] {
     // Two rules assigning campaigns in one batch: the later action wins.
     sql`UPDATE prospects SET updated_at = ${now}, campaign_id = (
           SELECT t.campaign_id FROM rule_actions_taken t
-          WHERE ${PENDING} AND t.type = 'assign_campaign' AND t.prospect_id = prospects.id AND ${CAMPAIGN_OK}
+          WHERE ${PENDING} AND t.type = 'assign_campaign' AND t.prospect_id = prospects.id
           ORDER BY t.id DESC LIMIT 1)
         WHERE id IN (SELECT t.prospect_id FROM rule_actions_taken t
-          WHERE ${PENDING} AND t.type = 'assign_campaign' AND ${CAMPAIGN_OK})`,
+          WHERE ${PENDING} AND t.type = 'assign_campaign')`,
     ...recordScoreAdjustments(
       sql`SELECT t.prospect_id, 'rule:' || t.rule_id || ':' || t.generation AS dedupe_key, t.points,
             (SELECT name FROM rules WHERE id = t.rule_id) AS detail
           FROM rule_actions_taken t WHERE ${PENDING} AND t.type = 'adjust_score' AND t.points IS NOT NULL`,
       now,
     ),
-    sql`UPDATE rule_actions_taken AS t SET outcome = CASE
-          WHEN t.type IN ('add_to_list', 'remove_from_list') AND NOT ${LIST_OK} THEN 'skipped'
-          WHEN t.type = 'assign_campaign' AND NOT ${CAMPAIGN_OK} THEN 'skipped'
-          ELSE 'done' END
-        WHERE ${PENDING}`,
+    sql`UPDATE rule_actions_taken SET outcome = 'done' WHERE outcome = 'pending'`,
   ];
 }
 

@@ -8,8 +8,12 @@ import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
 export function takenWords(t: ActionTaken): string {
   if (!t.action) return "An action this version no longer reads";
   const names = { list: () => t.listName, campaign: () => t.campaignName };
-  const words = describeTaken(t.action, names);
-  return t.outcome === "skipped" ? `Skipped: ${words.replace(/^\w/, (c) => c.toLowerCase())} (it is gone)` : words;
+  if (t.outcome === "skipped") {
+    if (t.action.type === "add_to_list") return "Skipped adding to a list that no longer exists";
+    if (t.action.type === "remove_from_list") return "Skipped removing from a list that no longer exists";
+    if (t.action.type === "assign_campaign") return "Skipped assigning a campaign that no longer exists";
+  }
+  return describeTaken(t.action, names);
 }
 
 export const ActionTakenWords: FC<{ taken: ActionTaken }> = ({ taken }) => (

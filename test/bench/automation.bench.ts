@@ -137,7 +137,7 @@ export async function run(): Promise<BenchResult[]> {
       progress.push(`${at}/progress`);
     }
     for (let i = 0; i < 20; i++) {
-      const actions =
+      const actions: Record<string, string> =
         i % 2 === 0
           ? {
               "actions.0.type": "add_tag",

@@ -368,6 +368,15 @@ describe("membership follows what is recorded, in the same batch", () => {
   });
 });
 
+describe("forms and dynamic lists", () => {
+  it("a form's Add to list cannot pick a dynamic list", async () => {
+    const { actionTargetErrors } = await import("../../src/db/queries/forms");
+    const listId = await dynamicList("Not for forms", [{ kind: "tag", tag: "forms" }]);
+    const errors = await actionTargetErrors(db(), [{ type: "add_to_list", listId }], new Date().toISOString());
+    expect(errors.add_to_list).toMatch(/Pick a static list/);
+  });
+});
+
 describe("a list's page", () => {
   it("searches and pages the members with the cursor codec, who joined last first", async () => {
     const listId = "lst_paging";

@@ -161,8 +161,15 @@ export async function actionTargetErrors(db: Db, actions: FormAction[], now: str
       else if (webinar.status !== "scheduled" || webinar.startsAt <= now)
         errors.register_webinar = "Pick an upcoming webinar: this one has started, ended or was cancelled.";
     } else if (action.type === "add_to_list") {
-      const [row] = await db.select({ id: lists.id }).from(lists).where(eq(lists.id, action.listId)).limit(1);
+      const [row] = await db
+        .select({ id: lists.id, kind: lists.kind })
+        .from(lists)
+        .where(eq(lists.id, action.listId))
+        .limit(1);
       if (!row) errors.add_to_list = "This list does not exist (any more): pick one from the list.";
+      // A dynamic list's members are the prospects matching its criteria; nobody is added to it.
+      else if (row.kind !== "static")
+        errors.add_to_list = "Pick a static list: a dynamic list fills itself from its criteria.";
     } else if (action.type === "assign_campaign") {
       const [row] = await db
         .select({ id: campaigns.id })

@@ -5,7 +5,7 @@ import { listLists } from "../../db/queries/lists";
 import type { Env } from "../../env";
 import type { ActionChoices } from "../../views/pages/admin/form-actions";
 
-/** What the completion-action pickers offer: upcoming webinars only (F7), lists, campaigns. */
+/** What the completion-action pickers offer: upcoming webinars only (F7), static lists, campaigns. */
 export async function choicesFor(env: Env): Promise<ActionChoices> {
   const db = createDb(env.DB);
   const [webinars, lists, campaigns] = await Promise.all([
@@ -13,5 +13,6 @@ export async function choicesFor(env: Env): Promise<ActionChoices> {
     listLists(db),
     listCampaigns(db),
   ]);
-  return { webinars, lists, campaigns };
+  // Add to list offers static lists: a dynamic list's members follow its criteria alone.
+  return { webinars, lists: lists.filter((l) => l.kind === "static"), campaigns };
 }

@@ -33,7 +33,7 @@ CREATE TABLE `rule_actions_taken` (
 	FOREIGN KEY (`prospect_id`) REFERENCES `prospects`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `rule_actions_taken_unique` ON `rule_actions_taken` (`rule_id`,`subject_id`,`generation`,`position`);--> statement-breakpoint
+CREATE UNIQUE INDEX `rule_actions_taken_unique` ON `rule_actions_taken` (`subject_id`,`rule_id`,`generation`,`position`);--> statement-breakpoint
 CREATE INDEX `rule_actions_taken_rule_idx` ON `rule_actions_taken` (`rule_id`,`id`);--> statement-breakpoint
 CREATE INDEX `rule_actions_taken_prospect_idx` ON `rule_actions_taken` (`prospect_id`,`taken_at`);--> statement-breakpoint
 CREATE INDEX `rule_actions_taken_pending_idx` ON `rule_actions_taken` (`outcome`) WHERE outcome = 'pending';--> statement-breakpoint
@@ -43,12 +43,11 @@ CREATE TABLE `rule_matches` (
 	`matching` integer NOT NULL,
 	`generation` integer NOT NULL,
 	`changed_at` text NOT NULL,
-	PRIMARY KEY(`rule_id`, `prospect_id`),
+	PRIMARY KEY(`prospect_id`, `rule_id`),
 	FOREIGN KEY (`rule_id`) REFERENCES `rules`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`prospect_id`) REFERENCES `prospects`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `rule_matches_prospect_idx` ON `rule_matches` (`prospect_id`);--> statement-breakpoint
 CREATE TABLE `rules` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,

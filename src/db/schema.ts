@@ -594,7 +594,9 @@ export const ruleMatches = sqliteTable(
     generation: integer("generation").notNull(),
     changedAt: text("changed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.ruleId, t.prospectId] }), index("rule_matches_prospect_idx").on(t.prospectId)],
+  // Keyed by prospect first: a batch writes the rows of a few hundred prospects, each prospect's
+  // rules side by side, instead of a few rows in every rule's part of the index.
+  (t) => [primaryKey({ columns: [t.prospectId, t.ruleId] })],
 );
 
 /**
@@ -633,7 +635,8 @@ export const ruleActionsTaken = sqliteTable(
     takenAt: text("taken_at").notNull(),
   },
   (t) => [
-    uniqueIndex("rule_actions_taken_unique").on(t.ruleId, t.subjectId, t.generation, t.position),
+    // By prospect first, like rule_matches: a batch's actions land on its prospects' pages.
+    uniqueIndex("rule_actions_taken_unique").on(t.subjectId, t.ruleId, t.generation, t.position),
     index("rule_actions_taken_rule_idx").on(t.ruleId, t.id),
     index("rule_actions_taken_prospect_idx").on(t.prospectId, t.takenAt),
     index("rule_actions_taken_pending_idx").on(t.outcome).where(sql`outcome = 'pending'`),

@@ -130,13 +130,13 @@ export async function run(): Promise<BenchResult[]> {
     const staticList = /href="\/admin\/lists\/(lst_[\w-]+)"/.exec(listsPage)?.[1];
     if (!staticList) throw new Error("no static list");
     const progress: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < Number(process.env.P4_LISTS ?? 10); i++) {
       const res = await adminForm(worker, admin, "/admin/lists/dynamic", { name: `P4 list ${i}`, ...criteria(i) });
       const at = res.headers.get("location");
       if (res.status !== 303 || !at) throw new Error(`dynamic list ${i}: ${res.status} ${await res.text()}`);
       progress.push(`${at}/progress`);
     }
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < Number(process.env.P4_RULES ?? 20); i++) {
       const actions: Record<string, string> =
         i % 2 === 0
           ? {

@@ -75,7 +75,7 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
     FROM criteria_matches m JOIN rules r ON r.id = m.owner_id AND ${activeRule("r", options.ruleId)}
     WHERE m.ok = 1 OR EXISTS (SELECT 1 FROM rule_matches s
       WHERE s.rule_id = m.owner_id AND s.prospect_id = m.prospect_id AND s.matching = 1)
-    ON CONFLICT (rule_id, prospect_id) DO UPDATE SET
+    ON CONFLICT (prospect_id, rule_id) DO UPDATE SET
       matching = excluded.matching, generation = ${generation}, changed_at = excluded.changed_at
     WHERE ${changed}`;
 }
@@ -170,7 +170,7 @@ export function mergeRuleHistory(masterId: string, otherId: string): SQL[] {
   return [
     sql`INSERT INTO rule_matches (rule_id, prospect_id, matching, generation, changed_at)
         SELECT rule_id, ${masterId}, matching, generation, changed_at FROM rule_matches WHERE prospect_id = ${otherId}
-        ON CONFLICT (rule_id, prospect_id) DO UPDATE SET
+        ON CONFLICT (prospect_id, rule_id) DO UPDATE SET
           matching = max(rule_matches.matching, excluded.matching),
           generation = max(rule_matches.generation, excluded.generation)`,
     sql`DELETE FROM rule_matches WHERE prospect_id = ${otherId}`,

@@ -8,18 +8,20 @@ import { dirname, join, normalize, relative } from "node:path";
 import { root } from "./lib.mjs";
 
 const RECORDER = "src/db/queries/activities.ts";
+// The recorder's statements for score adjustments known only when the batch runs (automation rules).
+const RECORDER_ADJUSTMENTS = "src/db/queries/activity-adjustments.ts";
 
 const RULES = [
   {
     name: "one activity recorder: inserts",
     why: "Activities are inserted only by the activity recorder (insert once by dedupe key, score once).",
-    allowed: [RECORDER],
+    allowed: [RECORDER, RECORDER_ADJUSTMENTS],
     patterns: [/INSERT\s+(?:OR\s+\w+\s+)?INTO\s+activities\b/i, /\.insert\(\s*activities\s*\)/],
   },
   {
     name: "one activity recorder: scores",
     why: "A prospect's score is the sum of its activities' points, set only by the activity recorder.",
-    allowed: [RECORDER],
+    allowed: [RECORDER, RECORDER_ADJUSTMENTS],
     patterns: [/UPDATE\s+prospects\s+SET\s+score\b/i, /\bSET\s+score\s*=/i, /\bscore\s*:\s*sql\b/],
   },
   {
@@ -37,7 +39,10 @@ const RULES = [
     name: "stubs typed by their class",
     why: "A Durable Object stub is DurableObjectStub<Class> as getByName gives it, never cast to a hand-written interface: a renamed RPC method must fail the type check.",
     allowed: [],
-    patterns: [/\.getByName\([^()]*(?:\([^()]*\)[^()]*)*\)\s*as\s/, /\.get\(\s*[^()]*\.idFrom\w+\([^()]*\)\s*\)\s*as\s/],
+    patterns: [
+      /\.getByName\([^()]*(?:\([^()]*\)[^()]*)*\)\s*as\s/,
+      /\.get\(\s*[^()]*\.idFrom\w+\([^()]*\)\s*\)\s*as\s/,
+    ],
   },
   {
     name: "comments stand alone",

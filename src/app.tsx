@@ -21,6 +21,7 @@ import { formHandlerRoutes } from "./routes/admin/form-handlers";
 import { formRoutes } from "./routes/admin/forms";
 import { listRoutes } from "./routes/admin/lists";
 import { prospectRoutes } from "./routes/admin/prospects";
+import { ruleRoutes } from "./routes/admin/rules";
 import { sessionRoutes } from "./routes/admin/sessions";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);
+  admin.route("/automation/rules", ruleRoutes);
   admin.route("/settings", settingsIndexRoutes);
   admin.route("/settings/sessions", sessionRoutes);
   for (const prefix of ADMIN_ONLY_PREFIXES) {

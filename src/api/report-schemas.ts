@@ -95,12 +95,20 @@ export const Activity = v.object({
   type: v.pipe(
     v.string(),
     v.description(
-      "webinar_registered, webinar_accepted, webinar_attended, webinar_registration_denied, webinar_registration_cancelled, form_submitted",
+      "webinar_registered, webinar_accepted, webinar_attended, webinar_registration_denied, webinar_registration_cancelled, form_submitted, score_adjusted (a form's or a rule's), rule_action (an automation rule added or removed a tag or list membership, or assigned a campaign)",
     ),
   ),
   webinar_id: v.nullable(v.string()),
   occurred_at: IsoTime,
-  points: v.number(),
+  points: v.pipe(v.number(), v.description("Points the activity added to the score; 0 for rule_action")),
+  detail: v.pipe(
+    v.nullable(v.string()),
+    v.description("What happened, in words (the webinar, the form, the rule's action)"),
+  ),
+  rule_id: v.pipe(
+    v.nullable(v.string()),
+    v.description("The automation rule that took it, for rule actions and their score adjustments"),
+  ),
 });
 
 export const ProspectRegistration = v.object({

@@ -531,3 +531,118 @@ export const prospectTags = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.prospectId, t.tag] }), index("prospect_tags_tag_idx").on(t.tag)],
 );
+
+/**
+ * Automation rules: criteria (stored for SQL in `criteria_sets` / `criteria_conditions` with owner
+ * type `rule`, and here as the marketer saved them) and actions, run as prospects' facts are
+ * recorded (src/db/queries/rule-runs.ts). A deleted rule keeps its row, hidden, so the actions it
+ * took still name it.
+ */
+export const rules = sqliteTable(
+  "rules",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** `once`: at most once per prospect; `repeat`: again each time a prospect newly matches. */
+    mode: text("mode", { enum: ["once", "repeat"] }).notNull(),
+    status: text("status", { enum: ["active", "paused"] })
+      .notNull()
+      .default("active"),
+    /** The criteria as JSON (src/domain/criteria), for the words and the API. */
+    criteria: text("criteria").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+    deletedAt: text("deleted_at"),
+  },
+  (t) => [
+    uniqueIndex("rules_name_unique").on(t.name).where(sql`deleted_at IS NULL`),
+    index("rules_status_idx").on(t.status),
+  ],
+);
+
+/** A rule's actions, in order. A list or campaign deleted later leaves the action pointing at nothing (skipped). */
+export const ruleActions = sqliteTable(
+  "rule_actions",
+  {
+    ruleId: text("rule_id")
+      .notNull()
+      .references(() => rules.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    type: text("type", {
+      enum: ["add_to_list", "remove_from_list", "add_tag", "remove_tag", "adjust_score", "assign_campaign"],
+    }).notNull(),
+    listId: text("list_id").references(() => lists.id, { onDelete: "set null" }),
+    tag: text("tag"),
+    points: integer("points"),
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+  },
+  (t) => [primaryKey({ columns: [t.ruleId, t.position] })],
+);
+
+/**
+ * Whether a prospect matched a rule when its facts were last judged, and how many times it has
+ * newly matched (`generation`): the rule acts when the generation moves, so judging the same facts
+ * again never acts twice. Generation 0 means "matched before the rule started, not acted on".
+ */
+export const ruleMatches = sqliteTable(
+  "rule_matches",
+  {
+    ruleId: text("rule_id")
+      .notNull()
+      .references(() => rules.id, { onDelete: "cascade" }),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    matching: integer("matching", { mode: "boolean" }).notNull(),
+    generation: integer("generation").notNull(),
+    changedAt: text("changed_at").notNull(),
+  },
+  // Keyed by prospect first: a batch writes the rows of a few hundred prospects, each prospect's
+  // rules side by side, instead of a few rows in every rule's part of the index.
+  (t) => [primaryKey({ columns: [t.prospectId, t.ruleId] })],
+);
+
+/**
+ * Every action a rule took: on whom (`subjectId`, never changed; `prospectId` follows merges to
+ * the master), which match (`generation`) and action (`position`, with the action's values as
+ * they were), what triggered it, and when. Unique per rule, subject, match and action, so an
+ * action is taken at most once per match. `outcome` is `pending` only inside the batch that takes it.
+ */
+export const ruleActionsTaken = sqliteTable(
+  "rule_actions_taken",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    ruleId: text("rule_id")
+      .notNull()
+      .references(() => rules.id),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    subjectId: text("subject_id").notNull(),
+    generation: integer("generation").notNull(),
+    position: integer("position").notNull(),
+    type: text("type").notNull(),
+    listId: text("list_id"),
+    tag: text("tag"),
+    points: integer("points"),
+    campaignId: text("campaign_id"),
+    outcome: text("outcome", { enum: ["pending", "done", "skipped"] }).notNull(),
+    /**
+     * `activity` (see `activityId`), `attendance` (the attendance of `webinarId`, read after its
+     * end: who did not come is now absent), `change` (another fact of the prospect), `apply` (a
+     * run over who already matched).
+     */
+    trigger: text("trigger", { enum: ["activity", "attendance", "change", "apply"] }).notNull(),
+    activityId: text("activity_id"),
+    webinarId: text("webinar_id"),
+    takenAt: text("taken_at").notNull(),
+  },
+  (t) => [
+    // By prospect first, like rule_matches: a batch's actions land on its prospects' pages.
+    uniqueIndex("rule_actions_taken_unique").on(t.subjectId, t.ruleId, t.generation, t.position),
+    index("rule_actions_taken_rule_idx").on(t.ruleId, t.id),
+    index("rule_actions_taken_prospect_idx").on(t.prospectId, t.takenAt),
+    index("rule_actions_taken_pending_idx").on(t.outcome).where(sql`outcome = 'pending'`),
+  ],
+);

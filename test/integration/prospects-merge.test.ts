@@ -311,6 +311,8 @@ describe("/api/v1/prospects", () => {
       webinar_id: expect.any(String),
       occurred_at: expect.stringMatching(/Z$/),
       points: expect.any(Number),
+      detail: null,
+      rule_id: null,
     });
     expect(one.body.registrations).toHaveLength(2);
   });

@@ -7,6 +7,7 @@ import { findOrCreateCampaign } from "../../src/db/queries/campaigns";
 import { findOrCreateList } from "../../src/db/queries/lists";
 import { refreshMemberships } from "../../src/db/queries/memberships";
 import { pendingHandoffs } from "../../src/db/queries/registrations";
+import { runRules } from "../../src/db/queries/rule-runs";
 import { prepareStatement } from "../../src/db/queries/statements";
 import { webinarKeyOwners } from "../../src/db/queries/webhook-events";
 import { ADMIN, login, type Session } from "../helpers";
@@ -212,6 +213,72 @@ describe("report queries use indexes", () => {
     }
     for (const path of [`/api/v1/lists`, `/api/v1/lists/${listId}/members`]) {
       const res = await app.request(path, { headers: { authorization: `Bearer ${key}` } }, { ...env, DB: db });
+      expect(res.status, path).toBe(200);
+    }
+    for (const { sql, params } of log.filter((r) => /^\s*(select|with)\b/i.test(r.sql))) {
+      if (ALLOWED_SCANS.some((re) => re.test(sql))) continue;
+      await check(sql, params);
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("no full scan of a growing table in what the seam appends for automation rules, nor on the rule pages", async () => {
+    const ruleId = "rul_plans";
+    const listId = "lst_plans_static";
+    const now = new Date().toISOString();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO lists (id, name) VALUES (?, 'Plans static')").bind(listId),
+      env.DB.prepare(
+        "INSERT INTO rules (id, name, mode, status, criteria, updated_at) VALUES (?, 'Plans rule', 'repeat', 'active', '{}', ?)",
+      ).bind(ruleId, now),
+      env.DB.prepare(
+        "INSERT INTO rule_actions (rule_id, position, type, list_id, tag, points) VALUES (?, 0, 'add_to_list', ?, NULL, NULL), (?, 1, 'add_tag', NULL, 'x', NULL), (?, 2, 'adjust_score', NULL, NULL, -5)",
+      ).bind(ruleId, listId, ruleId, ruleId),
+      env.DB.prepare(
+        "INSERT INTO criteria_sets (owner_id, owner_type, match, updated_at) VALUES (?, 'rule', 'any', ?)",
+      ).bind(ruleId, now),
+      ...[
+        [
+          "webinar_status",
+          JSON.stringify({ status: "absent", scope: "webinar", webinarId: fx.finished, campaignId: null }),
+        ],
+        ["tag", JSON.stringify({ tag: "vip" })],
+        ["score", JSON.stringify({ op: "at_least", value: 10 })],
+      ].map(([kind, params], i) =>
+        env.DB.prepare(
+          "INSERT INTO criteria_conditions (owner_id, group_no, position, group_match, kind, params) VALUES (?, ?, 0, 'all', ?, ?)",
+        ).bind(ruleId, i, kind, params),
+      ),
+    ]);
+    const offenders: string[] = [];
+    const tables = [...GROWING, "list_members", "prospect_tags", "rule_matches", "rule_actions_taken"];
+    const check = async (sql: string, params: unknown[]) => {
+      for (const detail of await plan(sql, params)) {
+        const scan = /^SCAN (\w+)/.exec(detail);
+        if (scan?.[1] && tables.includes(scan[1]) && !/USING (COVERING )?INDEX/.test(detail)) {
+          offenders.push(`${detail}\n    in: ${sql.slice(0, 240)}`);
+        }
+      }
+    };
+    const scopes = [
+      { ids: Object.values(fx.people) },
+      { email: "ann-plans@example.com", when: sql`1 = 1` },
+      { after: "pro_a", upTo: "pro_m" },
+    ];
+    for (const scope of scopes) {
+      for (const how of ["live", "apply", "note"] as const) {
+        for (const statement of runRules(scope, now, { how, activityIds: ["act_a"] })) {
+          const { sql: text, params } = prepareStatementText(statement);
+          await check(text, params);
+        }
+      }
+    }
+    const log: Recorded[] = [];
+    const app = createApp();
+    const db = recordingD1(env.DB, log);
+    const prospect = Object.values(fx.people)[0];
+    for (const path of ["/admin/automation", `/admin/automation/rules/${ruleId}`, `/admin/prospects/${prospect}`]) {
+      const res = await app.request(path, { headers: { cookie: admin.cookie } }, { ...env, DB: db });
       expect(res.status, path).toBe(200);
     }
     for (const { sql, params } of log.filter((r) => /^\s*(select|with)\b/i.test(r.sql))) {

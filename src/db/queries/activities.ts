@@ -3,6 +3,7 @@ import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { activities } from "../schema";
+import { SCORE_ADJUSTED } from "./activity-adjustments";
 import { afterFactsChanged } from "./fact-changes";
 
 /**
@@ -25,8 +26,8 @@ export const WEBINAR_ACTIVITY_TYPES = {
   cancelled: "webinar_registration_cancelled",
 } as const satisfies Record<WebinarActivityKind, string>;
 
-/** A form's "adjust score" action: its points are the action's, not a scoring rule's. */
-export const SCORE_ADJUSTED = "score_adjusted";
+/** A form's or a rule's "adjust score" action: its points are the action's, not a scoring rule's. */
+export { SCORE_ADJUSTED };
 
 /**
  * The dedupe key of a webinar activity (unique per prospect): `webinar:<id>:registered`, etc. The
@@ -184,7 +185,7 @@ export function recordActivities(
   const prospectIds = [...new Set(rows.map((r) => r.prospectId))];
   const affected = [...new Set([...prospectIds, ...touched])];
   if (affected.length === 0) return { statements: [], newActivities: () => [] };
-  const after = afterFactsChanged({ ids: affected }, now);
+  const after = afterFactsChanged({ ids: affected }, now, { activityIds: rows.map((r) => r.id) });
   if (rows.length === 0) return { statements: after, newActivities: () => [] };
   const planned = new Set(rows.map((r) => r.id));
   return {
@@ -219,7 +220,7 @@ export function recordActivitiesOfActiveProspect(
           SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
               updated_at = ${now}
           WHERE email = ${prospect.email} AND merged_into_id IS NULL AND ${prospect.when}`,
-      ...afterFactsChanged({ email: prospect.email, when: prospect.when }, now),
+      ...afterFactsChanged({ email: prospect.email, when: prospect.when }, now, { activityIds: rows.map((r) => r.id) }),
     ],
     newActivities: (results) => newOf(results[0], planned),
   };

@@ -4,25 +4,38 @@ import type { Db } from "../client";
 import { webinars } from "../schema";
 import type { ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
+import { runRules } from "./rule-runs";
 import { runBatch } from "./statements";
+
+export interface FactChangeOptions {
+  /** A merge: dynamic lists only add (the master keeps the union of both prospects' memberships). */
+  merge?: boolean;
+  /** The activities the batch records (their planned ids): what triggered the rules that act. */
+  activityIds?: readonly string[];
+  /** The webinar whose attendance, read after its end, the batch follows: what triggered the rules that act. */
+  attendanceOf?: string;
+  /** Only these facts changed: only lists and rules with a condition that reads one are judged. */
+  only?: readonly Fact[];
+}
 
 /**
  * The seam after a prospect's facts change. Whatever changes a prospect's facts (the activity
  * recorder's activities and scores, ingestion's registrations, a form's fields, tags and lists,
  * a list member added or removed by hand, a merge) appends these statements to its own D1 batch,
  * after its writes: what depends on the facts is brought up to date in the same unit of work, for
- * those prospects only, never by scanning everyone on a timer. Dynamic lists today; automation
- * rules add their statements here, after the lists' (a rule may test list membership).
+ * those prospects only, never by scanning everyone on a timer. Dynamic lists first, then
+ * automation rules (a rule may test list membership). What the rules' actions change (tags, lists,
+ * campaign, score) is judged by lists and rules at the prospect's next change, not in this batch,
+ * so one change never sets off a chain.
  */
-export function afterFactsChanged(
-  scope: ProspectScope,
-  now: string,
-  options: { merge?: boolean; only?: readonly Fact[] } = {},
-): SQL[] {
+export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
+  const reading = options.only ? { reading: kindsReading(options.only) } : {};
   return [
-    ...refreshMemberships(scope, now, {
-      addOnly: options.merge === true,
-      ...(options.only ? { reading: kindsReading(options.only) } : {}),
+    ...refreshMemberships(scope, now, { addOnly: options.merge === true, ...reading }),
+    ...runRules(scope, now, {
+      ...reading,
+      ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+      ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
     }),
   ];
 }
@@ -58,7 +71,7 @@ export async function recordAttendanceRead(
     const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
     await runBatch(db, [
       ...(i === 0 ? [mark] : []),
-      ...afterFactsChanged({ ids: chunk }, now, { only: ["attendance_read"] }),
+      ...afterFactsChanged({ ids: chunk }, now, { only: ["attendance_read"], attendanceOf: webinarId }),
     ]);
   }
 }

@@ -13,6 +13,7 @@ import {
 } from "../schema";
 import { recomputeScores } from "./activities";
 import { afterFactsChanged } from "./fact-changes";
+import { mergeRuleHistory } from "./rule-runs";
 import { prepareStatement } from "./statements";
 
 export interface MergeResult {
@@ -128,6 +129,8 @@ export async function mergeProspects(
       )
       .bind(otherId, masterId),
     d1.prepare("DELETE FROM prospect_tags WHERE prospect_id = ?").bind(otherId),
+    // The master keeps both prospects' rule history: a rule that acted on either does not act again.
+    ...mergeRuleHistory(masterId, otherId).map((s) => prepareStatement(d1, s)),
     // Earlier merges into the merged-away prospect now point at the master, so GoTo registrants
     // with any of those emails land on the master too.
     run(db.update(prospectMerges).set({ masterId }).where(eq(prospectMerges.masterId, otherId))),

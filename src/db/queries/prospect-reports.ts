@@ -11,6 +11,7 @@ import {
   webinars,
 } from "../schema";
 import type { Keyset } from "./reports";
+import { type ActionTaken, prospectRuleActions } from "./rules";
 
 /** Read queries of the prospect pages and the prospect routes of the JSON API. */
 
@@ -123,6 +124,7 @@ export async function prospectPage(
 export interface ActivityItem {
   id: string;
   type: string;
+  dedupeKey: string;
   webinarId: string | null;
   webinarSubject: string | null;
   points: number;
@@ -157,6 +159,8 @@ export interface MergeHistoryItem {
 export interface ProspectDetail {
   prospect: ProspectListItem;
   activities: ActivityItem[];
+  /** What automation rules did to it (and to prospects merged into it), newest first. */
+  ruleActions: ActionTaken[];
   registrations: RegistrationItem[];
   /** Merges into this prospect, oldest first. */
   merges: MergeHistoryItem[];
@@ -173,11 +177,12 @@ export async function prospectDetail(db: Db, id: string, activityLimit = 500): P
     .where(eq(prospects.id, id))
     .limit(1);
   if (!row) return null;
-  const [acts, regs, merges, master] = await Promise.all([
+  const [acts, regs, merges, master, ruleActions] = await Promise.all([
     db
       .select({
         id: activities.id,
         type: activities.type,
+        dedupeKey: activities.dedupeKey,
         webinarId: activities.webinarId,
         webinarSubject: webinars.subject,
         points: activities.points,
@@ -227,10 +232,12 @@ export async function prospectDetail(db: Db, id: string, activityLimit = 500): P
           .where(eq(prospects.id, row.prospect.mergedIntoId))
           .limit(1)
       : Promise.resolve([]),
+    prospectRuleActions(db, id, activityLimit),
   ]);
   return {
     prospect: { ...row.prospect, campaignName: row.campaignName, mergedEmails: merges.map((m) => m.email) },
     activities: acts,
+    ruleActions,
     registrations: regs,
     merges,
     mergedInto: master[0] ?? null,

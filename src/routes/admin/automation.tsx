@@ -2,11 +2,13 @@ import { type Context, Hono } from "hono";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
+import { listRules } from "../../db/queries/rules";
 import { effectivePoints, setScoringRule } from "../../db/queries/scoring";
 import { ACTIVITY_TYPES, type ActivityType } from "../../domain/scoring";
 import type { AppEnv } from "../../env";
 import { clientIp } from "../../lib/request";
 import { validForm } from "../../middleware/validate";
+import { rulesWords } from "../../services/rules";
 import { AutomationPage } from "../../views/pages/admin/automation";
 import { ScoringPage, type ScoringRow } from "../../views/pages/admin/scoring";
 
@@ -27,10 +29,21 @@ const ScoringForm = v.object(
   >,
 );
 
-/** Automation Settings: the area page and Scoring Rules. */
+/** Automation: the area page (automation rules and the way to scoring rules) and Scoring Rules. */
 export const automationRoutes = new Hono<AppEnv>();
 
-automationRoutes.get("/", (c) => c.render(<AutomationPage />, { title: "Automation" }));
+automationRoutes.get("/", async (c) => {
+  const rules = await listRules(createDb(c.env.DB));
+  const all = await rulesWords(c.env, rules);
+  const words = new Map(
+    rules.map((r) => {
+      const w = all.get(r.id);
+      return [r.id, { when: w?.criteria?.sentence ?? "", actions: w?.actions ?? [] }] as const;
+    }),
+  );
+  const flash = c.req.query("deleted") === "1" ? "The rule was deleted. What it already did stays." : undefined;
+  return c.render(<AutomationPage rules={rules} words={words} flash={flash} />, { title: "Automation" });
+});
 
 async function renderScoring(c: Context<AppEnv>, flash?: string) {
   const rules = await effectivePoints(createDb(c.env.DB));

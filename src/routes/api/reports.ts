@@ -3,6 +3,7 @@ import { describeRoute, resolver, validator } from "hono-openapi";
 import type * as v from "valibot";
 import { KEYSET_CURSOR, listContent, listResponse, today } from "../../api/list-response";
 import {
+  type Activity as ActivitySchema,
   IdParam,
   Prospect,
   ProspectList,
@@ -17,7 +18,12 @@ import {
 } from "../../api/report-schemas";
 import { ErrorBody } from "../../api/schemas";
 import { createDb } from "../../db/client";
-import { type ProspectListItem, prospectDetail, prospectPage } from "../../db/queries/prospect-reports";
+import {
+  type ProspectDetail,
+  type ProspectListItem,
+  prospectDetail,
+  prospectPage,
+} from "../../db/queries/prospect-reports";
 import {
   findWebinar,
   type RegistrantRow,
@@ -26,6 +32,7 @@ import {
   webinarPage,
   webinarWithCounts,
 } from "../../db/queries/reports";
+import { describeTaken, ruleOfDedupeKey } from "../../domain/rules";
 import type { AppEnv } from "../../env";
 import { localDate } from "../../lib/csv";
 import { ApiError } from "../../lib/errors";
@@ -92,6 +99,42 @@ function prospectJson(p: ProspectListItem): v.InferOutput<typeof Prospect> {
     created_at: p.createdAt,
     merged_emails: p.mergedEmails,
   };
+}
+
+/**
+ * A prospect's activities and what automation rules did to it, newest first. A rule's score
+ * adjustment is a `score_adjusted` activity (with its points); its other actions are `rule_action`
+ * items with no points, so the points still add up to the score.
+ */
+function prospectActivitiesJson(detail: ProspectDetail): v.InferOutput<typeof ActivitySchema>[] {
+  const activities = detail.activities.map((a) => {
+    const ruleId = ruleOfDedupeKey(a.dedupeKey);
+    return {
+      type: a.type,
+      webinar_id: a.webinarId,
+      occurred_at: a.occurredAt,
+      points: a.points,
+      detail: ruleId && a.detail !== null ? `Rule “${a.detail}”` : a.detail,
+      rule_id: ruleId,
+    };
+  });
+  const ruleActions = detail.ruleActions.flatMap((t) =>
+    t.action && t.action.type !== "adjust_score" && t.outcome === "done"
+      ? [
+          {
+            type: "rule_action",
+            webinar_id: null,
+            occurred_at: t.takenAt,
+            points: 0,
+            detail: `Rule “${t.ruleName}”: ${describeTaken(t.action, { list: () => t.listName, campaign: () => t.campaignName })}`,
+            rule_id: t.ruleId,
+          },
+        ]
+      : [],
+  );
+  return [...activities, ...ruleActions].sort((a, b) =>
+    a.occurred_at < b.occurred_at ? 1 : a.occurred_at > b.occurred_at ? -1 : 0,
+  );
 }
 
 function noWebinar(): never {
@@ -220,12 +263,7 @@ reportApi.get(
     }
     return c.json({
       ...prospectJson(detail.prospect),
-      activities: detail.activities.map((a) => ({
-        type: a.type,
-        webinar_id: a.webinarId,
-        occurred_at: a.occurredAt,
-        points: a.points,
-      })),
+      activities: prospectActivitiesJson(detail),
       registrations: detail.registrations.map((r) => ({
         webinar_id: r.webinarId,
         status: r.status,

@@ -1,10 +1,13 @@
 import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
+import { ruleOfDedupeKey } from "../../../domain/rules";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
 import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { type Firing, FiringWords, firingsOf } from "./rule-parts";
 import { personName, RegistrationBadge } from "./webinar-parts";
 
 function activityLabel(type: string): string {
+  if (type === "score_adjusted") return "Score adjusted";
   return isActivityType(type) ? ACTIVITY_TYPES[type].label : type.replace(/_/g, " ");
 }
 
@@ -12,9 +15,28 @@ function signed(points: number): string {
   return points > 0 ? `+${points}` : String(points);
 }
 
-/** One prospect: fields, score, registrations, the activity timeline and merge history. */
+type TimelineEntry =
+  | { kind: "activity"; at: string; activity: ProspectDetail["activities"][number] }
+  | { kind: "firing"; at: string; firing: Firing };
+
+/**
+ * Activities and what rules did, newest first. A rule's score adjustment is an activity, shown
+ * with the rule's other actions of the same match rather than on its own.
+ */
+function timelineOf(detail: ProspectDetail): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    ...detail.activities
+      .filter((a) => ruleOfDedupeKey(a.dedupeKey) === null)
+      .map((a) => ({ kind: "activity" as const, at: a.occurredAt, activity: a })),
+    ...firingsOf(detail.ruleActions).map((f) => ({ kind: "firing" as const, at: f.takenAt, firing: f })),
+  ];
+  return entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** One prospect: fields, score, registrations, the activity timeline (with what rules did) and merge history. */
 export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | undefined }> = ({ detail, flash }) => {
   const p = detail.prospect;
+  const timeline = timelineOf(detail);
   const name = personName(p);
   return (
     <>
@@ -121,30 +143,52 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
       </section>
       <section class="panel">
         <h2>Activity</h2>
-        {detail.activities.length === 0 ? (
+        {timeline.length === 0 ? (
           <EmptyState title="No activity yet">
             <p>Registered, Accepted and Attended appear here as GoTo reports them, each with its points.</p>
           </EmptyState>
         ) : (
           <ol class="timeline">
-            {detail.activities.map((a) => (
-              <li>
-                <div class="timeline-what">
-                  <strong>{activityLabel(a.type)}</strong>
-                  {a.webinarId && (
-                    <>
-                      {" "}
-                      <a href={`/admin/webinars/${a.webinarId}`}>{a.webinarSubject ?? "a webinar"}</a>
-                    </>
-                  )}
-                  {a.minutes !== null && <span class="muted"> · {a.minutes} minutes</span>}
-                </div>
-                <div class="timeline-meta">
-                  <span class={a.points < 0 ? "points negative" : "points"}>{signed(a.points)} points</span>{" "}
-                  <Time iso={a.occurredAt} />
-                </div>
-              </li>
-            ))}
+            {timeline.map((entry) =>
+              entry.kind === "firing" ? (
+                <li>
+                  <div class="timeline-what wrap">
+                    <FiringWords firing={entry.firing} />
+                  </div>
+                  <div class="timeline-meta">
+                    {entry.firing.points !== 0 && (
+                      <>
+                        <span class={entry.firing.points < 0 ? "points negative" : "points"}>
+                          {signed(entry.firing.points)} points
+                        </span>{" "}
+                      </>
+                    )}
+                    <Time iso={entry.at} />
+                  </div>
+                </li>
+              ) : (
+                <li>
+                  <div class="timeline-what wrap">
+                    <strong>{activityLabel(entry.activity.type)}</strong>
+                    {entry.activity.webinarId && (
+                      <>
+                        {" "}
+                        <a href={`/admin/webinars/${entry.activity.webinarId}`}>
+                          {entry.activity.webinarSubject ?? "a webinar"}
+                        </a>
+                      </>
+                    )}
+                    {entry.activity.minutes !== null && <span class="muted"> · {entry.activity.minutes} minutes</span>}
+                  </div>
+                  <div class="timeline-meta">
+                    <span class={entry.activity.points < 0 ? "points negative" : "points"}>
+                      {signed(entry.activity.points)} points
+                    </span>{" "}
+                    <Time iso={entry.at} />
+                  </div>
+                </li>
+              ),
+            )}
           </ol>
         )}
       </section>

@@ -1,0 +1,217 @@
+// A marketer builds the rule "Absent from <webinar> → add the tag no-show, add to the list
+// Recording follow-up, adjust the score by −5" in Automation > Add rule (criteria builder, actions,
+// live preview), the webinar ends, attendance is recorded in the simulator and synced: the
+// absentees have the tag, the list and the score change, the rule's page and the prospect's page
+// say so, and a second Sync now changes nothing. Pages checked at 1280 and 390 px.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser | null;
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await startApp();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${app.url}/sim/control${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const MINUTE = 60_000;
+const SUBJECT = "Product tour";
+const RULE = "No-shows of the product tour get the recording and a nudge down the score";
+const LONG_EMAIL = "dana.a-very-long-address-that-must-wrap-on-a-phone-screen@subsidiary.example-company.test";
+
+async function noHorizontalScroll(page: Page, what: string): Promise<void> {
+  await page.waitForLoadState("load");
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.ok(overflow <= 1, `${what}: the page scrolls sideways by ${overflow}px`);
+}
+
+test("build an absent rule, let the webinar end, sync: absentees tagged, listed, scored once", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const organizer = "tours@acme.test";
+  const start = Date.now() - 50 * MINUTE;
+  const end = Date.now() + 100_000; // ends while the marketer builds the rule
+  await control("/organizers", { email: organizer, firstName: "Tia", lastName: "Tours" });
+  const webinar = await control("/webinars", {
+    organizerEmail: organizer,
+    subject: SUBJECT,
+    times: [{ startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() }],
+  });
+  const key = String(webinar.webinarKey);
+  for (const [email, firstName, lastName] of [
+    ["ann@acme.test", "Ann", "Able"],
+    ["cat@acme.test", "Cat", "Cole"],
+    [LONG_EMAIL, "Dana", "Longname-Withaverylonglastnamethatwraps"],
+  ]) {
+    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
+  }
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page, [409, 422]);
+  await logIn(page, app.url);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
+  await page.getByLabel("Organizer email").fill(organizer);
+  await page.getByRole("button", { name: "Save connector" }).click();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByLabel("Organizer").selectOption(organizer);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.getByText("Verified with GoTo.").waitFor();
+  await nav.getByRole("link", { name: "Webinars" }).click();
+  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+
+  await nav.getByRole("link", { name: "Lists" }).click();
+  await page.getByLabel("Name").fill("Recording follow-up");
+  await page.getByRole("button", { name: "Add list" }).click();
+  await page.getByText("Recording follow-up").first().waitFor();
+
+  await nav.getByRole("link", { name: "Automation" }).click();
+  await page.getByText("No automation rules yet").waitFor();
+  await screenshot(page, "rules-01-empty");
+  await page.getByRole("link", { name: "Add rule" }).click();
+  await page.getByRole("heading", { name: "Add rule" }).waitFor();
+  await page.getByLabel("Name").fill(RULE);
+
+  // The criteria builder: the kind changes the condition's fields (htmx), then its settings.
+  const condition = page.locator("fieldset.condition", { hasText: "Condition 1" });
+  await condition.getByLabel("Kind").selectOption("webinar_status");
+  await condition.getByLabel("Status").waitFor();
+  await condition.getByLabel("Status").selectOption("absent");
+  // "This webinar" is the default of Which webinars.
+  assert.equal(await condition.getByLabel("Which webinars").inputValue(), "webinar");
+  const webinarSelect = condition.getByLabel("Webinar", { exact: true });
+  const webinarId = await webinarSelect.locator("option", { hasText: SUBJECT }).getAttribute("value");
+  await webinarSelect.selectOption(webinarId ?? "");
+  await page.getByText(/Would match 0 prospects now/).waitFor();
+
+  // The actions: the first is Add tag; each new one is chosen, and its fields follow (htmx).
+  const action = (n: number) => page.locator("#rule-actions fieldset.condition", { hasText: `Action ${n}` });
+  await action(1).getByLabel("Tag").fill("no-show");
+  await page.getByRole("button", { name: "Add action" }).click();
+  await action(2).getByLabel("Do").selectOption("add_to_list");
+  await action(2).getByLabel("List").selectOption({ label: "Recording follow-up" });
+  await page.getByRole("button", { name: "Add action" }).click();
+  await action(3).getByLabel("Do").selectOption("adjust_score");
+  await action(3).getByLabel("Points (+ or −)").fill("-5");
+  // What was typed before the last change is still there.
+  assert.equal(await action(1).getByLabel("Tag").inputValue(), "no-show");
+  await page.getByLabel("Only from now on").check();
+  await screenshot(page, "rules-02-add-rule");
+
+  // A mistake first: the form comes back with the message beside the field, and keeps the rest.
+  await action(3).getByLabel("Points (+ or −)").fill("-5000");
+  await page.getByRole("button", { name: "Save rule" }).click();
+  await page.getByText("Enter the points as a whole number from -1000 to 1000").first().waitFor();
+  assert.equal(await action(1).getByLabel("Tag").inputValue(), "no-show");
+  await action(3).getByLabel("Points (+ or −)").fill("-5");
+  await page.getByRole("button", { name: "Save rule" }).click();
+  await page.getByRole("heading", { name: `Rule: ${RULE}` }).waitFor();
+  await page.getByText("Absent from “Product tour”").waitFor();
+  await page.getByText("Adjust the score by −5").waitFor();
+  await screenshot(page, "rules-03-rule-page");
+  const rulePage = page.url();
+
+  // The webinar ends; Ann attended. Sync now reads the attendance.
+  await control(`/webinars/${key}/attendance`, {
+    email: "ann@acme.test",
+    joinTime: new Date(start + MINUTE).toISOString(),
+    leaveTime: new Date(start + 40 * MINUTE).toISOString(),
+  });
+  const wait = end + 2_000 - Date.now();
+  if (wait > 0) await page.waitForTimeout(wait);
+  const syncNow = async () => {
+    await nav.getByRole("link", { name: "Webinars" }).click();
+    await page.getByRole("link", { name: SUBJECT }).click();
+    await page.getByRole("button", { name: "Sync now" }).click();
+    await page.getByText(/Sync started/).waitFor();
+  };
+  await syncNow();
+  const absent = page.locator('[data-count="absent"]');
+  for (let i = 0; i < 90 && (await absent.textContent())?.trim() !== "2"; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.equal((await absent.textContent())?.trim(), "2");
+
+  await page.goto(rulePage);
+  const rows = page.locator("table.responsive tbody tr");
+  for (let i = 0; i < 40 && (await rows.count()) < 6; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.equal(await rows.count(), 6, "three actions on each of the two absentees");
+  assert.equal(await page.locator("tbody", { hasText: "ann@acme.test" }).count(), 0);
+  await page.getByRole("cell", { name: "Added the tag “no-show”" }).first().waitFor();
+  await screenshot(page, "rules-04-actions-taken");
+
+  // A second Sync now: nothing more.
+  await syncNow();
+  await page.waitForTimeout(3_000);
+  await page.goto(rulePage);
+  assert.equal(await rows.count(), 6);
+
+  await page.getByRole("link", { name: "cat@acme.test" }).first().click();
+  const timeline = page.locator("ol.timeline");
+  await timeline.getByText(RULE).waitFor();
+  await timeline
+    .getByText("Added the tag “no-show”; Added to the list “Recording follow-up”; Adjusted the score by −5")
+    .waitFor();
+  await timeline.getByText("−5 points").or(timeline.getByText("-5 points")).first().waitFor();
+  await screenshot(page, "rules-05-prospect-timeline");
+
+  await nav.getByRole("link", { name: "Lists" }).click();
+  await page.getByRole("link", { name: "Recording follow-up" }).click();
+  await page.getByRole("link", { name: "cat@acme.test" }).waitFor();
+  await page.getByRole("link", { name: LONG_EMAIL }).waitFor();
+
+  // On a phone: the rule list, the rule page and the prospect page wrap their long values.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await nav.getByRole("link", { name: "Automation" }).click();
+  await page.getByRole("heading", { name: "Automation rules" }).waitFor();
+  await noHorizontalScroll(page, "automation");
+  await screenshot(page, "rules-06-automation-phone");
+  await page.goto(rulePage);
+  await noHorizontalScroll(page, "rule page");
+  await screenshot(page, "rules-07-rule-phone");
+  await page.getByRole("link", { name: LONG_EMAIL }).first().click();
+  await page.getByRole("heading", { name: "Activity" }).waitFor();
+  await screenshot(page, "rules-08-prospect-phone");
+  await noHorizontalScroll(page, "prospect page");
+  await screenshot(page, "rules-08-prospect-phone");
+  await page.goto(`${app.url}/admin/automation/rules/new`);
+  await noHorizontalScroll(page, "add rule");
+  await screenshot(page, "rules-09-add-rule-phone");
+
+  // Pause and resume from the rule page.
+  await page.goto(rulePage);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByText("Paused: the rule acts on no one until you resume it.").waitFor();
+  await page.getByRole("button", { name: "Resume from now on" }).click();
+  await page.getByText("Resumed: the rule acts on prospects who match from now on.").waitFor();
+
+  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  await context.close();
+});

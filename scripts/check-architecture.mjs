@@ -9,19 +9,18 @@ import { root } from "./lib.mjs";
 
 const RECORDER = "src/db/queries/activities.ts";
 // The recorder's statements for score adjustments known only when the batch runs (automation rules).
-const RECORDER_ADJUSTMENTS = "src/db/queries/activity-adjustments.ts";
 
 const RULES = [
   {
     name: "one activity recorder: inserts",
     why: "Activities are inserted only by the activity recorder (insert once by dedupe key, score once).",
-    allowed: [RECORDER, RECORDER_ADJUSTMENTS],
+    allowed: [RECORDER],
     patterns: [/INSERT\s+(?:OR\s+\w+\s+)?INTO\s+activities\b/i, /\.insert\(\s*activities\s*\)/],
   },
   {
     name: "one activity recorder: scores",
     why: "A prospect's score is the sum of its activities' points, set only by the activity recorder.",
-    allowed: [RECORDER, RECORDER_ADJUSTMENTS],
+    allowed: [RECORDER],
     patterns: [/UPDATE\s+prospects\s+SET\s+score\b/i, /\bSET\s+score\s*=/i, /\bscore\s*:\s*sql\b/],
   },
   {

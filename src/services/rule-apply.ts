@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { recordScoreAdjustments } from "../db/queries/activities";
 import type { JobRow } from "../db/queries/jobs";
 import { activeProspectIdsAfter, countActiveProspects } from "../db/queries/lists";
 import { runRules } from "../db/queries/rule-runs";
@@ -47,7 +48,7 @@ export const ruleApply: JobKind = {
     const finished = last === null;
     const done = job.done + ids.length;
     return {
-      statements: runRules({ after: job.cursor, upTo: last }, now, {
+      statements: runRules({ after: job.cursor, upTo: last }, now, recordScoreAdjustments, {
         ruleId: rule.id,
         how: howOf(job) === "note" ? "note" : "apply",
       }),

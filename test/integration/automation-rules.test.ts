@@ -1,13 +1,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  afterFactsChanged,
   type NewActivity,
   planActivity,
   recordActivities,
   WEBINAR_ACTIVITY_TYPES,
   webinarActivityKey,
 } from "../../src/db/queries/activities";
-import { afterFactsChanged } from "../../src/db/queries/fact-changes";
 import { mergeProspects } from "../../src/db/queries/merge";
 import { runBatch } from "../../src/db/queries/statements";
 import { newId } from "../../src/lib/encoding";
@@ -20,7 +20,7 @@ import { actionsTaken, addRule, jobsDone, listIdsOf, newStaticList, ruleFields, 
  * Automation rules as facts are recorded: once per prospect, again on each new match, paused,
  * previewed, merged, applied to who already matches (a job), every action recorded with what
  * triggered it. Facts change here the way the app changes them: activities through the recorder,
- * other facts followed by the seam (src/db/queries/fact-changes.ts) in the same batch.
+ * other facts followed by the seam (afterFactsChanged in src/db/queries/activities.ts) in the same batch.
  */
 
 let admin: Session;

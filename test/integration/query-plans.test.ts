@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { createDb } from "../../src/db/client";
+import { recordScoreAdjustments } from "../../src/db/queries/activities";
 import { findOrCreateCampaign } from "../../src/db/queries/campaigns";
 import { findOrCreateList } from "../../src/db/queries/lists";
 import { refreshMemberships } from "../../src/db/queries/memberships";
@@ -267,7 +268,7 @@ describe("report queries use indexes", () => {
     ];
     for (const scope of scopes) {
       for (const how of ["live", "apply", "note"] as const) {
-        for (const statement of runRules(scope, now, { how, activityIds: ["act_a"] })) {
+        for (const statement of runRules(scope, now, recordScoreAdjustments, { how, activityIds: ["act_a"] })) {
           const { sql: text, params } = prepareStatementText(statement);
           await check(text, params);
         }

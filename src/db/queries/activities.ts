@@ -1,10 +1,12 @@
 import { eq, type SQL, sql } from "drizzle-orm";
+import { type Fact, kindsReading } from "../../domain/criteria";
 import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { activities } from "../schema";
-import { SCORE_ADJUSTED } from "./activity-adjustments";
-import { afterFactsChanged } from "./fact-changes";
+import type { ProspectScope } from "./criteria";
+import { refreshMemberships } from "./memberships";
+import { runRules } from "./rule-runs";
 
 /**
  * The activity recorder: the one module that writes activities and scores. Every path (a poll, a
@@ -12,7 +14,9 @@ import { afterFactsChanged } from "./fact-changes";
  * appends the recorder's statements to its own D1 batch. Each activity is inserted once by its
  * dedupe key (unique per prospect) and scored once, with the points the rules in force give it
  * when it is planned; a prospect's score is the sum of its activities' points, recomputed beside
- * them. The batch's results tell which activities were new.
+ * them. The batch's results tell which activities were new. After the recorder's writes comes the
+ * seam (`afterFactsChanged`): dynamic lists and automation rules follow the facts in the same
+ * batch; the rules' score adjustments are written by this module too (`recordScoreAdjustments`).
  */
 
 /** What happened to a prospect's registration for one webinar; each is one activity at most. */
@@ -27,7 +31,7 @@ export const WEBINAR_ACTIVITY_TYPES = {
 } as const satisfies Record<WebinarActivityKind, string>;
 
 /** A form's or a rule's "adjust score" action: its points are the action's, not a scoring rule's. */
-export { SCORE_ADJUSTED };
+export const SCORE_ADJUSTED = "score_adjusted";
 
 /**
  * The dedupe key of a webinar activity (unique per prospect): `webinar:<id>:registered`, etc. The
@@ -173,7 +177,7 @@ function newOf(result: D1Result | undefined, planned: ReadonlySet<string>): Reco
 
 /**
  * Records planned activities of known prospects: inserted by dedupe key, their prospects re-scored,
- * then what depends on their facts brought up to date (src/db/queries/fact-changes.ts). `touched`
+ * then what depends on their facts brought up to date (afterFactsChanged below). `touched`
  * names prospects whose other facts the caller's batch changed (registrations), to be brought up
  * to date as well.
  */
@@ -224,4 +228,58 @@ export function recordActivitiesOfActiveProspect(
     ],
     newActivities: (results) => newOf(results[0], planned),
   };
+}
+
+export interface FactChangeOptions {
+  /** A merge: dynamic lists only add (the master keeps the union of both prospects' memberships). */
+  merge?: boolean;
+  /** The activities the batch records (their planned ids): what triggered the rules that act. */
+  activityIds?: readonly string[];
+  /** The webinar whose attendance, read after its end, the batch follows: what triggered the rules that act. */
+  attendanceOf?: string;
+  /** Only these facts changed: only lists and rules with a condition that reads one are judged. */
+  only?: readonly Fact[];
+}
+
+/**
+ * The seam after a prospect's facts change. Whatever changes a prospect's facts (the activity
+ * recorder's activities and scores, ingestion's registrations, a form's fields, tags and lists,
+ * a list member added or removed by hand, a merge) appends these statements to its own D1 batch,
+ * after its writes: what depends on the facts is brought up to date in the same unit of work, for
+ * those prospects only, never by scanning everyone on a timer. Dynamic lists first, then
+ * automation rules (a rule may test list membership). What the rules' actions change (tags, lists,
+ * campaign, score) is judged by lists and rules at the prospect's next change, not in this batch,
+ * so one change never sets off a chain.
+ */
+export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
+  const reading = options.only ? { reading: kindsReading(options.only) } : {};
+  return [
+    ...refreshMemberships(scope, now, { addOnly: options.merge === true, ...reading }),
+    ...runRules(scope, now, recordScoreAdjustments, {
+      ...reading,
+      ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+      ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
+    }),
+  ];
+}
+
+/** Prospects per batch when many are brought up to date at once. */
+
+/**
+ * `source` selects `prospect_id, dedupe_key, points, detail`. Each row becomes a `score_adjusted`
+ * activity, inserted once by its dedupe key like every activity (a re-run adds nothing), and its
+ * prospect is re-scored from its activities.
+ */
+export function recordScoreAdjustments(source: SQL, now: string): SQL[] {
+  return [
+    sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, minutes, detail, occurred_at, created_at)
+      SELECT 'act_' || lower(hex(randomblob(12))), s.prospect_id, NULL, ${SCORE_ADJUSTED}, s.dedupe_key, s.points,
+        NULL, s.detail, ${now}, ${now}
+      FROM (${source}) s WHERE true
+      ON CONFLICT (prospect_id, dedupe_key) DO NOTHING`,
+    sql`UPDATE prospects
+        SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
+            updated_at = ${now}
+        WHERE id IN (SELECT s.prospect_id FROM (${source}) s)`,
+  ];
 }

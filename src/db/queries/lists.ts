@@ -3,8 +3,8 @@ import { type Criteria, criteriaReferences, type NameLookup, type ReferenceType 
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { campaigns, listMembers, lists, prospects, webinars } from "../schema";
+import { afterFactsChanged } from "./activities";
 import { criteriaMatches, saveCriteriaStatements } from "./criteria";
-import { afterFactsChanged } from "./fact-changes";
 import type { Keyset } from "./reports";
 import type { Statement } from "./statements";
 

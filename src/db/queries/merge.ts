@@ -11,8 +11,7 @@ import {
   registrations,
   submissions,
 } from "../schema";
-import { recomputeScores } from "./activities";
-import { afterFactsChanged } from "./fact-changes";
+import { afterFactsChanged, recomputeScores } from "./activities";
 import { mergeRuleHistory } from "./rule-runs";
 import { prepareStatement } from "./statements";
 

@@ -1,10 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
-import { recordScoreAdjustments } from "./activity-adjustments";
 import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
 
 /**
  * Automation rules as SQL for the batch that changed the facts they judge (the seam in
- * ./fact-changes.ts). For the prospects in scope:
+ * the activity recorder, ./activities.ts). For the prospects in scope:
  *
  * 1. each active rule's criteria are judged and `rule_matches` brought up to date; a prospect that
  *    newly matches moves to the next generation (a once rule only from 0 to 1);
@@ -18,6 +17,13 @@ import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
  *
  * Everything is in the caller's batch, one transaction: a pending row never outlives it.
  */
+
+/**
+ * How score adjustments are written: the activity recorder's (./activities.ts), handed in by the
+ * caller so that this module writes no activity and imports no recorder. `source` selects
+ * `prospect_id, dedupe_key, points, detail`.
+ */
+export type ScoreAdjustmentRecorder = (source: SQL, now: string) => SQL[];
 
 export interface RuleRunOptions {
   /** One rule only (its job over who matches); every active rule when unset. */
@@ -117,7 +123,7 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
 const PENDING = sql.raw("t.outcome = 'pending'");
 
 /** Step 3: the pending actions carried out (their lists and campaigns were there when written), then marked done. */
-function carryOut(now: string): SQL[] {
+function carryOut(now: string, recordScoreAdjustments: ScoreAdjustmentRecorder): SQL[] {
   return [
     sql`INSERT INTO list_members (list_id, prospect_id, created_at)
         SELECT t.list_id, t.prospect_id, ${now} FROM rule_actions_taken t
@@ -153,9 +159,14 @@ function carryOut(now: string): SQL[] {
  * The statements that run automation rules for the prospects in scope, for the caller's batch,
  * after the writes that changed their facts (and after dynamic lists, which rules may test).
  */
-export function runRules(scope: ProspectScope, now: string, options: RuleRunOptions = {}): SQL[] {
+export function runRules(
+  scope: ProspectScope,
+  now: string,
+  recordScoreAdjustments: ScoreAdjustmentRecorder,
+  options: RuleRunOptions = {},
+): SQL[] {
   if (options.how === "note") return [judge(scope, now, options)];
-  return [judge(scope, now, options), take(scope, now, options), ...carryOut(now)];
+  return [judge(scope, now, options), take(scope, now, options), ...carryOut(now, recordScoreAdjustments)];
 }
 
 /**

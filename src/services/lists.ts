@@ -1,5 +1,6 @@
 import { createDb } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
+import { forgetCriteriaInForce } from "../db/queries/criteria";
 import { type JobRow, latestJob, queueJobStatements } from "../db/queries/jobs";
 import {
   addMembersStatements,
@@ -117,6 +118,7 @@ export async function saveDynamicList(
   ];
   try {
     await runBatch(db, statements);
+    forgetCriteriaInForce();
   } catch (error) {
     // Two saves racing for one name: the unique index refuses the second, and its batch as a whole.
     if (String(error).includes("UNIQUE") && String(error).includes("lists.name")) {

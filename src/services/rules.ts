@@ -1,5 +1,6 @@
 import { createDb } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
+import { forgetCriteriaInForce } from "../db/queries/criteria";
 import { type JobRow, latestJob, queueJobStatements } from "../db/queries/jobs";
 import { criteriaTargets, previewCriteria } from "../db/queries/lists";
 import {
@@ -156,6 +157,7 @@ export async function saveRule(env: Env, input: { rule: RuleInput; actor: Actor 
   ];
   try {
     await runBatch(db, statements);
+    forgetCriteriaInForce();
   } catch (error) {
     // Two saves racing for one name: the unique index refuses the second, and its batch as a whole.
     if (String(error).includes("UNIQUE") && String(error).includes("rules.name")) {
@@ -190,6 +192,7 @@ export async function pauseRule(env: Env, input: { id: string; actor: Actor }): 
       ip: input.actor.ip,
     }),
   ]);
+  forgetCriteriaInForce();
   const after = await findRule(db, rule.id);
   return after ? { ok: true, rule: after } : { ok: false, error: GONE };
 }
@@ -223,6 +226,7 @@ export async function resumeRule(env: Env, input: { id: string; how: ApplyHow; a
       ip: input.actor.ip,
     }),
   ]);
+  forgetCriteriaInForce();
   await wakeRunner(env);
   const after = await findRule(db, rule.id);
   return after ? { ok: true, rule: after } : { ok: false, error: GONE };
@@ -275,6 +279,7 @@ export async function deleteRule(
       ip: input.actor.ip,
     }),
   ]);
+  forgetCriteriaInForce();
   return { ok: true, name: rule.name };
 }
 

@@ -6,6 +6,7 @@ import {
   WEBINAR_ACTIVITY_TYPES,
   webinarActivityKey,
 } from "../db/queries/activities";
+import { cachedCriteriaInForce } from "../db/queries/criteria";
 import { cachedFilterRules } from "../db/queries/filters";
 import { cachedScoringRules } from "../db/queries/scoring";
 import { recordAcceptedSubmission, recordFilteredSubmission, type SubmissionInput } from "../db/queries/submissions";
@@ -66,10 +67,11 @@ export async function processSubmission(
 
   const db = createDb(env.DB);
   const now = meta.now.toISOString();
-  const [dedupeKey, filters, rules] = await Promise.all([
+  const [dedupeKey, filters, rules, inForce] = await Promise.all([
     submissionDedupeKey(source.formId ?? source.handlerId ?? "", checked.email, checked.values),
     cachedFilterRules(db, meta.now.getTime()),
     cachedScoringRules(db, meta.now.getTime()),
+    cachedCriteriaInForce(db, meta.now.getTime()),
   ]);
   const input: SubmissionInput = {
     formId: source.formId,
@@ -97,6 +99,7 @@ export async function processSubmission(
     actions: source.actions,
     pushRequest: registrant ? JSON.stringify(registrant) : null,
     activities: submissionActivities(submissionId, source, action, rules, now),
+    inForce,
   });
 
   const registration = recorded.registration;

@@ -4,7 +4,7 @@ import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { activities } from "../schema";
-import type { ProspectScope } from "./criteria";
+import type { CriteriaInForce, ProspectScope } from "./criteria";
 import { refreshMemberships } from "./memberships";
 import { runRules } from "./rule-runs";
 
@@ -208,6 +208,7 @@ export function recordActivitiesOfActiveProspect(
   prospect: { email: string; when: SQL },
   rows: readonly PlannedActivity[],
   now: string,
+  inForce?: CriteriaInForce,
 ): Recording {
   if (rows.length === 0) return { statements: [], newActivities: () => [] };
   const planned = new Set(rows.map((r) => r.id));
@@ -224,7 +225,10 @@ export function recordActivitiesOfActiveProspect(
           SET score = (SELECT COALESCE(SUM(points), 0) FROM activities WHERE activities.prospect_id = prospects.id),
               updated_at = ${now}
           WHERE email = ${prospect.email} AND merged_into_id IS NULL AND ${prospect.when}`,
-      ...afterFactsChanged({ email: prospect.email, when: prospect.when }, now, { activityIds: rows.map((r) => r.id) }),
+      ...afterFactsChanged({ email: prospect.email, when: prospect.when }, now, {
+        activityIds: rows.map((r) => r.id),
+        ...(inForce ? { inForce } : {}),
+      }),
     ],
     newActivities: (results) => newOf(results[0], planned),
   };
@@ -239,6 +243,8 @@ export interface FactChangeOptions {
   attendanceOf?: string;
   /** Only these facts changed: only lists and rules with a condition that reads one are judged. */
   only?: readonly Fact[];
+  /** Which kinds exist (read just before, see cachedCriteriaInForce): a kind with none is left out. */
+  inForce?: CriteriaInForce;
 }
 
 /**
@@ -253,13 +259,16 @@ export interface FactChangeOptions {
  */
 export function afterFactsChanged(scope: ProspectScope, now: string, options: FactChangeOptions = {}): SQL[] {
   const reading = options.only ? { reading: kindsReading(options.only) } : {};
+  const { lists = true, rules = true } = options.inForce ?? {};
   return [
-    ...refreshMemberships(scope, now, { addOnly: options.merge === true, ...reading }),
-    ...runRules(scope, now, recordScoreAdjustments, {
-      ...reading,
-      ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
-      ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
-    }),
+    ...(lists ? refreshMemberships(scope, now, { addOnly: options.merge === true, ...reading }) : []),
+    ...(!rules
+      ? []
+      : runRules(scope, now, recordScoreAdjustments, {
+          ...reading,
+          ...(options.activityIds === undefined ? {} : { activityIds: options.activityIds }),
+          ...(options.attendanceOf === undefined ? {} : { attendanceOf: options.attendanceOf }),
+        })),
   ];
 }
 

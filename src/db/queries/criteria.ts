@@ -7,6 +7,7 @@ import {
   storedConditionSql,
   storedConditions,
 } from "../../domain/criteria";
+import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { connectors, listMembers, prospects, prospectTags, registrations, webinars } from "../schema";
 
@@ -197,4 +198,36 @@ export async function matchingIds(
     sql`${criteriaMatches(source, scope, now)} SELECT prospect_id FROM criteria_matches WHERE ok = 1 ORDER BY prospect_id`,
   );
   return found.map((r) => r.prospect_id);
+}
+
+/** Whether any dynamic list or active automation rule exists: what the seam after a recorded change has to judge. */
+export interface CriteriaInForce {
+  lists: boolean;
+  rules: boolean;
+}
+
+/** How long an isolate trusts its copy of {@link CriteriaInForce}; a save through the list and rule services clears it at once. */
+export const CRITERIA_IN_FORCE_CACHE_MS = 10_000;
+
+const inForce = isolateCache<"inForce", CriteriaInForce>({ ttlMs: CRITERIA_IN_FORCE_CACHE_MS });
+
+/**
+ * Whether dynamic lists and automation rules exist, as the public submission path reads it: from
+ * the isolate's copy when under 10 s old, else from D1. With none of a kind, a submission's batch
+ * leaves out that kind's statements. A list or rule created in another isolate is seen within
+ * that time; one created through this isolate at once.
+ */
+export async function cachedCriteriaInForce(db: Db, now: number): Promise<CriteriaInForce> {
+  return inForce.get("inForce", now, async () => {
+    const row = await db.get<{ lists: number; rules: number }>(
+      sql`SELECT EXISTS (SELECT 1 FROM lists WHERE kind = 'dynamic') AS lists,
+                 EXISTS (SELECT 1 FROM rules WHERE status = 'active' AND deleted_at IS NULL) AS rules`,
+    );
+    return { lists: Boolean(row?.lists), rules: Boolean(row?.rules) };
+  });
+}
+
+/** After a dynamic list or a rule was saved, resumed, paused or deleted: the next read goes to D1. */
+export function forgetCriteriaInForce(): void {
+  inForce.forget();
 }

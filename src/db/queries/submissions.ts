@@ -5,6 +5,7 @@ import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { submissions } from "../schema";
 import { type PlannedActivity, type RecordedActivity, recordActivitiesOfActiveProspect } from "./activities";
+import type { CriteriaInForce } from "./criteria";
 import { runBatch } from "./statements";
 
 export type SubmissionRow = typeof submissions.$inferSelect;
@@ -31,6 +32,8 @@ export interface AcceptedInput extends SubmissionInput {
   pushRequest: string | null;
   /** The activities this submission records, planned under the scoring rules in force. */
   activities: PlannedActivity[];
+  /** Whether dynamic lists and rules exist; unset, the batch judges both (see cachedCriteriaInForce). */
+  inForce?: CriteriaInForce;
 }
 
 export interface RecordedSubmission {
@@ -175,7 +178,12 @@ export async function recordAcceptedSubmission(db: Db, input: AcceptedInput): Pr
       );
     }
   }
-  const recording = recordActivitiesOfActiveProspect({ email: input.email, when: mine }, input.activities, input.now);
+  const recording = recordActivitiesOfActiveProspect(
+    { email: input.email, when: mine },
+    input.activities,
+    input.now,
+    input.inForce,
+  );
   const recordedAt = statements.length;
   statements.push(...recording.statements);
   const webinarId = register?.webinarId ?? "";

@@ -18,6 +18,8 @@ export interface BulkPanelProps {
   job?: JobRow | null;
 }
 
+const FIELDS = ["list_id", "new_list", "tag_name", "confirm"];
+
 const fmt = (n: number) => n.toLocaleString("en-US");
 const people = (n: number) => `${fmt(n)} ${n === 1 ? "prospect" : "prospects"}`;
 
@@ -69,6 +71,9 @@ export const BulkPanel: FC<BulkPanelProps> = (p) => {
   const values = p.values ?? {};
   const errors = p.errors ?? {};
   const which = values.action;
+  // A problem no field of the panel shows (nothing to act on, an unknown action or count).
+  const formError =
+    errors._form ?? Object.entries(errors).find(([name]) => !FIELDS.includes(name) || which === undefined)?.[1];
   const err = (action: string, name: string) => (which === action ? errors[name] : undefined);
   const confirmBox = (action: string) =>
     p.count >= BULK_CONFIRM_AT && (
@@ -105,7 +110,7 @@ export const BulkPanel: FC<BulkPanelProps> = (p) => {
   return (
     <section class="panel" id="bulk-panel" aria-labelledby="bulk-title">
       <h2 id="bulk-title">Act on all {people(p.count)}</h2>
-      {errors._form && <Flash kind="error">{errors._form}</Flash>}
+      {formError && <Flash kind="error">{formError}</Flash>}
       {p.job && <BulkProgress job={p.job} />}
       {form(
         "add_to_list",

@@ -243,7 +243,7 @@ describe("bulk actions from the filtered prospect list", () => {
     expect(shown).toContain(`Tag ${total.toLocaleString("en-US")} prospects`);
     expect(shown).toContain(`Yes, all ${total.toLocaleString("en-US")} prospects`);
     const jobs = await jobCount();
-    const refused = [
+    const refused: Record<string, string>[] = [
       { action: "tag", tag_name: "everyone" },
       { action: "tag", tag_name: "everyone", confirm: "12" },
       { action: "tag", tag_name: "x", list: "lst_nope" },

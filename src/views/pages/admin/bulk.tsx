@@ -108,7 +108,7 @@ export const BulkPanel: FC<BulkPanelProps> = (p) => {
     </form>
   );
   return (
-    <section class="panel" id="bulk-panel" aria-labelledby="bulk-title">
+    <section class="panel bulk-panel" id="bulk-panel" aria-labelledby="bulk-title">
       <h2 id="bulk-title">Act on all {people(p.count)}</h2>
       {formError && <Flash kind="error">{formError}</Flash>}
       {p.job && <BulkProgress job={p.job} />}

@@ -3,12 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { findJob, type JobRow } from "../../src/db/queries/jobs";
 import { runBatch } from "../../src/db/queries/statements";
-import { parseCriteria } from "../../src/domain/criteria";
+import { type Criteria, parseCriteria } from "../../src/domain/criteria";
 import { BULK_STEP, bulkAction } from "../../src/services/bulk-action";
 import { saveDynamicList } from "../../src/services/lists";
 import { ADMIN, call, form, login, rows, type Session } from "../helpers";
 import { bulkProspects, joinedAt, membersOf, runJobs } from "./lists-helpers";
 import { seedConnector, seedProspect, seedRegistration, seedWebinar } from "./report-seed";
+import { addRule } from "./rule-helpers";
 
 let admin: Session;
 let adminId: string;
@@ -64,13 +65,17 @@ async function tagged(tag: string): Promise<string[]> {
   return found.map((r) => r.prospect_id);
 }
 
-async function dynamicList(name: string, conditions: Record<string, unknown>[]): Promise<string> {
+function criteria(conditions: Record<string, unknown>[]): Criteria {
   const parsed = parseCriteria({ match: "all", conditions });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.criteria;
+}
+
+async function dynamicList(name: string, conditions: Record<string, unknown>[]): Promise<string> {
   const saved = await saveDynamicList(env, {
     id: null,
     name,
-    criteria: parsed.criteria,
+    criteria: criteria(conditions),
     actor: { id: adminId, ip: null },
   });
   if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
@@ -170,6 +175,30 @@ describe("bulk actions from a webinar's drill-down", () => {
     expect(await rows("SELECT prospect_id, tag, created_at FROM prospect_tags ORDER BY prospect_id, tag")).toEqual(
       tagsBefore,
     );
+  });
+
+  it("sets off automation rules in the steps' batches, once however often the bulk action runs", async () => {
+    await addRule(admin, {
+      name: "VIPs get five points",
+      criteria: criteria([{ kind: "tag", tag: "vip" }]),
+      actions: [{ type: "adjust_score", points: 5 }],
+    });
+    const scores = async () =>
+      rows<{ id: string; score: number }>(
+        "SELECT id, score FROM prospects WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        JSON.stringify(attended),
+      );
+    const before = await scores();
+    for (let i = 0; i < 2; i++) {
+      expect((await bulk(`${drill()}/bulk`, { status: "attended", action: "tag", tag_name: "vip" })).status).toBe(200);
+      await runJobs();
+    }
+    expect(await scores()).toEqual(before.map((p) => ({ ...p, score: p.score + 5 })));
+    const adjusted = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM activities WHERE type = 'score_adjusted' AND prospect_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(attended),
+    );
+    expect(adjusted[0]?.n).toBe(attended.length);
   });
 
   it("refuses a bad list, a dynamic list, an empty or oversized tag, a bad count with 422, the field marked, nothing queued", async () => {

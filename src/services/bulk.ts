@@ -13,8 +13,7 @@ import {
 } from "../domain/bulk";
 import { newId } from "../lib/encoding";
 import { BULK_ACTION } from "./bulk-action";
-import type { Actor } from "./lists";
-import { wakeRunner } from "./lists";
+import { type Actor, wakeRunner } from "./lists";
 
 export type BulkOutcome = { ok: true; job: JobRow } | { ok: false; errors: BulkErrors };
 

@@ -292,6 +292,10 @@ describe("bulk actions from the filtered prospect list", () => {
       }
     }
     expect(await jobCount()).toBe(jobs);
+    // A bad tag with good filters: the panel keeps its count.
+    const badTag = await bulk("/admin/prospects/bulk", { action: "tag", tag_name: "" });
+    expect(badTag.status).toBe(422);
+    expect(await badTag.text()).toContain(`Tag ${total.toLocaleString("en-US")} prospects`);
     const ok = await bulk("/admin/prospects/bulk", { action: "tag", tag_name: "everyone", confirm: String(total) });
     expect(ok.status).toBe(200);
     await runJobs();

@@ -231,8 +231,15 @@ async function answerBulk(
 prospectRoutes.post(
   "/bulk",
   validForm(BulkForm, async (c, { values, errors }) => {
+    // The panel again with its count, when the filters themselves are fine.
+    const filters = filterValues(values);
+    const applied = FILTER_NAMES.some((name) => errors[name]) ? null : await applyFilters(c, filters);
+    const count =
+      applied && Object.keys(applied.errors).length === 0
+        ? await countProspects(createDb(c.env.DB), applied.applied)
+        : 0;
     c.status(422);
-    return answerBulk(c, filterValues(values), 0, { values, errors });
+    return answerBulk(c, filters, count, { values, errors });
   }),
   async (c) => {
     const form = c.req.valid("form");

@@ -13,6 +13,7 @@ import { requestContext } from "./middleware/request-context";
 import { noStore, securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
 import { automationRoutes } from "./routes/admin/automation";
+import { bulkRoutes } from "./routes/admin/bulk";
 import { campaignRoutes } from "./routes/admin/campaigns";
 import { connectorRoutes } from "./routes/admin/connectors";
 import { dashboardRoutes } from "./routes/admin/dashboard";
@@ -109,6 +110,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.route("/forms", formRoutes);
   admin.route("/form-handlers", formHandlerRoutes);
   admin.route("/filters", filterRoutes);
+  admin.route("/bulk", bulkRoutes);
   admin.route("/lists", listRoutes);
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);

@@ -83,7 +83,7 @@ export type RuleResult = { ok: true; rule: RuleInput } | { ok: false; errors: Cr
 const Id = (what: string) =>
   v.pipe(v.string(`Pick ${what}.`), v.trim(), v.nonEmpty(`Pick ${what}.`), v.maxLength(64, `Pick ${what}.`));
 
-const Tag = v.pipe(
+export const TagName = v.pipe(
   v.string("Enter a tag."),
   v.transform(cleanText),
   v.trim(),
@@ -109,7 +109,7 @@ export const ActionSchema = v.variant(
   "type",
   [
     v.object({ type: v.picklist(["add_to_list", "remove_from_list"]), listId: Id("a list") }),
-    v.object({ type: v.picklist(["add_tag", "remove_tag"]), tag: Tag }),
+    v.object({ type: v.picklist(["add_tag", "remove_tag"]), tag: TagName }),
     v.object({ type: v.literal("adjust_score"), points: Points }),
     v.object({ type: v.literal("assign_campaign"), campaignId: Id("a campaign") }),
   ],

@@ -50,11 +50,8 @@ export interface ProspectFilters {
   maxScore?: number | undefined;
 }
 
-/** A page of active prospects matching the filters, newest first. */
-export async function prospectPage(
-  db: Db,
-  opts: ProspectFilters & { limit: number; after: Keyset | null },
-): Promise<{ rows: ProspectListItem[]; next: Keyset | null }> {
+/** The conditions of the filters over `prospects` (active prospects only). */
+function filterConditions(opts: ProspectFilters): (SQL | undefined)[] {
   const where: (SQL | undefined)[] = [isNull(prospects.mergedIntoId)];
   if (opts.listId !== undefined) {
     where.push(
@@ -95,6 +92,24 @@ export async function prospectPage(
       ),
     );
   }
+  return where;
+}
+
+/** How many active prospects match the filters (what a bulk action on them will act on). */
+export async function countProspects(db: Db, filters: ProspectFilters): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(prospects)
+    .where(and(...filterConditions(filters)));
+  return row?.n ?? 0;
+}
+
+/** A page of active prospects matching the filters, newest first. */
+export async function prospectPage(
+  db: Db,
+  opts: ProspectFilters & { limit: number; after: Keyset | null },
+): Promise<{ rows: ProspectListItem[]; next: Keyset | null }> {
+  const where = filterConditions(opts);
   if (opts.after) {
     where.push(sql`(${prospects.createdAt}, ${prospects.id}) < (${opts.after.at}, ${opts.after.id})`);
   }

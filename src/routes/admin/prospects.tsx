@@ -4,9 +4,11 @@ import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
 import { listCampaigns } from "../../db/queries/campaigns";
+import type { JobRow } from "../../db/queries/jobs";
 import { listLists } from "../../db/queries/lists";
 import { mergeProspects } from "../../db/queries/merge";
 import {
+  countProspects,
   findActiveProspect,
   type ProspectFilters,
   type ProspectListItem,
@@ -17,16 +19,19 @@ import {
   tagsInUse,
 } from "../../db/queries/prospect-reports";
 import type { Keyset } from "../../db/queries/reports";
+import { bulkActionForm } from "../../domain/bulk";
 import { MergeError } from "../../domain/merge";
 import { cleanText } from "../../domain/text";
 import type { AppEnv } from "../../env";
 import { csvHeaders } from "../../lib/csv";
 import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
-import { clientIp, formFields } from "../../lib/request";
+import { clientIp, formFields, isPartialHtmx } from "../../lib/request";
 import { ExportFormatParam } from "../../lib/validation";
-import { validQuery } from "../../middleware/validate";
+import { validForm, validQuery } from "../../middleware/validate";
+import { startBulkAction } from "../../services/bulk";
 import { PROSPECT_EXPORT, prospectExportName } from "../../views/csv-exports";
+import { BulkPanel, type BulkPanelProps } from "../../views/pages/admin/bulk";
 import { ProspectDetailPage } from "../../views/pages/admin/prospect-detail";
 import { MergeChoosePage, MergeConfirmPage } from "../../views/pages/admin/prospect-merge";
 import {
@@ -50,28 +55,30 @@ const ScoreParam = (label: string) =>
 const ChoiceParam = (message: string) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(100, message)), "");
 
 /** The prospect list's filters as the query string carries them; "" is "any". */
+const FILTER_ENTRIES = {
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
+  list: ChoiceParam(NO_SUCH_LIST),
+  tag: v.optional(
+    v.pipe(v.string(), v.transform(cleanText), v.trim(), v.maxLength(100, "Use at most 100 characters for a tag.")),
+    "",
+  ),
+  campaign: ChoiceParam(NO_SUCH_CAMPAIGN),
+  min_score: ScoreParam("Score at least"),
+  max_score: ScoreParam("Score at most"),
+};
+
+const SCORE_ORDER = "Score at most must not be below Score at least.";
+
 const ProspectsQuery = v.pipe(
-  v.object({
-    q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "Search for at most 200 characters.")), ""),
-    list: ChoiceParam(NO_SUCH_LIST),
-    tag: v.optional(
-      v.pipe(v.string(), v.transform(cleanText), v.trim(), v.maxLength(100, "Use at most 100 characters for a tag.")),
-      "",
-    ),
-    campaign: ChoiceParam(NO_SUCH_CAMPAIGN),
-    min_score: ScoreParam("Score at least"),
-    max_score: ScoreParam("Score at most"),
-    cursor: PageCursorParam,
-    format: ExportFormatParam,
-  }),
+  v.object({ ...FILTER_ENTRIES, cursor: PageCursorParam, format: ExportFormatParam }),
   v.forward(
-    v.check(
-      (f) => f.min_score === "" || f.max_score === "" || Number(f.min_score) <= Number(f.max_score),
-      "Score at most must not be below Score at least.",
-    ),
+    v.check((f) => f.min_score === "" || f.max_score === "" || Number(f.min_score) <= Number(f.max_score), SCORE_ORDER),
     ["max_score"],
   ),
 );
+
+/** Add to list or Tag, for every prospect the filters match. */
+const BulkForm = bulkActionForm(FILTER_ENTRIES);
 
 const Who = v.pipe(v.string(), v.trim(), v.maxLength(254, "Use at most 254 characters."));
 const MergeForm = v.object({
@@ -119,22 +126,9 @@ prospectRoutes.get(
   validQuery(ProspectsQuery, (c, { values, errors }) => refuseFilters(c, values, errors)),
   async (c) => {
     const { cursor, format, ...filters } = c.req.valid("query");
-    const choices = await filterChoices(c);
-    const list = choices.lists.find((l) => l.id === filters.list);
-    const campaign = choices.campaigns.find((cmp) => cmp.id === filters.campaign);
-    const errors: Record<string, string> = {};
-    if (filters.list && !list) errors.list = NO_SUCH_LIST;
-    if (filters.campaign && !campaign) errors.campaign = NO_SUCH_CAMPAIGN;
+    const { choices, list, campaign, applied, errors } = await applyFilters(c, filters);
     if (Object.keys(errors).length > 0) return refuseFilters(c, filters, errors);
     const db = createDb(c.env.DB);
-    const applied: ProspectFilters = {
-      search: filters.q || undefined,
-      listId: filters.list || undefined,
-      tag: filters.tag || undefined,
-      campaignId: filters.campaign || undefined,
-      minScore: filters.min_score === "" ? undefined : Number(filters.min_score),
-      maxScore: filters.max_score === "" ? undefined : Number(filters.max_score),
-    };
     const after = cursor ? decodeKeyset(cursor) : null;
     if (format === "csv") {
       const body = await csvStream<ProspectListItem, Keyset>({
@@ -156,6 +150,7 @@ prospectRoutes.get(
     const query = filterQuery(filters);
     const nextHref = page.next ? `/admin/prospects?${query}${query ? "&" : ""}cursor=${encodeKeyset(page.next)}` : null;
     const exportHref = page.rows.length > 0 ? `/admin/prospects?${query}${query ? "&" : ""}format=csv` : null;
+    const count = page.rows.length === 0 ? 0 : await countProspects(db, applied);
     return c.render(
       <ProspectsPage
         filters={filters}
@@ -164,9 +159,124 @@ prospectRoutes.get(
         prospects={page.rows}
         nextHref={nextHref}
         exportHref={exportHref}
+        bulk={count > 0 ? await bulkPanelProps(c, filters, count) : undefined}
       />,
       { title: "Prospects" },
     );
+  },
+);
+
+/** The filters as the query applies them, after checking the list and campaign chosen exist. */
+async function applyFilters(c: Context<AppEnv>, filters: ProspectFilterValues) {
+  const choices = await filterChoices(c);
+  const list = choices.lists.find((l) => l.id === filters.list);
+  const campaign = choices.campaigns.find((cmp) => cmp.id === filters.campaign);
+  const errors: Record<string, string> = {};
+  if (filters.list && !list) errors.list = NO_SUCH_LIST;
+  if (filters.campaign && !campaign) errors.campaign = NO_SUCH_CAMPAIGN;
+  if (filters.min_score !== "" && filters.max_score !== "" && Number(filters.min_score) > Number(filters.max_score)) {
+    errors.max_score = SCORE_ORDER;
+  }
+  const applied: ProspectFilters = {
+    search: filters.q || undefined,
+    listId: filters.list || undefined,
+    tag: filters.tag || undefined,
+    campaignId: filters.campaign || undefined,
+    minScore: filters.min_score === "" ? undefined : Number(filters.min_score),
+    maxScore: filters.max_score === "" ? undefined : Number(filters.max_score),
+  };
+  return { choices, list, campaign, applied, errors };
+}
+
+function filterValues(values: Record<string, string>): ProspectFilterValues {
+  return Object.fromEntries(
+    FILTER_NAMES.map((name) => [name, (values[name] ?? "").slice(0, 200)]),
+  ) as ProspectFilterValues;
+}
+
+/** The prospect list's bulk panel: every prospect the filters match, and the static lists to add them to. */
+async function bulkPanelProps(
+  c: Context<AppEnv>,
+  filters: ProspectFilterValues,
+  count: number,
+): Promise<BulkPanelProps> {
+  const lists = await listLists(createDb(c.env.DB));
+  return {
+    action: "/admin/prospects/bulk",
+    hidden: Object.fromEntries(
+      FILTER_NAMES.filter((name) => filters[name] !== "").map((name) => [name, filters[name]]),
+    ),
+    count,
+    lists: lists.filter((l) => l.kind === "static").map((l) => ({ id: l.id, name: l.name })),
+    csrfToken: c.get("csrfToken"),
+  };
+}
+
+/** The bulk panel again (422, with what to fix, filters' own problems included), or after queueing. */
+async function answerBulk(
+  c: Context<AppEnv>,
+  filters: ProspectFilterValues,
+  count: number,
+  extra: { values?: Record<string, string>; errors?: Record<string, string>; job?: JobRow },
+) {
+  const errors = { ...extra.errors };
+  // A filter the panel has no field for: said on the panel as a whole.
+  const filterProblem = FILTER_NAMES.map((name) => errors[name]).find(Boolean);
+  if (filterProblem && !errors._form) errors._form = `The filters cannot be applied: ${filterProblem}`;
+  const panel = <BulkPanel {...(await bulkPanelProps(c, filters, count))} {...extra} errors={errors} />;
+  if (isPartialHtmx(c)) return c.html(panel);
+  return c.render(panel, { title: "Prospects" });
+}
+
+prospectRoutes.post(
+  "/bulk",
+  validForm(BulkForm, async (c, { values, errors }) => {
+    // The panel again with its count, when the filters themselves are fine.
+    const filters = filterValues(values);
+    const applied = FILTER_NAMES.some((name) => errors[name]) ? null : await applyFilters(c, filters);
+    const count =
+      applied && Object.keys(applied.errors).length === 0
+        ? await countProspects(createDb(c.env.DB), applied.applied)
+        : 0;
+    c.status(422);
+    return answerBulk(c, filters, count, { values, errors });
+  }),
+  async (c) => {
+    const form = c.req.valid("form");
+    const filters = filterValues(form);
+    const values = Object.fromEntries(Object.entries(form).map(([k, val]) => [k, String(val)]));
+    const { list, campaign, applied, errors } = await applyFilters(c, filters);
+    if (Object.keys(errors).length > 0) {
+      c.status(422);
+      return answerBulk(c, filters, 0, { values, errors });
+    }
+    const count = await countProspects(createDb(c.env.DB), applied);
+    const user = c.get("user");
+    if (!user) throw new Error("bulk actions need a signed-in user");
+    const describe = [
+      "Prospects",
+      filters.q && `matching “${filters.q}”`,
+      list && `in “${list.name}”`,
+      filters.tag && `tagged “${filters.tag}”`,
+      campaign && `of “${campaign.name}”`,
+      filters.min_score && `score ≥ ${filters.min_score}`,
+      filters.max_score && `score ≤ ${filters.max_score}`,
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const outcome = await startBulkAction(c.env, {
+      source: { type: "prospects", filters: applied },
+      form,
+      count,
+      describe,
+      actor: { id: user.id, ip: clientIp(c) },
+    });
+    if (!outcome.ok) {
+      c.status(422);
+      return answerBulk(c, filters, count, { values, errors: outcome.errors });
+    }
+    if (!isPartialHtmx(c)) return c.redirect(`/admin/bulk/${outcome.job.id}`, 303);
+    return answerBulk(c, filters, count, { job: outcome.job });
   },
 );
 

@@ -3,9 +3,12 @@ import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { recordAudit } from "../../db/queries/audit";
+import type { JobRow } from "../../db/queries/jobs";
+import { listLists } from "../../db/queries/lists";
 import {
   type Keyset,
   REGISTRANT_FILTERS,
+  type RegistrantFilter,
   type RegistrantRow,
   registrantPage,
   type WebinarFilter,
@@ -13,15 +16,18 @@ import {
   webinarPage,
   webinarWithCounts,
 } from "../../db/queries/reports";
+import { bulkActionForm } from "../../domain/bulk";
 import type { AppEnv } from "../../env";
 import { csvFileName, csvHeaders, localDate } from "../../lib/csv";
 import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import { ExportFormatParam } from "../../lib/validation";
-import { type InvalidInput, validQuery } from "../../middleware/validate";
+import { type InvalidInput, validForm, validQuery } from "../../middleware/validate";
+import { startBulkAction } from "../../services/bulk";
 import { type SyncNowOutcome, syncWebinarNow, webinarDetail, webinarSyncPanel } from "../../services/webinar-detail";
 import { REGISTRANT_EXPORT } from "../../views/csv-exports";
+import { BulkPanel } from "../../views/pages/admin/bulk";
 import {
   RegistrantsPage,
   SyncPanel,
@@ -37,14 +43,19 @@ const ListQuery = v.object({
   cursor: PageCursorParam,
 });
 
+const StatusParam = v.optional(
+  v.picklist(REGISTRANT_FILTERS, "Choose registered, accepted, attended, absent, cancelled or denied prospects."),
+  "registered",
+);
+
 const RegistrantsQuery = v.object({
-  status: v.optional(
-    v.picklist(REGISTRANT_FILTERS, "Choose registered, accepted, attended, absent, cancelled or denied prospects."),
-    "registered",
-  ),
+  status: StatusParam,
   cursor: PageCursorParam,
   format: ExportFormatParam,
 });
+
+/** Add to list or Tag, for every prospect behind one of the webinar's counts. */
+const BulkForm = bulkActionForm({ status: StatusParam });
 
 /** Webinars: the list, the webinar page, the prospects behind each count, Sync now. */
 export const webinarRoutes = new Hono<AppEnv>();
@@ -149,9 +160,67 @@ webinarRoutes.get(
     const nextHref = page.next
       ? `/admin/webinars/${webinar.id}/registrants?status=${status}&cursor=${encodeKeyset(page.next)}`
       : null;
-    return c.render(<RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} />, {
-      title: `${webinar.subject}: ${status}`,
+    const bulk = await bulkPanelProps(c, webinar, status);
+    return c.render(
+      <RegistrantsPage webinar={webinar} filter={status} rows={page.rows} nextHref={nextHref} bulk={bulk} />,
+      { title: `${webinar.subject}: ${status}` },
+    );
+  },
+);
+
+/** The drill-down's bulk panel: its count's prospects, and the static lists to add them to. */
+async function bulkPanelProps(c: Context<AppEnv>, webinar: WebinarWithCounts, status: RegistrantFilter) {
+  const lists = await listLists(createDb(c.env.DB));
+  return {
+    action: `/admin/webinars/${webinar.id}/registrants/bulk`,
+    hidden: { status },
+    count: webinar.counts[status],
+    lists: lists.filter((l) => l.kind === "static").map((l) => ({ id: l.id, name: l.name })),
+    csrfToken: c.get("csrfToken"),
+  };
+}
+
+/** The bulk panel again (422, with what to fix), or as it is after queueing (with the job's progress). */
+async function answerBulk(
+  c: Context<AppEnv>,
+  webinar: WebinarWithCounts,
+  status: RegistrantFilter,
+  extra: { values?: Record<string, string>; errors?: Record<string, string>; job?: JobRow },
+) {
+  const panel = <BulkPanel {...(await bulkPanelProps(c, webinar, status))} {...extra} />;
+  if (isPartialHtmx(c)) return c.html(panel);
+  return c.render(panel, { title: `${webinar.subject}: ${status}` });
+}
+
+webinarRoutes.post(
+  "/:id/registrants/bulk",
+  validForm(BulkForm, async (c, { values, errors }) => {
+    const webinar = await loadWebinar(c);
+    const status = (REGISTRANT_FILTERS as readonly string[]).includes(values.status ?? "")
+      ? (values.status as RegistrantFilter)
+      : "registered";
+    c.status(422);
+    return answerBulk(c, webinar, status, { values, errors });
+  }),
+  async (c) => {
+    const webinar = await loadWebinar(c);
+    const form = c.req.valid("form");
+    const user = c.get("user");
+    if (!user) throw new Error("bulk actions need a signed-in user");
+    const outcome = await startBulkAction(c.env, {
+      source: { type: "webinar", webinarId: webinar.id, status: form.status },
+      form,
+      count: webinar.counts[form.status],
+      describe: `${webinar.subject}: ${form.status}`,
+      actor: { id: user.id, ip: clientIp(c) },
     });
+    const values = Object.fromEntries(Object.entries(form).map(([k, val]) => [k, String(val)]));
+    if (!outcome.ok) {
+      c.status(422);
+      return answerBulk(c, webinar, form.status, { values, errors: outcome.errors });
+    }
+    if (!isPartialHtmx(c)) return c.redirect(`/admin/bulk/${outcome.job.id}`, 303);
+    return answerBulk(c, webinar, form.status, { job: outcome.job });
   },
 );
 

@@ -1,6 +1,7 @@
 import type { Child, FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
 import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
+import { BulkPanel, type BulkPanelProps } from "./bulk";
 import { personName } from "./webinar-parts";
 
 /** The prospect list's filters, in the query string's names. */
@@ -44,7 +45,8 @@ export const ProspectsPage: FC<{
   prospects: ProspectListItem[];
   nextHref: string | null;
   exportHref: string | null;
-}> = ({ filters, choices, errors, prospects, nextHref, exportHref }) => {
+  bulk?: BulkPanelProps | undefined;
+}> = ({ filters, choices, errors, prospects, nextHref, exportHref, bulk }) => {
   const filtered = FILTER_NAMES.some((name) => filters[name] !== "");
   // A broken page or export link: its message does not belong to one of the fields.
   const linkError = Object.entries(errors).find(([name]) => !(FILTER_NAMES as readonly string[]).includes(name))?.[1];
@@ -231,6 +233,7 @@ export const ProspectsPage: FC<{
           </form>
         )}
       </section>
+      {bulk && <BulkPanel {...bulk} />}
     </>
   );
 };

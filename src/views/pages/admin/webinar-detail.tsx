@@ -9,6 +9,7 @@ import type {
 import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../domain/webinars";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
+import { BulkPanel, type BulkPanelProps } from "./bulk";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -274,7 +275,8 @@ export const RegistrantsPage: FC<{
   filter: RegistrantFilter;
   rows: RegistrantRow[];
   nextHref: string | null;
-}> = ({ webinar, filter, rows, nextHref }) => (
+  bulk?: BulkPanelProps | undefined;
+}> = ({ webinar, filter, rows, nextHref, bulk }) => (
   <>
     <PageHeader
       title={`${COUNT_LABEL[filter]}: ${webinar.subject}`}
@@ -343,5 +345,6 @@ export const RegistrantsPage: FC<{
       )}
       <Pager nextHref={nextHref} />
     </section>
+    {bulk && bulk.count > 0 && <BulkPanel {...bulk} />}
   </>
 );

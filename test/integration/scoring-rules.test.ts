@@ -21,10 +21,11 @@ async function post(fields: Record<string, string>): Promise<{ status: number; h
 }
 
 describe("Automation area", () => {
-  it("links to the scoring rules and says automation rules come later", async () => {
+  it("links to the scoring rules and, with no automation rule yet, says so and offers Add rule", async () => {
     const html = await (await call("/admin/automation", { cookie: admin.cookie })).text();
     expect(html).toContain('href="/admin/automation/scoring"');
-    expect(html).toContain("come with a later issue");
+    expect(html).toContain("No automation rules yet");
+    expect(html).toContain('href="/admin/automation/rules/new"');
   });
 });
 

@@ -1,0 +1,53 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, call, login, type Session } from "../helpers";
+
+/** The rough edges a new user met, each checked in the page it showed up on. */
+
+let admin: Session;
+const now = new Date().toISOString();
+
+beforeAll(async () => {
+  admin = await login(ADMIN.email, ADMIN.password);
+});
+
+const page = async (path: string): Promise<string> => (await call(path, { cookie: admin.cookie })).text();
+
+describe("counts in the lists", () => {
+  it("the Forms list counts each form's accepted and filtered submissions", async () => {
+    const submission = (id: string, formId: string, status: string) =>
+      env.DB.prepare("INSERT INTO submissions (id, form_id, data, status, dedupe_key) VALUES (?, ?, '{}', ?, ?)").bind(
+        id,
+        formId,
+        status,
+        id,
+      );
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO forms (id, name, updated_at) VALUES ('frm_edges_a', 'Edges A', ?)").bind(now),
+      env.DB.prepare("INSERT INTO forms (id, name, updated_at) VALUES ('frm_edges_b', 'Edges B', ?)").bind(now),
+      submission("sub_edges_1", "frm_edges_a", "accepted"),
+      submission("sub_edges_2", "frm_edges_a", "accepted"),
+      submission("sub_edges_3", "frm_edges_a", "filtered"),
+      submission("sub_edges_4", "frm_edges_b", "filtered"),
+    ]);
+    const html = await page("/admin/forms");
+    const row = (id: string) =>
+      new RegExp(`${id}/submissions">(\\d+)</a></td><td data-label="Filtered">(\\d+)<`).exec(html)?.slice(1);
+    expect(row("frm_edges_a")).toEqual(["2", "1"]);
+    expect(row("frm_edges_b")).toEqual(["0", "1"]);
+  });
+
+  it("Campaigns counts the connectors using each campaign, not deleted ones", async () => {
+    const connector = (id: string, deleted: string | null) =>
+      env.DB.prepare(
+        "INSERT INTO connectors (id, type, organizer_email, campaign_id, deleted_at) VALUES (?, 'gotowebinar', ?, 'cmp_edges', ?)",
+      ).bind(id, `${id}@example.com`, deleted);
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO campaigns (id, name) VALUES ('cmp_edges', 'GoToWebinar Sync')"),
+      ...["con_e1", "con_e2", "con_e3", "con_e4", "con_e5"].map((id) => connector(id, null)),
+      connector("con_e6", now),
+    ]);
+    const html = await page("/admin/campaigns");
+    expect(html).toMatch(/GoToWebinar Sync<\/td><td data-label="Connectors">5</);
+  });
+});

@@ -51,3 +51,25 @@ describe("counts in the lists", () => {
     expect(html).toMatch(/GoToWebinar Sync<\/td><td data-label="Connectors">5</);
   });
 });
+
+describe("plurals", () => {
+  it("one registration on the way to GoTo is singular (the counts go through one plural helper)", async () => {
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO connectors (id, type, organizer_email, status) VALUES ('con_plural', 'gotowebinar', 'plural@example.com', 'verified')",
+      ),
+      env.DB.prepare(
+        "INSERT INTO webinars (id, connector_id, webinar_key, subject, times, starts_at, ends_at, updated_at) VALUES ('web_plural', 'con_plural', '77', 'Plural', '[]', ?, ?, ?)",
+      ).bind(later, later, now),
+      env.DB.prepare(
+        "INSERT INTO prospects (id, email, source, updated_at) VALUES ('pro_plural', 'plural@example.com', 'form', ?)",
+      ).bind(now),
+      env.DB.prepare(
+        "INSERT INTO registrations (id, prospect_id, webinar_id, status, source, registered_at, updated_at) VALUES ('reg_plural', 'pro_plural', 'web_plural', 'pending', 'form', ?, ?)",
+      ).bind(now, now),
+    ]);
+    const dashboard = await page("/admin");
+    expect(dashboard).toContain("1 registration on the way to GoTo.");
+  });
+});

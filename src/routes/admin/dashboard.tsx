@@ -5,6 +5,7 @@ import { recentAudit } from "../../db/queries/audit";
 import { dashboardFigures } from "../../db/queries/dashboard";
 import { listUsers } from "../../db/queries/users";
 import type { AppEnv } from "../../env";
+import { plural } from "../../lib/plural";
 import { PageHeader, Time } from "../../views/components";
 
 export const dashboardRoutes = new Hono<AppEnv>();
@@ -24,8 +25,8 @@ dashboardRoutes.get("/", async (c) => {
       <PageHeader title={`Welcome, ${user?.name ?? ""}`} lead="What Rollcall is doing for you today." />
       {figures.registrations.error > 0 && (
         <div class="flash flash-error" role="alert">
-          GoTo refused {figures.registrations.error} registration{figures.registrations.error === 1 ? "" : "s"}. Each
-          webinar's page shows GoTo's reason. <a href="/admin/webinars">Open Webinars</a>
+          GoTo refused {plural(figures.registrations.error, "registration")}. Each webinar's page shows GoTo's reason.{" "}
+          <a href="/admin/webinars">Open Webinars</a>
         </div>
       )}
       {figures.connectors.needAttention > 0 && (
@@ -54,7 +55,7 @@ dashboardRoutes.get("/", async (c) => {
           <p class="figure">{figures.prospects}</p>
           <p>
             {figures.registrations.pending > 0
-              ? `${figures.registrations.pending} registrations on their way to GoTo.`
+              ? `${plural(figures.registrations.pending, "registration")} on the way to GoTo.`
               : "from forms and from GoTo."}
           </p>
         </a>

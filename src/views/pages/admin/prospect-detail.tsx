@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
 import { ruleOfDedupeKey } from "../../../domain/rules";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
+import { plural } from "../../../lib/plural";
 import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { type Firing, FiringWords, firingsOf } from "./rule-parts";
 import { personName, RegistrationBadge } from "./webinar-parts";
@@ -178,7 +179,9 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                         </a>
                       </>
                     )}
-                    {entry.activity.minutes !== null && <span class="muted"> · {entry.activity.minutes} minutes</span>}
+                    {entry.activity.minutes !== null && (
+                      <span class="muted"> · {plural(entry.activity.minutes, "minute")}</span>
+                    )}
                   </div>
                   <div class="timeline-meta">
                     <span class={entry.activity.points < 0 ? "points negative" : "points"}>

@@ -8,6 +8,7 @@ import type {
 } from "../../../db/queries/reports";
 import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../domain/webinars";
+import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import {
   COUNT_LABEL,
@@ -281,7 +282,7 @@ export const RegistrantsPage: FC<{
       lead={
         filter === "absent" && webinar.phase !== "finished"
           ? "Absent is counted once every session has ended."
-          : `${webinar.counts[filter]} prospects.`
+          : `${plural(webinar.counts[filter], "prospect")}.`
       }
       actions={
         <>

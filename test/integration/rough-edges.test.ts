@@ -73,3 +73,35 @@ describe("plurals", () => {
     expect(dashboard).toContain("1 registration on the way to GoTo.");
   });
 });
+
+describe("the hosted form page", () => {
+  it("shows the webinar's title, date and time zone, is titled by the webinar, and links an icon", async () => {
+    const fields = JSON.stringify([
+      { key: "email", type: "email", label: "Email", required: true, defaultValue: "", options: [] },
+    ]);
+    const actions = JSON.stringify([{ type: "register_webinar", webinarId: "web_hosted", mapping: {} }]);
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO connectors (id, type, organizer_email, status) VALUES ('con_hosted', 'gotowebinar', 'hosted@example.com', 'verified')",
+      ),
+      env.DB.prepare(
+        "INSERT INTO webinars (id, connector_id, webinar_key, subject, times, starts_at, ends_at, time_zone, updated_at) VALUES ('web_hosted', 'con_hosted', '88', 'Spring product tour', '[]', '2027-03-09T15:00:00.000Z', '2027-03-09T16:00:00.000Z', 'America/New_York', ?)",
+      ).bind(now),
+      env.DB.prepare(
+        "INSERT INTO forms (id, name, status, fields, actions, updated_at) VALUES ('frm_hosted', 'internal: tour Q1 v3', 'live', ?, ?, ?)",
+      ).bind(fields, actions, now),
+    ]);
+    const res = await call("/f/frm_hosted", { sameOrigin: false });
+    const html = await res.text();
+    expect(res.status, html.slice(0, 300)).toBe(200);
+    expect(html).toContain("<title>Spring product tour</title>");
+    expect(html).not.toContain("internal: tour Q1 v3");
+    expect(html).toContain('<h1 dir="auto">Spring product tour</h1>');
+    expect(html).toContain("Tuesday, March 9, 2027, 10:00 AM – 11:00 AM EST");
+    expect(html).toContain("Times in America/New_York");
+    expect(html).toContain('<link rel="icon" href="/img/favicon.svg"');
+    const embedded = await (await call("/f/frm_hosted?embed=1", { sameOrigin: false })).text();
+    expect(embedded).toContain("<title>Spring product tour</title>");
+    expect(embedded).not.toContain('class="rc-webinar"');
+  });
+});

@@ -105,3 +105,11 @@ describe("the hosted form page", () => {
     expect(embedded).not.toContain('class="rc-webinar"');
   });
 });
+
+describe("hints", () => {
+  it("the form builder points to Filters where it lives, under Forms", async () => {
+    const html = await page("/admin/forms/new");
+    expect(html).toContain('<a href="/admin/filters">Forms &gt; Filters</a>');
+    expect(html).not.toContain("Admin &gt; Filters");
+  });
+});

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, login, type Session } from "../helpers";
+import { ADMIN, call, form, login, type Session } from "../helpers";
 
 /** The rough edges a new user met, each checked in the page it showed up on. */
 
@@ -111,5 +111,47 @@ describe("hints", () => {
     const html = await page("/admin/forms/new");
     expect(html).toContain('<a href="/admin/filters">Forms &gt; Filters</a>');
     expect(html).not.toContain("Admin &gt; Filters");
+  });
+});
+
+describe("the form builder after a refused save", () => {
+  it("puts email, first and last name back, required, in one round trip", async () => {
+    const body = {
+      _csrf: admin.csrf,
+      name: "Missing names",
+      status: "live",
+      field_0_key: "email",
+      field_0_type: "email",
+      field_0_label: "Email",
+      field_0_required: "on",
+      field_0_order: "1",
+      field_1_key: "firstName",
+      field_1_type: "text",
+      field_1_label: "Given name",
+      field_1_order: "2",
+      register_webinar: "web_hosted",
+    };
+    const refused = await call("/admin/forms", {
+      method: "POST",
+      cookie: admin.cookie,
+      ...form({ ...body, op: "save" }),
+    });
+    const refusedHtml = await refused.text();
+    expect(refused.status).toBe(422);
+    expect(refusedHtml).toContain('value="add_registration_fields"');
+    const res = await call("/admin/forms", {
+      method: "POST",
+      cookie: admin.cookie,
+      ...form({ ...body, op: "add_registration_fields" }),
+    });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    const required = (i: number) => new RegExp(`name="field_${i}_required" type="checkbox" checked`).test(html);
+    const key = (i: number) =>
+      new RegExp(`name="field_${i}_key"[^>]*>(?:(?!</select>).)*<option value="(\\w+)" selected`).exec(html)?.[1];
+    expect([key(0), key(1), key(2)]).toEqual(["email", "firstName", "lastName"]);
+    expect([required(0), required(1), required(2)]).toEqual([true, true, true]);
+    expect(html).toContain('value="Given name"');
+    expect(html).not.toContain('value="add_registration_fields"');
   });
 });

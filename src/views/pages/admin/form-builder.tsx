@@ -1,5 +1,12 @@
 import type { FC } from "hono/jsx";
-import { FIELD_TYPES, type FormAction, type FormField, type FormTheme, registerAction } from "../../../domain/forms";
+import {
+  FIELD_TYPES,
+  type FormAction,
+  type FormField,
+  type FormTheme,
+  missingRegistrationFields,
+  registerAction,
+} from "../../../domain/forms";
 import { CsrfField, DataTable, Flash, PageHeader } from "../../components";
 import { PublicForm, themeHref } from "../public/form";
 import { type ActionChoices, ActionsEditor, fieldChoices, GoToMapping, PROSPECT_FIELD_OPTIONS } from "./form-actions";
@@ -171,6 +178,11 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
               <li>{x}</li>
             ))}
           </ul>
+          {missingRegistrationFields(f).length > 0 && (
+            <button type="submit" form="form-builder" name="op" value="add_registration_fields" class="button">
+              Add email, first and last name as required fields
+            </button>
+          )}
         </div>
       )}
       {p.errors._form && <Flash kind="error">{p.errors._form}</Flash>}

@@ -155,3 +155,21 @@ describe("the form builder after a refused save", () => {
     expect(html).not.toContain('value="add_registration_fields"');
   });
 });
+
+describe("Copy buttons", () => {
+  it("a new API key and a live form's embed snippet each have a Copy button, run by the admin pages' script", async () => {
+    const res = await call("/admin/settings/api-keys", {
+      method: "POST",
+      cookie: admin.cookie,
+      ...form({ _csrf: admin.csrf, name: "Copy test" }),
+    });
+    const keys = await res.text();
+    expect(res.status).toBe(201);
+    expect(keys).toContain('<input id="new-key"');
+    expect(keys).toContain('data-copy="new-key"');
+    expect(keys).toContain('<script src="/js/copy.js" defer="">');
+    const builder = await page("/admin/forms/frm_hosted");
+    expect(builder).toContain('<textarea id="embed-snippet"');
+    expect(builder).toContain('data-copy="embed-snippet"');
+  });
+});

@@ -7,7 +7,7 @@ import {
   missingRegistrationFields,
   registerAction,
 } from "../../../domain/forms";
-import { CsrfField, DataTable, Flash, PageHeader } from "../../components";
+import { CopyButton, CsrfField, DataTable, Flash, PageHeader } from "../../components";
 import { PublicForm, themeHref } from "../public/form";
 import { type ActionChoices, ActionsEditor, fieldChoices, GoToMapping, PROSPECT_FIELD_OPTIONS } from "./form-actions";
 
@@ -298,6 +298,7 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
                   <textarea id="embed-snippet" readonly rows={3}>
                     {snippet}
                   </textarea>
+                  <CopyButton target="embed-snippet" label="Copy snippet" />
                 </>
               ) : (
                 <p>Make the form live to get its link and embed snippet.</p>

@@ -71,6 +71,7 @@ describe("plurals", () => {
     ]);
     const dashboard = await page("/admin");
     expect(dashboard).toContain("1 registration on the way to GoTo.");
+    expect(dashboard).toMatch(/active user\. <a/);
   });
 });
 

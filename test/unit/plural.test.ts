@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plural } from "../../src/lib/plural";
+import { plural, pluralWord } from "../../src/lib/plural";
 
 describe("plural", () => {
   it.each([
@@ -11,5 +11,15 @@ describe("plural", () => {
     [3, "activity", "activities", "3 activities"],
   ])("%i %s", (count, one, many, expected) => {
     expect(plural(count, one, many)).toBe(expected);
+  });
+});
+
+describe("pluralWord", () => {
+  it.each([
+    [0, "user", "users"],
+    [1, "user", "user"],
+    [2, "key", "keys"],
+  ])("%i %s", (count, one, expected) => {
+    expect(pluralWord(count, one)).toBe(expected);
   });
 });

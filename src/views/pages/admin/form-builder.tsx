@@ -290,7 +290,7 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
                 <>
                   <p>
                     Hosted page:{" "}
-                    <a href={`/f/${f.id}`} id="hosted-link">
+                    <a href={`/f/${f.id}`} id="hosted-link" class="wrap">
                       {p.origin}/f/{f.id}
                     </a>
                   </p>

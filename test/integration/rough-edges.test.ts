@@ -140,6 +140,8 @@ describe("the form builder after a refused save", () => {
     const refusedHtml = await refused.text();
     expect(refused.status).toBe(422);
     expect(refusedHtml).toContain('value="add_registration_fields"');
+    // No style attribute anywhere the builder renders: the CSP allows none, and htmx copies one onto a swapped element.
+    expect(refusedHtml).not.toMatch(/\sstyle=/);
     const res = await call("/admin/forms", {
       method: "POST",
       cookie: admin.cookie,

@@ -2,7 +2,7 @@ import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
 import { ruleOfDedupeKey } from "../../../domain/rules";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
-import { plural } from "../../../lib/plural";
+import { plural, pluralWord } from "../../../lib/plural";
 import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { type Firing, FiringWords, firingsOf } from "./rule-parts";
 import { personName, RegistrationBadge } from "./webinar-parts";
@@ -160,7 +160,7 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                     {entry.firing.points !== 0 && (
                       <>
                         <span class={entry.firing.points < 0 ? "points negative" : "points"}>
-                          {signed(entry.firing.points)} points
+                          {signed(entry.firing.points)} {pluralWord(Math.abs(entry.firing.points), "point")}
                         </span>{" "}
                       </>
                     )}
@@ -185,7 +185,7 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                   </div>
                   <div class="timeline-meta">
                     <span class={entry.activity.points < 0 ? "points negative" : "points"}>
-                      {signed(entry.activity.points)} points
+                      {signed(entry.activity.points)} {pluralWord(Math.abs(entry.activity.points), "point")}
                     </span>{" "}
                     <Time iso={entry.at} />
                   </div>

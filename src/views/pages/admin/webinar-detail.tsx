@@ -291,7 +291,7 @@ export const RegistrantsPage: FC<{
               class="button primary"
               href={registrantsCsvHref(webinar.id, filter)}
               download
-              title={`All ${webinar.counts[filter]} ${COUNT_LABEL[filter].toLowerCase()} prospects as a CSV file, not only this page`}
+              title={`All ${plural(webinar.counts[filter], `${COUNT_LABEL[filter].toLowerCase()} prospect`)} as a CSV file, not only this page`}
             >
               Export CSV
             </a>

@@ -159,6 +159,10 @@ test("a new user's pages fit a phone and a desktop, with nothing cut off", async
     });
   });
   const problems = watchConsole(page, [422]);
+  const faviconAsks: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/favicon.ico") faviconAsks.push(page.url());
+  });
   await setUp(page);
   await buildForm(page, problems);
   await visitorPost(formId, { email: LONG_EMAIL, firstName: "Maximiliane", lastName: "Wolkenstein" });
@@ -213,5 +217,6 @@ test("a new user's pages fit a phone and a desktop, with nothing cut off", async
     "recent activity is a card list",
   );
   assert.deepEqual(problems, [], "no console errors or CSP violations");
+  assert.deepEqual(faviconAsks, [], "every page links its icon: no request for /favicon.ico");
   await context.close();
 });

@@ -153,17 +153,48 @@ export function saveProblems(def: FormDefinition): string[] {
   }
   if (!def.fields.some((f) => f.key === "email"))
     problems.push("A form needs an email field: prospects are found by email.");
-  if (registerAction(def.actions)) {
-    for (const key of REGISTRATION_REQUIRED) {
-      const field = def.fields.find((f) => f.key === key);
-      if (!field?.required || field.type === "hidden" || field.type === "checkbox") {
-        problems.push(
-          `Register for webinar needs ${PROSPECT_FIELDS[key].label.toLowerCase()} as a required field: GoTo refuses a registration without it.`,
-        );
-      }
-    }
+  for (const key of missingRegistrationFields(def)) {
+    problems.push(
+      `Register for webinar needs ${PROSPECT_FIELDS[key].label.toLowerCase()} as a required field: GoTo refuses a registration without it.`,
+    );
   }
   return problems;
+}
+
+/** The fields GoTo needs that a form with Register for webinar lacks, or has but not as a required visible field. */
+export function missingRegistrationFields(def: FormDefinition): (typeof REGISTRATION_REQUIRED)[number][] {
+  if (!registerAction(def.actions)) return [];
+  return REGISTRATION_REQUIRED.filter((key) => {
+    const field = def.fields.find((f) => f.key === key);
+    return !field?.required || field.type === "hidden" || field.type === "checkbox";
+  });
+}
+
+/** The form's fields with those GoTo needs put back, required and visible: one step for the marketer. */
+export function withRegistrationFields(def: FormDefinition): FormField[] {
+  const missing = missingRegistrationFields(def);
+  const fields = def.fields.map((f) =>
+    (missing as string[]).includes(f.key)
+      ? { ...f, required: true, type: f.type === "hidden" || f.type === "checkbox" ? defaultType(f.key) : f.type }
+      : f,
+  );
+  for (const key of missing) {
+    if (!fields.some((f) => f.key === key)) {
+      fields.push({
+        key,
+        type: defaultType(key),
+        label: PROSPECT_FIELDS[key].label,
+        required: true,
+        defaultValue: "",
+        options: [],
+      });
+    }
+  }
+  return fields;
+}
+
+function defaultType(key: string): FormField["type"] {
+  return key === "email" ? "email" : "text";
 }
 
 /** The form field a GoTo field is filled from: the marketer's mapping, else the matching prospect field. */

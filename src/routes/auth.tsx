@@ -7,6 +7,7 @@ import { createSession, invalidateSession, SESSION_COOKIE } from "../auth/sessio
 import { createDb } from "../db/client";
 import { recordAudit } from "../db/queries/audit";
 import type { AppEnv } from "../env";
+import { plural } from "../lib/plural";
 import { clientIp, nextIsMalformed, safeNextPath } from "../lib/request";
 import { clearSessionCookie, setSessionCookie } from "../middleware/auth";
 import { LoginPage } from "../views/pages/login";
@@ -67,7 +68,7 @@ authRoutes.post(
           <LoginPage
             email={email}
             next={target}
-            error={`Too many failed attempts. Wait ${minutes} minutes and try again, or ask an administrator to reset your password.`}
+            error={`Too many failed attempts. Wait ${plural(minutes, "minute")} and try again, or ask an administrator to reset your password.`}
           />,
           429,
         );

@@ -9,6 +9,7 @@ import {
   webinarConnector,
 } from "../db/queries/reports";
 import { syncRefusal } from "../domain/webinars";
+import { plural } from "../lib/plural";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
 
@@ -31,7 +32,7 @@ async function engineStatus(env: Env, webinarId: string): Promise<SyncEngineStat
     const latest = retrying.reduce((a, b) => (b.nextAt > a.nextAt ? b : a));
     facts.push({
       label: "Retrying",
-      value: `${retrying.length === 1 ? "1 registration" : `${retrying.length} registrations`}: ${latest.lastError} Rollcall tries again on its own.`,
+      value: `${plural(retrying.length, "registration")}: ${latest.lastError} Rollcall tries again on its own.`,
     });
   }
   if (report.waitingForConnector) {

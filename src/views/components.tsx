@@ -25,6 +25,13 @@ export const Flash: FC<{ kind: "success" | "error" | "info"; children: Child }> 
   </div>
 );
 
+/** Copies the value of the element with this id to the clipboard (public/js/copy.js). */
+export const CopyButton: FC<{ target: string; label?: string }> = ({ target, label = "Copy" }) => (
+  <button type="button" class="button copy-button" data-copy={target} aria-live="polite">
+    {label}
+  </button>
+);
+
 export const CsrfField: FC<{ token: string | null }> = ({ token }) => (
   <input type="hidden" name="_csrf" value={token ?? ""} />
 );

@@ -49,6 +49,7 @@ export const Document: FC<{ title: string; csrfToken?: string | null; children: 
         <link rel="icon" href="/img/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/css/app.css" />
         <script src="/vendor/htmx.min.js" defer />
+        {props.bodyClass === "admin" && <script src="/js/copy.js" defer />}
       </head>
       <body
         class={props.bodyClass}

@@ -104,7 +104,7 @@ describe("security headers", () => {
     for (const path of ["/login", "/admin", "/admin/settings", "/admin/settings/users", "/admin/settings/api-keys"]) {
       const html = await (await call(path, { cookie: admin.cookie })).text();
       const scripts = html.match(/<script\b[^>]*>/g) ?? [];
-      for (const tag of scripts) expect(tag, path).toMatch(/\ssrc="\/vendor\//);
+      for (const tag of scripts) expect(tag, path).toMatch(/\ssrc="\/(vendor|js)\//);
       expect(html, path).not.toMatch(/\son[a-z]+="/);
     }
   });

@@ -2,6 +2,7 @@ import { asc, count, eq, sql } from "drizzle-orm";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
 import { campaigns, connectors } from "../schema";
+import { qualified } from "./qualified";
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 
@@ -11,7 +12,7 @@ export async function listCampaigns(db: Db): Promise<(CampaignRow & { connectorC
       id: campaigns.id,
       name: campaigns.name,
       createdAt: campaigns.createdAt,
-      connectorCount: sql<number>`(SELECT count(*) FROM ${connectors} WHERE ${connectors.campaignId} = ${campaigns.id} AND ${connectors.deletedAt} IS NULL)`,
+      connectorCount: sql<number>`(SELECT count(*) FROM ${connectors} WHERE ${connectors.campaignId} = ${qualified(campaigns.id)} AND ${connectors.deletedAt} IS NULL)`,
     })
     .from(campaigns)
     .orderBy(asc(campaigns.name));

@@ -15,6 +15,7 @@ import { newId } from "../../lib/encoding";
 import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { campaigns, formHandlers, forms, lists, submissions, webinars } from "../schema";
+import { qualified } from "./qualified";
 
 export type FormRow = typeof forms.$inferSelect;
 export type FormHandlerRow = typeof formHandlers.$inferSelect;
@@ -78,8 +79,8 @@ export async function listForms(
       name: forms.name,
       status: forms.status,
       updatedAt: forms.updatedAt,
-      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${forms.id} AND ${submissions.status} = 'accepted')`,
-      filtered: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${forms.id} AND ${submissions.status} = 'filtered')`,
+      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${qualified(forms.id)} AND ${submissions.status} = 'accepted')`,
+      filtered: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.formId} = ${qualified(forms.id)} AND ${submissions.status} = 'filtered')`,
     })
     .from(forms)
     .orderBy(desc(forms.updatedAt));
@@ -240,7 +241,7 @@ export async function listHandlers(db: Db): Promise<(StoredHandler & { accepted:
   const rows = await db
     .select({
       row: formHandlers,
-      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.handlerId} = ${formHandlers.id} AND ${submissions.status} = 'accepted')`,
+      accepted: sql<number>`(SELECT count(*) FROM ${submissions} WHERE ${submissions.handlerId} = ${qualified(formHandlers.id)} AND ${submissions.status} = 'accepted')`,
     })
     .from(formHandlers)
     .orderBy(desc(formHandlers.updatedAt));

@@ -5,13 +5,14 @@ import type { Db } from "../client";
 import { campaigns, listMembers, lists, prospects, webinars } from "../schema";
 import { afterFactsChanged } from "./activities";
 import { criteriaMatches, saveCriteriaStatements } from "./criteria";
+import { qualified } from "./qualified";
 import type { Keyset } from "./reports";
 import type { Statement } from "./statements";
 
 export type ListRow = typeof lists.$inferSelect;
 export type ListWithCount = ListRow & { members: number };
 
-const memberCount = sql<number>`(SELECT count(*) FROM ${listMembers} WHERE ${listMembers.listId} = ${lists.id})`;
+const memberCount = sql<number>`(SELECT count(*) FROM ${listMembers} WHERE ${listMembers.listId} = ${qualified(lists.id)})`;
 
 export async function listLists(db: Db): Promise<ListWithCount[]> {
   const rows = await db.select({ list: lists, members: memberCount }).from(lists).orderBy(asc(lists.name));

@@ -144,6 +144,23 @@ export async function findWebinarByKey(db: Db, connectorId: string, webinarKey: 
   return row ?? null;
 }
 
+export type WebinarHeading = Pick<WebinarRow, "subject" | "startsAt" | "endsAt" | "timeZone">;
+
+/** What a hosted form page says about the webinar it registers for. */
+export async function findWebinarHeading(db: Db, id: string): Promise<WebinarHeading | null> {
+  const [row] = await db
+    .select({
+      subject: webinars.subject,
+      startsAt: webinars.startsAt,
+      endsAt: webinars.endsAt,
+      timeZone: webinars.timeZone,
+    })
+    .from(webinars)
+    .where(eq(webinars.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Registrations of this connector's webinars still on their way to GoTo, and those GoTo refused. */
 export async function connectorBacklog(db: Db, connectorId: string): Promise<{ pending: number; error: number }> {
   const row = await db.get<{ pending: number | null; error: number | null } | undefined>(

@@ -5,7 +5,8 @@ import { recentAudit } from "../../db/queries/audit";
 import { dashboardFigures } from "../../db/queries/dashboard";
 import { listUsers } from "../../db/queries/users";
 import type { AppEnv } from "../../env";
-import { PageHeader, Time } from "../../views/components";
+import { plural, pluralWord } from "../../lib/plural";
+import { DataTable, PageHeader, Time } from "../../views/components";
 
 export const dashboardRoutes = new Hono<AppEnv>();
 
@@ -17,6 +18,7 @@ dashboardRoutes.get("/", async (c) => {
     ? await Promise.all([listUsers(db), listApiKeys(db), recentAudit(db, 8)])
     : [[], [], []];
   const activeKeys = keys.filter((k) => !k.revokedAt).length;
+  const activeUsers = users.filter((u) => u.active).length;
   const simulator = c.get("goto").simulator;
   const figures = await dashboardFigures(db, new Date().toISOString());
   return c.render(
@@ -24,8 +26,8 @@ dashboardRoutes.get("/", async (c) => {
       <PageHeader title={`Welcome, ${user?.name ?? ""}`} lead="What Rollcall is doing for you today." />
       {figures.registrations.error > 0 && (
         <div class="flash flash-error" role="alert">
-          GoTo refused {figures.registrations.error} registration{figures.registrations.error === 1 ? "" : "s"}. Each
-          webinar's page shows GoTo's reason. <a href="/admin/webinars">Open Webinars</a>
+          GoTo refused {plural(figures.registrations.error, "registration")}. Each webinar's page shows GoTo's reason.{" "}
+          <a href="/admin/webinars">Open Webinars</a>
         </div>
       )}
       {figures.connectors.needAttention > 0 && (
@@ -54,7 +56,7 @@ dashboardRoutes.get("/", async (c) => {
           <p class="figure">{figures.prospects}</p>
           <p>
             {figures.registrations.pending > 0
-              ? `${figures.registrations.pending} registrations on their way to GoTo.`
+              ? `${plural(figures.registrations.pending, "registration")} on the way to GoTo.`
               : "from forms and from GoTo."}
           </p>
         </a>
@@ -74,9 +76,9 @@ dashboardRoutes.get("/", async (c) => {
         {isAdmin && (
           <article class="card">
             <h2>Team</h2>
-            <p class="figure">{users.filter((u) => u.active).length}</p>
+            <p class="figure">{activeUsers}</p>
             <p>
-              active users. <a href="/admin/settings/users">Manage users</a>
+              active {pluralWord(activeUsers, "user")}. <a href="/admin/settings/users">Manage users</a>
             </p>
           </article>
         )}
@@ -85,7 +87,7 @@ dashboardRoutes.get("/", async (c) => {
             <h2>API</h2>
             <p class="figure">{activeKeys}</p>
             <p>
-              active API keys. <a href="/admin/settings/api-keys">Manage API keys</a>
+              active API {pluralWord(activeKeys, "key")}. <a href="/admin/settings/api-keys">Manage API keys</a>
             </p>
           </article>
         )}
@@ -96,28 +98,19 @@ dashboardRoutes.get("/", async (c) => {
           {audit.length === 0 ? (
             <p class="muted">Nothing has happened yet.</p>
           ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Subject</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {audit.map((row) => (
-                    <tr>
-                      <td>
-                        <Time iso={row.createdAt} />
-                      </td>
-                      <td>{row.action}</td>
-                      <td>{row.subject ?? ""}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={["When", "What", "Subject"]}>
+              {audit.map((row) => (
+                <tr>
+                  <td data-label="When">
+                    <Time iso={row.createdAt} />
+                  </td>
+                  <td data-label="What">{row.action}</td>
+                  <td data-label="Subject" class="wrap">
+                    {row.subject ?? ""}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
       )}

@@ -7,7 +7,7 @@ import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
 import { FiltersPage } from "../../views/pages/admin/filters";
 
-/** Admin > Filters: IP ranges and email domains whose submissions run no completion action. */
+/** Admin > Forms > Filters: IP ranges and email domains whose submissions run no completion action. */
 export const filterRoutes = new Hono<AppEnv>();
 
 async function render(

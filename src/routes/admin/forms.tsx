@@ -3,7 +3,7 @@ import { createDb } from "../../db/client";
 import { findForm, listForms } from "../../db/queries/forms";
 import { listFormSubmissions } from "../../db/queries/submissions";
 import { parseBuilder } from "../../domain/form-builder";
-import { type FormAction, liveProblems } from "../../domain/forms";
+import { type FormAction, liveProblems, withRegistrationFields } from "../../domain/forms";
 import type { AppEnv } from "../../env";
 import { clientIp, formFields } from "../../lib/request";
 import { choicesFor } from "../../services/form-choices";
@@ -78,6 +78,13 @@ async function save(c: Context<AppEnv>, id: string | null) {
   const candidate: BuilderForm = { id, ...input };
   if (body.op === "add_field") {
     return renderBuilder(c, { form: candidate, errors, problems: [] });
+  }
+  if (body.op === "add_registration_fields") {
+    return renderBuilder(c, {
+      form: { ...candidate, fields: withRegistrationFields(candidate) },
+      errors,
+      problems: [],
+    });
   }
   const saved = await saveBuilderForm(
     c.env,

@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { cachedForm, cachedHandler, type StoredForm } from "../../db/queries/forms";
+import { findWebinarHeading } from "../../db/queries/webinars";
 import {
   cleanReferrer,
   DEFAULT_THEME,
@@ -47,8 +48,11 @@ function model(form: StoredForm): PublicFormModel {
   };
 }
 
-/** The page or, for htmx, the fragment; always with the form's CSP. */
-function respond(
+/**
+ * The page or, for htmx, the fragment; always with the form's CSP. The page is titled by the
+ * webinar it registers for (the form's own name is the marketer's, not the visitor's).
+ */
+async function respond(
   c: Context<AppEnv>,
   form: StoredForm,
   content: Child,
@@ -59,8 +63,16 @@ function respond(
   // biome-ignore lint/complexity/noUselessFragments: the fragment turns a Child into the HTML string c.html takes
   if (isHtmx(c)) return c.html(<>{content}</>, status);
   const embed = c.req.query("embed") === "1" || c.req.header("sec-fetch-dest") === "iframe";
+  const register = registerAction(form.actions);
+  const webinar = register ? await findWebinarHeading(createDb(c.env.DB), register.webinarId) : null;
   return c.html(
-    <PublicDocument title={form.name} theme={form.theme} formId={form.id} embed={embed}>
+    <PublicDocument
+      title={webinar?.subject ?? "Registration"}
+      webinar={embed ? null : webinar}
+      theme={form.theme}
+      formId={form.id}
+      embed={embed}
+    >
       {content}
     </PublicDocument>,
     status,

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ApiKeyRow } from "../../../db/queries/api-keys";
-import { DataTable, EmptyState, Flash, NameForm, PageHeader, PostButton, Time } from "../../components";
+import { CopyButton, DataTable, EmptyState, Flash, NameForm, PageHeader, PostButton, Time } from "../../components";
 
 export interface ApiKeysPageState {
   created?: { name: string; key: string };
@@ -33,7 +33,10 @@ export const ApiKeysPage: FC<{ keys: ApiKeyRow[]; csrfToken: string | null; stat
           it again.
         </p>
         <label for="new-key">New API key</label>
-        <input id="new-key" class="mono" type="text" readonly value={state.created.key} />
+        <div class="copy-row">
+          <input id="new-key" class="mono" type="text" readonly value={state.created.key} />
+          <CopyButton target="new-key" label="Copy key" />
+        </div>
       </div>
     )}
     {state.flash && <Flash kind="success">{state.flash}</Flash>}

@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { ConnectorRow } from "../../../db/queries/connectors";
 import type { WebinarRow } from "../../../db/queries/webinars";
 import { webinarSessions } from "../../../domain/webinars";
+import { plural } from "../../../lib/plural";
 import type { DiscoveryProgress } from "../../../sync/discovery";
 import type { GatewayHealth } from "../../../sync/gateway";
 import { DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
@@ -45,8 +46,8 @@ export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null
           <p>
             {progress.phase === "queued" && "Discovery is about to start…"}
             {progress.phase === "listing" &&
-              `Finding webinars: page ${progress.pages}${progress.totalPages ? ` of ${progress.totalPages}` : ""}, ${progress.webinars} webinars so far…`}
-            {progress.phase === "storing" && `Saving ${progress.webinars} webinars…`}
+              `Finding webinars: page ${progress.pages}${progress.totalPages ? ` of ${progress.totalPages}` : ""}, ${plural(progress.webinars, "webinar")} so far…`}
+            {progress.phase === "storing" && `Saving ${plural(progress.webinars, "webinar")}…`}
           </p>
           <progress max={100} value={percent(progress)} aria-label="Discovery progress">
             {percent(progress)}%
@@ -55,8 +56,8 @@ export const SyncHealth: FC<{ connector: Connector; health: GatewayHealth | null
       )}
       {progress?.phase === "done" && (
         <p class="muted">
-          Last discovery found {progress.webinars} webinars: {progress.added ?? 0} new, {progress.changed ?? 0} changed,{" "}
-          {progress.cancelled ?? 0} cancelled.
+          Last discovery found {plural(progress.webinars, "webinar")}: {progress.added ?? 0} new,{" "}
+          {progress.changed ?? 0} changed, {progress.cancelled ?? 0} cancelled.
         </p>
       )}
       <dl class="facts">
@@ -257,7 +258,7 @@ export const DeleteConnectorPage: FC<{ connector: Connector; webinarCount: numbe
     <section class="panel stack narrow">
       <p>
         Rollcall stops syncing <strong>{connector.organizerEmail}</strong> and forgets its GoTo access. The{" "}
-        {webinarCount} webinars, and the prospects and activities it brought, stay in Rollcall.
+        {plural(webinarCount, "webinar")}, and the prospects and activities it brought, stay in Rollcall.
       </p>
       <PostButton action={`/admin/connectors/${connector.id}/delete`} csrfToken={csrfToken} kind="danger">
         Delete connector

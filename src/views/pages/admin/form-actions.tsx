@@ -36,8 +36,8 @@ export const ActionsEditor: FC<{ actions: FormAction[]; choices: ActionChoices; 
     <fieldset class="panel">
       <legend>Completion actions</legend>
       <p class="hint">
-        They run for every accepted submission. Filtered submissions (Admin &gt; Filters) see the thank-you but run
-        none.
+        They run for every accepted submission. Filtered submissions (<a href="/admin/filters">Forms &gt; Filters</a>)
+        see the thank-you but run none.
       </p>
       <div class="field">
         <label for="f-register_webinar">Register for webinar</label>

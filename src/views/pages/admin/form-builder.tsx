@@ -1,6 +1,13 @@
 import type { FC } from "hono/jsx";
-import { FIELD_TYPES, type FormAction, type FormField, type FormTheme, registerAction } from "../../../domain/forms";
-import { CsrfField, DataTable, Flash, PageHeader } from "../../components";
+import {
+  FIELD_TYPES,
+  type FormAction,
+  type FormField,
+  type FormTheme,
+  missingRegistrationFields,
+  registerAction,
+} from "../../../domain/forms";
+import { CopyButton, CsrfField, DataTable, Flash, PageHeader } from "../../components";
 import { PublicForm, themeHref } from "../public/form";
 import { type ActionChoices, ActionsEditor, fieldChoices, GoToMapping, PROSPECT_FIELD_OPTIONS } from "./form-actions";
 
@@ -171,6 +178,11 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
               <li>{x}</li>
             ))}
           </ul>
+          {missingRegistrationFields(f).length > 0 && (
+            <button type="submit" form="form-builder" name="op" value="add_registration_fields" class="button">
+              Add email, first and last name as required fields
+            </button>
+          )}
         </div>
       )}
       {p.errors._form && <Flash kind="error">{p.errors._form}</Flash>}
@@ -278,7 +290,7 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
                 <>
                   <p>
                     Hosted page:{" "}
-                    <a href={`/f/${f.id}`} id="hosted-link">
+                    <a href={`/f/${f.id}`} id="hosted-link" class="wrap">
                       {p.origin}/f/{f.id}
                     </a>
                   </p>
@@ -286,6 +298,7 @@ export const FormBuilder: FC<BuilderProps> = (p) => {
                   <textarea id="embed-snippet" readonly rows={3}>
                     {snippet}
                   </textarea>
+                  <CopyButton target="embed-snippet" label="Copy snippet" />
                 </>
               ) : (
                 <p>Make the form live to get its link and embed snippet.</p>

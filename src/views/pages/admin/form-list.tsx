@@ -122,25 +122,29 @@ export const SubmissionList: FC<{ title: string; backHref: string; submissions: 
                 <td data-label="When">
                   <Time iso={s.createdAt} />
                 </td>
-                <td data-label="Email">
+                <td data-label="Email" class="wrap">
                   {s.prospectId ? <a href={`/admin/prospects/${s.prospectId}`}>{email}</a> : email}
                 </td>
                 <td data-label="Name">{summary(s.data)}</td>
                 <td data-label="Result">
                   {s.status === "filtered" ? (
-                    <span class="badge badge-warn">Filtered: {s.filterReason}</span>
+                    <span class="badge warn">Filtered: {s.filterReason}</span>
                   ) : (
-                    <span class="badge badge-ok">Accepted</span>
+                    <span class="badge ok">Accepted</span>
                   )}
                   {skippedText(s.skippedActions).map((text) => (
                     <>
                       {" "}
-                      <span class="badge badge-warn">{text}</span>
+                      <span class="badge warn">{text}</span>
                     </>
                   ))}
                 </td>
-                <td data-label="UTM">{utmText(s.utm)}</td>
-                <td data-label="Referrer">{s.referrer ?? ""}</td>
+                <td data-label="UTM" class="wrap">
+                  {utmText(s.utm)}
+                </td>
+                <td data-label="Referrer" class="wrap">
+                  {s.referrer ?? ""}
+                </td>
               </tr>
             );
           })}

@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { JobRow } from "../../../db/queries/jobs";
 import type { ListRow, ListWithCount, MemberRow } from "../../../db/queries/lists";
 import type { Draft } from "../../../domain/criteria";
+import { plural } from "../../../lib/plural";
 import {
   CsrfField,
   DataTable,
@@ -187,7 +188,7 @@ export const JobProgress: FC<{ listId: string; job: JobRow | null }> = ({ listId
           <p>
             {job.state === "queued"
               ? "Finding the members is about to start…"
-              : `Finding the members: ${job.done.toLocaleString("en-US")} of ${(job.total ?? 0).toLocaleString("en-US")} prospects checked…`}
+              : `Finding the members: ${job.done.toLocaleString("en-US")} of ${plural(job.total ?? 0, "prospect")} checked…`}
           </p>
           <progress max={100} value={percent(job)} aria-label="Progress of finding the members">
             {percent(job)}%
@@ -196,8 +197,8 @@ export const JobProgress: FC<{ listId: string; job: JobRow | null }> = ({ listId
       )}
       {job.state === "done" && (
         <p class="muted">
-          Members found <Time iso={job.finishedAt} /> ({job.done.toLocaleString("en-US")} prospects checked); since then
-          they follow each change as it is recorded.
+          Members found <Time iso={job.finishedAt} /> ({plural(job.done, "prospect")} checked); since then they follow
+          each change as it is recorded.
         </p>
       )}
       {job.state === "failed" && (

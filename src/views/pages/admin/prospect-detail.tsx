@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
 import { ruleOfDedupeKey } from "../../../domain/rules";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
+import { plural, pluralWord } from "../../../lib/plural";
 import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
 import { type Firing, FiringWords, firingsOf } from "./rule-parts";
 import { personName, RegistrationBadge } from "./webinar-parts";
@@ -159,7 +160,7 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                     {entry.firing.points !== 0 && (
                       <>
                         <span class={entry.firing.points < 0 ? "points negative" : "points"}>
-                          {signed(entry.firing.points)} points
+                          {signed(entry.firing.points)} {pluralWord(Math.abs(entry.firing.points), "point")}
                         </span>{" "}
                       </>
                     )}
@@ -178,11 +179,13 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                         </a>
                       </>
                     )}
-                    {entry.activity.minutes !== null && <span class="muted"> · {entry.activity.minutes} minutes</span>}
+                    {entry.activity.minutes !== null && (
+                      <span class="muted"> · {plural(entry.activity.minutes, "minute")}</span>
+                    )}
                   </div>
                   <div class="timeline-meta">
                     <span class={entry.activity.points < 0 ? "points negative" : "points"}>
-                      {signed(entry.activity.points)} points
+                      {signed(entry.activity.points)} {pluralWord(Math.abs(entry.activity.points), "point")}
                     </span>{" "}
                     <Time iso={entry.at} />
                   </div>

@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ProspectRow } from "../../../db/queries/prospect-reports";
+import { plural } from "../../../lib/plural";
 import { CsrfField, Field, Flash, PageHeader } from "../../components";
 import { personName } from "./webinar-parts";
 
@@ -48,7 +49,8 @@ const Side: FC<{
     <span>{personName(prospect) ? <bdi>{personName(prospect)}</bdi> : <span class="muted">(no name)</span>}</span>
     {prospect.company && <span class="muted">{prospect.company}</span>}
     <span>
-      Score {prospect.score} · {totals.activities} activities · {totals.registrations} webinar registrations
+      Score {prospect.score} · {plural(totals.activities, "activity", "activities")} ·{" "}
+      {plural(totals.registrations, "webinar registration")}
     </span>
   </label>
 );

@@ -10,6 +10,7 @@ import {
   RULE_ACTION_TYPES,
   type RuleDraft,
 } from "../../../domain/rules";
+import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Field, Flash, PageHeader, Pager, PostButton, Time } from "../../components";
 import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
 import { ActionTakenWords, TriggerWords } from "./rule-parts";
@@ -466,7 +467,7 @@ export const RuleJobProgress: FC<{ ruleId: string; job: JobRow | null }> = ({ ru
           <p>
             {job.state === "queued"
               ? `${doing} is about to start…`
-              : `${doing}: ${job.done.toLocaleString("en-US")} of ${(job.total ?? 0).toLocaleString("en-US")} prospects checked…`}
+              : `${doing}: ${job.done.toLocaleString("en-US")} of ${plural(job.total ?? 0, "prospect")} checked…`}
           </p>
           <progress max={100} value={percent(job)} aria-label={doing}>
             {percent(job)}%
@@ -476,7 +477,7 @@ export const RuleJobProgress: FC<{ ruleId: string; job: JobRow | null }> = ({ ru
       {job.state === "done" && (
         <p class="muted">
           {note ? "Noted who already matched" : "Applied to the prospects who matched"} <Time iso={job.finishedAt} /> (
-          {job.done.toLocaleString("en-US")} prospects checked); since then the rule acts as changes are recorded.
+          {plural(job.done, "prospect")} checked); since then the rule acts as changes are recorded.
         </p>
       )}
       {job.state === "failed" && (
@@ -579,7 +580,7 @@ export const RuleDetail: FC<RuleDetailProps> = (p) => {
         <dl class="facts">
           <div>
             <dt>Acted on</dt>
-            <dd>{r.actedOn.toLocaleString("en-US")} prospects</dd>
+            <dd>{plural(r.actedOn, "prospect")}</dd>
           </div>
           <div>
             <dt>Last action</dt>

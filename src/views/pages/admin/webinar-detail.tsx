@@ -8,6 +8,7 @@ import type {
 } from "../../../db/queries/reports";
 import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../domain/webinars";
+import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import {
@@ -283,7 +284,7 @@ export const RegistrantsPage: FC<{
       lead={
         filter === "absent" && webinar.phase !== "finished"
           ? "Absent is counted once every session has ended."
-          : `${webinar.counts[filter]} prospects.`
+          : `${plural(webinar.counts[filter], "prospect")}.`
       }
       actions={
         <>
@@ -292,7 +293,7 @@ export const RegistrantsPage: FC<{
               class="button primary"
               href={registrantsCsvHref(webinar.id, filter)}
               download
-              title={`All ${webinar.counts[filter]} ${COUNT_LABEL[filter].toLowerCase()} prospects as a CSV file, not only this page`}
+              title={`All ${plural(webinar.counts[filter], `${COUNT_LABEL[filter].toLowerCase()} prospect`)} as a CSV file, not only this page`}
             >
               Export CSV
             </a>

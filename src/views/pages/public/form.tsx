@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
+import type { WebinarHeading } from "../../../db/queries/webinars";
 import type { FormField, FormTheme } from "../../../domain/forms";
 
 /** The honeypot: a field people never see or reach, that form-filling bots fill in. */
@@ -24,9 +25,40 @@ export function themeHref(theme: FormTheme): string {
   return `/f/theme.css?${q}`;
 }
 
+/** "Tuesday, December 8, 2026, 3:00 PM – 4:00 PM EST", in the webinar's time zone (UTC when GoTo gave none). */
+export function webinarWhen(w: Pick<WebinarHeading, "startsAt" | "endsAt" | "timeZone">): string {
+  let timeZone = w.timeZone ?? "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+  } catch {
+    timeZone = "UTC";
+  }
+  const day = new Intl.DateTimeFormat("en-US", { timeZone, dateStyle: "full" }).format(new Date(w.startsAt));
+  const time = (iso: string, zone: boolean) =>
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hour: "numeric",
+      minute: "2-digit",
+      ...(zone ? { timeZoneName: "short" } : {}),
+    }).format(new Date(iso));
+  return `${day}, ${time(w.startsAt, false)} – ${time(w.endsAt, true)}`;
+}
+
+/** The webinar a hosted form registers for: its title, date and time zone. */
+const WebinarHeader: FC<{ webinar: WebinarHeading }> = ({ webinar }) => (
+  <header class="rc-webinar">
+    <h1 dir="auto">{webinar.subject}</h1>
+    <p>
+      <time datetime={webinar.startsAt}>{webinarWhen(webinar)}</time>
+    </p>
+    {webinar.timeZone && <p class="rc-zone">Times in {webinar.timeZone}</p>}
+  </header>
+);
+
 /** The page around a hosted or embedded form: its own small stylesheet, htmx, and the frame script. */
 export const PublicDocument: FC<{
   title: string;
+  webinar?: WebinarHeading | null;
   theme: FormTheme;
   formId: string;
   embed: boolean;
@@ -40,13 +72,17 @@ export const PublicDocument: FC<{
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{p.title}</title>
+        <link rel="icon" href="/img/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/css/forms.css" />
         <link rel="stylesheet" href={themeHref(p.theme)} />
         <script src="/vendor/htmx.min.js" defer />
         <script src="/js/form-frame.js" defer />
       </head>
       <body class={p.embed ? "rc-page rc-embedded" : "rc-page"} data-form-id={p.formId}>
-        <main class="rc-card">{p.children}</main>
+        <main class="rc-card">
+          {p.webinar && <WebinarHeader webinar={p.webinar} />}
+          {p.children}
+        </main>
       </body>
     </html>
   </>

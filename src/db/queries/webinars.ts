@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { fingerprint, type StoredWebinarFingerprint, type WebinarFacts } from "../../domain/discovery";
+import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
 import { webinars } from "../schema";
 import { type ConnectorRow, findConnector } from "./connectors";
@@ -159,6 +160,22 @@ export async function findWebinarHeading(db: Db, id: string): Promise<WebinarHea
     .where(eq(webinars.id, id))
     .limit(1);
   return row ?? null;
+}
+
+/** The headings the public form pages showed lately; a webinar nobody has is not kept. */
+const headings = isolateCache<string, WebinarHeading | null>({
+  ttlMs: 60_000,
+  maxEntries: 500,
+  keep: (heading) => heading !== null,
+});
+
+/**
+ * A webinar's heading as the public form pages show it: from the isolate's copy when under a
+ * minute old, else from D1, so a form post's thank-you page costs no read of its own. A subject
+ * or time changed in GoTo shows within that minute.
+ */
+export async function cachedWebinarHeading(db: Db, id: string, now: number): Promise<WebinarHeading | null> {
+  return headings.get(id, now, () => findWebinarHeading(db, id));
 }
 
 /** Registrations of this connector's webinars still on their way to GoTo, and those GoTo refused. */

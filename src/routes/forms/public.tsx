@@ -4,7 +4,7 @@ import type { Child } from "hono/jsx";
 import * as v from "valibot";
 import { createDb } from "../../db/client";
 import { cachedForm, cachedHandler, type StoredForm } from "../../db/queries/forms";
-import { findWebinarHeading } from "../../db/queries/webinars";
+import { cachedWebinarHeading } from "../../db/queries/webinars";
 import {
   cleanReferrer,
   DEFAULT_THEME,
@@ -64,7 +64,7 @@ async function respond(
   if (isHtmx(c)) return c.html(<>{content}</>, status);
   const embed = c.req.query("embed") === "1" || c.req.header("sec-fetch-dest") === "iframe";
   const register = registerAction(form.actions);
-  const webinar = register ? await findWebinarHeading(createDb(c.env.DB), register.webinarId) : null;
+  const webinar = register ? await cachedWebinarHeading(createDb(c.env.DB), register.webinarId, Date.now()) : null;
   return c.html(
     <PublicDocument
       title={webinar?.subject ?? "Registration"}

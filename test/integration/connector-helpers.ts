@@ -105,7 +105,7 @@ export async function connectorRow(id: string): Promise<Record<string, unknown> 
  * Runs the gateway's alarm if it is due, then waits until discovery has finished: right after
  * verification the alarm may already be running on its own, and then there is nothing to run.
  */
-export async function discoveryDone(connectorId: string, startedAfter = "", timeoutMs = 30_000): Promise<void> {
+export async function discoveryDone(connectorId: string, startedAfter = "", timeoutMs = 60_000): Promise<void> {
   const { runDurableObjectAlarm } = await import("cloudflare:test");
   const { env } = await import("cloudflare:workers");
   const gateway = env.GOTO_GATEWAY.getByName(connectorId);

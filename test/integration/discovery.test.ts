@@ -122,5 +122,5 @@ describe("webinar discovery", () => {
     ).text();
     expect(healthPanel).toMatch(/Registrations waiting to reach GoTo<\/dt><dd>1/);
     expect(healthPanel).toContain("1 refused by GoTo");
-  }, 60_000);
+  }, 150_000);
 });

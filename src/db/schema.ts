@@ -643,6 +643,7 @@ export const ruleActionsTaken = sqliteTable(
     uniqueIndex("rule_actions_taken_unique").on(t.subjectId, t.ruleId, t.generation, t.position),
     index("rule_actions_taken_rule_idx").on(t.ruleId, t.id),
     index("rule_actions_taken_prospect_idx").on(t.prospectId, t.takenAt),
-    index("rule_actions_taken_pending_idx").on(t.outcome).where(sql`outcome = 'pending'`),
+    // The carry-out reads each type of the batch's pending actions apart.
+    index("rule_actions_taken_pending_type_idx").on(t.outcome, t.type).where(sql`outcome = 'pending'`),
   ],
 );

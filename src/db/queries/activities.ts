@@ -280,10 +280,13 @@ export function afterFactsChanged(scope: ProspectScope, now: string, options: Fa
  * prospect is re-scored from its activities.
  */
 export function recordScoreAdjustments(source: SQL, now: string): SQL[] {
+  // The statement's ids share one random prefix and are numbered after it, so its rows sit side
+  // by side in the id index (a fresh random id each would touch a page of that index per row).
+  const prefix = `${newId("act")}_`;
   return [
     sql`INSERT INTO activities (id, prospect_id, webinar_id, type, dedupe_key, points, minutes, detail, occurred_at, created_at)
-      SELECT 'act_' || lower(hex(randomblob(12))), s.prospect_id, NULL, ${SCORE_ADJUSTED}, s.dedupe_key, s.points,
-        NULL, s.detail, ${now}, ${now}
+      SELECT ${prefix} || printf('%06d', row_number() OVER ()), s.prospect_id, NULL, ${SCORE_ADJUSTED}, s.dedupe_key,
+        s.points, NULL, s.detail, ${now}, ${now}
       FROM (${source}) s WHERE true
       ON CONFLICT (prospect_id, dedupe_key) DO NOTHING`,
     sql`UPDATE prospects

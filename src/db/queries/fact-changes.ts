@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { webinars } from "../schema";
+import { registrations, webinars } from "../schema";
 import { afterFactsChanged } from "./activities";
 import { runBatch } from "./statements";
 
@@ -26,12 +26,26 @@ export async function recordAttendanceRead(
   // After the first read since the end, nobody becomes absent by a later pass alone: a registrant
   // whose attendance changed was written, and judged, by ingestion itself.
   const firstRead = !webinar?.readAt || webinar.readAt < webinar.endsAt;
-  if (prospectIds.length === 0 || !firstRead) {
+  // The read can only make absent a registrant of this webinar who did not attend it: an
+  // attendee's facts that read it are as they were (their batch judged them), so they are left out.
+  const attended =
+    prospectIds.length === 0 || !firstRead
+      ? new Set<string>()
+      : new Set(
+          (
+            await db
+              .select({ prospectId: registrations.prospectId })
+              .from(registrations)
+              .where(and(eq(registrations.webinarId, webinarId), eq(registrations.attended, true)))
+          ).map((r) => r.prospectId),
+        );
+  const absent = prospectIds.filter((id) => !attended.has(id));
+  if (absent.length === 0 || !firstRead) {
     await runBatch(db, [mark]);
     return;
   }
-  for (let i = 0; i < prospectIds.length; i += PROSPECTS_PER_BATCH) {
-    const chunk = prospectIds.slice(i, i + PROSPECTS_PER_BATCH);
+  for (let i = 0; i < absent.length; i += PROSPECTS_PER_BATCH) {
+    const chunk = absent.slice(i, i + PROSPECTS_PER_BATCH);
     await runBatch(db, [
       ...(i === 0 ? [mark] : []),
       ...afterFactsChanged({ ids: chunk }, now, { only: ["attendance_read"], attendanceOf: webinarId }),

@@ -18,10 +18,11 @@ export interface MembershipOptions {
 }
 
 export function refreshMemberships(scope: ProspectScope, now: string, options: MembershipOptions = {}): SQL[] {
-  const source =
-    options.listId === undefined
-      ? { ownerType: "list" as const }
-      : { ownerType: "list" as const, ownerId: options.listId };
+  const source = {
+    ownerType: "list" as const,
+    ...(options.listId === undefined ? {} : { ownerId: options.listId }),
+    ...(options.reading === undefined ? {} : { reading: options.reading }),
+  };
   const member = (owner: SQL, prospect: SQL) =>
     sql`EXISTS (SELECT 1 FROM list_members lm WHERE lm.list_id = ${owner} AND lm.prospect_id = ${prospect})`;
   // Non-members are judged for joining, members for leaving: each pair once.

@@ -81,6 +81,7 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
     FROM criteria_matches m JOIN rules r ON r.id = m.owner_id AND ${activeRule("r", options.ruleId)}
     WHERE m.ok = 1 OR EXISTS (SELECT 1 FROM rule_matches s
       WHERE s.rule_id = m.owner_id AND s.prospect_id = m.prospect_id AND s.matching = 1)
+    ORDER BY m.prospect_id, m.owner_id
     ON CONFLICT (prospect_id, rule_id) DO UPDATE SET
       matching = excluded.matching, generation = ${generation}, changed_at = excluded.changed_at
     WHERE ${changed}`;
@@ -117,6 +118,7 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
     JOIN rule_actions a ON a.rule_id = s.rule_id
     LEFT JOIN batch_triggers b ON b.prospect_id = p.id
     WHERE ${scopeSql(scope)}
+    ORDER BY p.id, r.rowid, a.position
     ON CONFLICT DO NOTHING`;
 }
 

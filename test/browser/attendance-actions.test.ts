@@ -10,7 +10,16 @@ import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { parseCsv } from "../csv-parse.ts";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import {
+  assertNoSidewaysScroll,
+  launchBrowser,
+  logIn,
+  type RunningApp,
+  screenshot,
+  simControl,
+  startApp,
+  watchConsole,
+} from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -25,14 +34,8 @@ after(async () => {
   await app?.stop();
 });
 
-async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, "POST", path, body);
 }
 
 const MINUTE = 60_000;
@@ -41,14 +44,6 @@ const LIST = "Attended Product tour for at least 20 minutes";
 const RULE = "No-shows of the product tour";
 const NEW_LIST = "Absent from the product tour";
 const LONG_EMAIL = "dana.a-very-long-address-that-must-wrap-on-a-phone-screen@subsidiary.example-company.test";
-
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  await page.waitForLoadState("load");
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  assert.ok(overflow <= 1, `${what}: the page scrolls sideways by ${overflow}px`);
-}
 
 /** Clicks Export CSV and reads the file the browser saved. */
 async function exportCsv(page: Page): Promise<Record<string, string>[]> {
@@ -251,11 +246,11 @@ test("dynamic list, absent rule, sync twice, export attendees, act on absentees 
   // On a phone: the drill-down with its bulk panel, and the filtered prospect list.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(absentPage);
-  await noHorizontalScroll(page, "absent drill-down");
+  await assertNoSidewaysScroll(page, "absent drill-down");
   await screenshot(page, "attendance-05-absent-phone");
   await page.goto(`${app.url}/admin/prospects?tag=no-show`);
   await page.locator("#bulk-panel").waitFor();
-  await noHorizontalScroll(page, "prospects");
+  await assertNoSidewaysScroll(page, "prospects");
   await screenshot(page, "attendance-06-prospects-phone");
 
   assert.deepEqual(problems, [], "no console errors or CSP violations");

@@ -6,7 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -35,14 +35,8 @@ after(async () => {
   site?.close();
 });
 
-async function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, method, path, body);
 }
 
 async function registrantEmails(webinarKey: string): Promise<string[]> {

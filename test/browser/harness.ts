@@ -2,6 +2,7 @@
 // app with the GoToWebinar simulator; fresh local state, simulator mode) and the system Chromium
 // driven by playwright-core. Screenshots of every page visited go to test/browser/screenshots/
 // (ignored by git) so anyone can look at what the tests saw.
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -183,4 +184,27 @@ export async function logIn(page: Page, url: string, email = ADMIN.email, passwo
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
   await page.waitForURL(/\/admin/);
+}
+
+/** Calls the simulator's control API of a running app (interfaces.md); a failed call fails the test with its answer. */
+export async function simControl(
+  appUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${appUrl}/sim/control${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Nothing on the loaded page is wider than the window: long values wrap instead of scrolling it sideways. */
+export async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  await page.waitForLoadState("load");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${what}: the page scrolls sideways by ${overflow}px`);
 }

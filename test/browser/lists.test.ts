@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -21,14 +21,8 @@ after(async () => {
   await app?.stop();
 });
 
-async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, "POST", path, body);
 }
 
 const HOUR = 3600_000;

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -24,14 +24,8 @@ after(async () => {
   await app?.stop();
 });
 
-async function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, method, path, body);
 }
 
 async function visitorPost(formId: string, fields: Record<string, string>): Promise<void> {

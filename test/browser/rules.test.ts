@@ -5,8 +5,17 @@
 // say so, and a second Sync now changes nothing. Pages checked at 1280 and 390 px.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import type { Browser } from "playwright-core";
+import {
+  assertNoSidewaysScroll,
+  launchBrowser,
+  logIn,
+  type RunningApp,
+  screenshot,
+  simControl,
+  startApp,
+  watchConsole,
+} from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -21,28 +30,14 @@ after(async () => {
   await app?.stop();
 });
 
-async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(path: string, body: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, "POST", path, body);
 }
 
 const MINUTE = 60_000;
 const SUBJECT = "Product tour";
 const RULE = "No-shows of the product tour get the recording and a nudge down the score";
 const LONG_EMAIL = "dana.a-very-long-address-that-must-wrap-on-a-phone-screen@subsidiary.example-company.test";
-
-async function noHorizontalScroll(page: Page, what: string): Promise<void> {
-  await page.waitForLoadState("load");
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  assert.ok(overflow <= 1, `${what}: the page scrolls sideways by ${overflow}px`);
-}
 
 test("build an absent rule, let the webinar end, sync: absentees tagged, listed, scored once", async (t) => {
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
@@ -191,18 +186,18 @@ test("build an absent rule, let the webinar end, sync: absentees tagged, listed,
   await page.setViewportSize({ width: 390, height: 844 });
   await nav.getByRole("link", { name: "Automation" }).click();
   await page.getByRole("heading", { name: "Automation rules" }).waitFor();
-  await noHorizontalScroll(page, "automation");
+  await assertNoSidewaysScroll(page, "automation");
   await screenshot(page, "rules-06-automation-phone");
   await page.goto(rulePage);
-  await noHorizontalScroll(page, "rule page");
+  await assertNoSidewaysScroll(page, "rule page");
   await screenshot(page, "rules-07-rule-phone");
   await page.getByRole("link", { name: LONG_EMAIL }).first().click();
   await page.getByRole("heading", { name: "Activity" }).waitFor();
   await screenshot(page, "rules-08-prospect-phone");
-  await noHorizontalScroll(page, "prospect page");
+  await assertNoSidewaysScroll(page, "prospect page");
   await screenshot(page, "rules-08-prospect-phone");
   await page.goto(`${app.url}/admin/automation/rules/new`);
-  await noHorizontalScroll(page, "add rule");
+  await assertNoSidewaysScroll(page, "add rule");
   await screenshot(page, "rules-09-add-rule-phone");
 
   // Pause and resume from the rule page.

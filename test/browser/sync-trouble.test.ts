@@ -4,7 +4,16 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import {
+  assertNoSidewaysScroll,
+  launchBrowser,
+  logIn,
+  type RunningApp,
+  screenshot,
+  simControl,
+  startApp,
+  watchConsole,
+} from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser | null;
@@ -19,14 +28,8 @@ after(async () => {
   await app?.stop();
 });
 
-async function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.url}/sim/control${path}`, {
-    method,
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
+function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return simControl(app.url, method, path, body);
 }
 
 async function reloadUntil(page: Page, text: string | RegExp, tries = 60): Promise<void> {
@@ -35,15 +38,6 @@ async function reloadUntil(page: Page, text: string | RegExp, tries = 60): Promi
     await page.reload();
   }
   await page.getByText(text).first().waitFor();
-}
-
-/** Nothing on the page is wider than the window: long values wrap. */
-async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  assert.ok(scroll <= width, `${what}: the page is ${scroll}px wide in a ${width}px window`);
 }
 
 const DAY = 86_400_000;

@@ -647,3 +647,38 @@ export const ruleActionsTaken = sqliteTable(
     index("rule_actions_taken_pending_type_idx").on(t.outcome, t.type).where(sql`outcome = 'pending'`),
   ],
 );
+
+/**
+ * What an attendee did in a session beyond attending: a poll answered, a survey answered, a
+ * question asked (with the organizer's answer in `answer`). One row per GoTo item, whatever the
+ * number of polls or webhooks that brought it (`dedupeKey`); each also becomes an activity
+ * through the one recorder (src/db/queries/activities.ts), which is what rules, lists and scores
+ * react to. `answers` is a JSON array of strings.
+ */
+export const engagements = sqliteTable(
+  "engagements",
+  {
+    id: text("id").primaryKey(),
+    webinarId: text("webinar_id")
+      .notNull()
+      .references(() => webinars.id),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    sessionKey: text("session_key").notNull(),
+    registrantKey: text("registrant_key"),
+    kind: text("kind", { enum: ["poll", "survey", "question"] }).notNull(),
+    question: text("question").notNull(),
+    answers: text("answers").notNull().default("[]"),
+    /** For a question: the organizer's answer, when there is one. */
+    answer: text("answer"),
+    occurredAt: text("occurred_at").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("engagements_dedupe_unique").on(t.dedupeKey),
+    index("engagements_webinar_kind_idx").on(t.webinarId, t.kind, t.occurredAt, t.id),
+    index("engagements_prospect_idx").on(t.prospectId, t.occurredAt),
+  ],
+);

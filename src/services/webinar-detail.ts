@@ -9,6 +9,7 @@ import {
   webinarConnector,
 } from "../db/queries/reports";
 import { syncRefusal } from "../domain/webinars";
+import { errorFields, log } from "../lib/log";
 import { plural } from "../lib/plural";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
@@ -104,10 +105,26 @@ export async function syncWebinarNow(env: Env, webinar: WebinarWithCounts, actor
   const refusal = syncRefusal(webinar.phase, await webinarConnector(db, webinar.connectorId));
   if (refusal) return { kind: "refused", reason: refusal };
   try {
-    await env.WEBINAR_SYNC.getByName(webinar.id).syncNow();
-    await recordAudit(db, { ...actor, action: "webinar.sync_now", subject: webinar.subject });
-    return { kind: "started" };
-  } catch {
+    await withObjectRetry(() => env.WEBINAR_SYNC.getByName(webinar.id).syncNow());
+  } catch (error) {
+    log("warn", "Sync now could not reach the webinar's sync engine", { webinarId: webinar.id, ...errorFields(error) });
     return { kind: "unavailable" };
+  }
+  await recordAudit(db, { ...actor, action: "webinar.sync_now", subject: webinar.subject });
+  return { kind: "started" };
+}
+
+/**
+ * A Durable Object call that failed with an error the runtime marks retryable (the object was
+ * reset or moved, e.g. while it was starting) is tried once more on a fresh stub, as Cloudflare
+ * advises; an overloaded object is not pressed further.
+ */
+async function withObjectRetry<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const flags = error as { retryable?: unknown; overloaded?: unknown };
+    if (flags?.retryable !== true || flags.overloaded === true) throw error;
+    return await call();
   }
 }

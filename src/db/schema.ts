@@ -262,6 +262,9 @@ export const registrations = sqliteTable(
     /** GoTo's reason when it refused a registration (status `error`), shown to the marketer. */
     errorMessage: text("error_message"),
     source: text("source", { enum: ["form", "gotowebinar"] }).notNull(),
+    /** For a form registration: the Rollcall form or form handler whose submission made it (no foreign key: forms can go). */
+    formId: text("form_id"),
+    handlerId: text("handler_id"),
     attended: integer("attended", { mode: "boolean" }).notNull().default(false),
     minutesAttended: integer("minutes_attended").notNull().default(0),
     /** Where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
@@ -277,7 +280,17 @@ export const registrations = sqliteTable(
   },
   (t) => [
     uniqueIndex("registrations_prospect_webinar_unique").on(t.prospectId, t.webinarId),
-    index("registrations_webinar_status_idx").on(t.webinarId, t.status),
+    // Covers the webinar report's counts and its charts (registrations by day and source, minutes attended): one index scan each.
+    index("registrations_webinar_status_idx").on(
+      t.webinarId,
+      t.status,
+      t.attended,
+      t.minutesAttended,
+      t.source,
+      t.formId,
+      t.handlerId,
+      t.registeredAt,
+    ),
     index("registrations_webinar_key_idx").on(t.webinarId, t.registrantKey),
     index("registrations_status_updated_idx").on(t.status, t.updatedAt),
     // A webinar's registrants in registration order (drill-downs, the API, CSV exports): each page is a seek.
@@ -680,5 +693,7 @@ export const engagements = sqliteTable(
     uniqueIndex("engagements_dedupe_unique").on(t.dedupeKey),
     index("engagements_webinar_kind_idx").on(t.webinarId, t.kind, t.occurredAt, t.id),
     index("engagements_prospect_idx").on(t.prospectId, t.occurredAt),
+    // The webinar's engaged registrants: its distinct prospects, read from the index alone.
+    index("engagements_webinar_prospect_idx").on(t.webinarId, t.prospectId),
   ],
 );

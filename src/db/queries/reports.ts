@@ -32,7 +32,7 @@ export interface WebinarWithCounts extends WebinarRow {
   counts: WebinarCounts;
 }
 
-const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;
+export const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;
 
 function emptyCounts(): WebinarCounts {
   return { registered: 0, accepted: 0, attended: 0, absent: 0, cancelled: 0, denied: 0 };

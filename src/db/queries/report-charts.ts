@@ -2,46 +2,48 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import {
   type FunnelStep,
   funnel,
-  MINUTE_BOUNDS,
   minutesHistogram,
   type RegistrationTimeline,
   registrationTimeline,
   type ShapeGroup,
 } from "../../domain/report-shape";
 import type { Db } from "../client";
-import { formHandlers, forms, registrations } from "../schema";
-import { isRegistered, type WebinarWithCounts } from "./reports";
+import { formHandlers, forms, registrations, registrationTallies } from "../schema";
+import { isRegistered, tallyRegistered, type WebinarWithCounts } from "./reports";
 
 /**
- * The webinar report's chart queries. Each counts the same rows as `countsFor` (the same
- * `isRegistered` condition), so the charts add up to the report's counts.
+ * The webinar report's chart queries. The timeline and the histogram read the same tallies with
+ * the same registered condition as `countsFor`, so the charts add up to the report's counts.
  */
 
-const bucket = sql.raw(
-  `CASE ${MINUTE_BOUNDS.slice(1)
-    .map((bound, i) => `WHEN minutes_attended < ${bound} THEN ${i}`)
-    .join(" ")} ELSE ${MINUTE_BOUNDS.length - 1} END`,
-);
-
 /**
- * The webinar's registered registrations grouped by day (UTC), source, form and minutes bucket:
- * one scan of the webinar/status index, which holds every column read here.
+ * The webinar's registered registrations grouped by day (UTC), source, form and minutes band,
+ * read from its tallies (the bands are MINUTE_BOUNDS; the triggers that keep the tallies use the same).
  */
 export async function registrationShape(db: Db, webinarId: string): Promise<ShapeGroup[]> {
+  const t = registrationTallies;
   const rows = await db
     .select({
-      day: sql<string>`substr(${registrations.registeredAt}, 1, 10)`,
-      source: registrations.source,
-      formId: registrations.formId,
-      handlerId: registrations.handlerId,
-      attended: sql<number>`${registrations.attended}`,
-      bucket: sql<number | null>`CASE WHEN ${registrations.attended} = 1 THEN ${bucket} END`,
-      n: sql<number>`count(*)`,
+      day: t.day,
+      source: t.source,
+      formId: t.formId,
+      handlerId: t.handlerId,
+      attended: t.attended,
+      bucket: t.bucket,
+      n: sql<number>`sum(${t.n})`,
     })
-    .from(registrations)
-    .where(and(eq(registrations.webinarId, webinarId), isRegistered))
-    .groupBy(sql`1, 2, 3, 4, 5, 6`);
-  return rows.map((r) => ({ ...r, attended: r.attended === 1 }));
+    .from(t)
+    .where(and(eq(t.webinarId, webinarId), tallyRegistered, sql`${t.n} > 0`))
+    .groupBy(t.day, t.source, t.formId, t.handlerId, t.attended, t.bucket);
+  return rows.map((r) => ({
+    day: r.day,
+    source: r.source === "form" ? "form" : "gotowebinar",
+    formId: r.formId || null,
+    handlerId: r.handlerId || null,
+    attended: r.attended === 1,
+    bucket: r.attended === 1 ? r.bucket : null,
+    n: r.n,
+  }));
 }
 
 /** Names of the forms and form handlers in the groups, keyed as the timeline keys its series. */

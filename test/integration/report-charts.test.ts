@@ -30,7 +30,7 @@ async function engage(webinar: string, prospectId: string, n: number): Promise<v
 
 /** The numbers in the table beside a chart, by row heading: `data-value` of each cell. */
 function chartTable(html: string, id: string): Map<string, number[]> {
-  const start = html.indexOf(`<figure class="chart" id="${id}"`);
+  const start = html.search(new RegExp(`<figure class="chart[^"]*" id="${id}"`));
   expect(start, id).toBeGreaterThan(-1);
   const figure = html.slice(start, html.indexOf("</figure>", start));
   const table = figure.slice(figure.indexOf("<tbody>"));

@@ -34,9 +34,9 @@ export interface BarChartProps extends ChartProps {
 }
 
 const WIDTH = 400;
-const BAR = 16;
+const BAR = 18;
 const GAP = 4;
-const LABEL = 18;
+const LABEL = 20;
 const GROUP_GAP = 12;
 const VALUE_ROOM = 96;
 
@@ -76,7 +76,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
         const top = legendHeight + gi * groupHeight;
         return (
           <g class="chart-group" data-label={g.label}>
-            <text x="0" y={top + 13} font-weight="600">
+            <text x="0" y={top + 15} font-weight="600">
               {clip(g.label, 60)}
             </text>
             {p.series.map((name, s) => {
@@ -98,7 +98,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
                   >
                     <title>{`${g.label}, ${name}: ${label(g, s)}`}</title>
                   </rect>
-                  <text x={plot + 6} y={y + 12} fill={MUTED_INK}>
+                  <text x={plot + 6} y={y + 14} fill={MUTED_INK}>
                     {label(g, s)}
                   </text>
                 </>

@@ -28,7 +28,7 @@ export const ColumnChart: FC<ColumnChartProps> = (p) => {
       <Patterns chartId={p.id} count={1} />
       <line x1={LEFT} y1={base} x2={WIDTH - LEFT} y2={base} stroke={MUTED_INK} />
       <line x1={LEFT} y1={TOP} x2={WIDTH - LEFT} y2={TOP} stroke={GRID} stroke-dasharray="3 3" />
-      <text x={WIDTH - LEFT} y={TOP - 4} text-anchor="end" fill={MUTED_INK} font-size="10">
+      <text x={WIDTH - LEFT} y={TOP - 4} text-anchor="end" fill={MUTED_INK} font-size="12">
         {formatCount(max)}
       </text>
       {p.bins.map((b, i) => {
@@ -47,10 +47,10 @@ export const ColumnChart: FC<ColumnChartProps> = (p) => {
             >
               <title>{`${b.label}: ${formatCount(b.n)}`}</title>
             </rect>
-            <text x={(x + slot / 2).toFixed(1)} y={(base - h - 4).toFixed(1)} text-anchor="middle" font-size="11">
+            <text x={(x + slot / 2).toFixed(1)} y={(base - h - 4).toFixed(1)} text-anchor="middle" font-size="13">
               {formatCount(b.n)}
             </text>
-            <text x={(x + slot / 2).toFixed(1)} y={base + 15} text-anchor="middle" font-size="11" fill={MUTED_INK}>
+            <text x={(x + slot / 2).toFixed(1)} y={base + 17} text-anchor="middle" font-size="13" fill={MUTED_INK}>
               {b.label}
             </text>
           </g>

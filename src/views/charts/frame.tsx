@@ -88,9 +88,17 @@ export interface ChartProps {
 
 /** A chart with its heading and its numbers as a table beside it. */
 export const ChartFigure: FC<
-  ChartProps & { width: number; height: number; svg: Child; table: Child; empty?: string | undefined }
+  ChartProps & {
+    width: number;
+    height: number;
+    svg: Child;
+    table: Child;
+    empty?: string | undefined;
+    /** The table under the chart rather than beside it (a wide table). */
+    stacked?: boolean | undefined;
+  }
 > = (p) => (
-  <figure class="chart" id={p.id} aria-labelledby={`${p.id}-heading`}>
+  <figure class={p.stacked ? "chart stacked" : "chart"} id={p.id} aria-labelledby={`${p.id}-heading`}>
     <h3 class="chart-title" id={`${p.id}-heading`}>
       {p.title}
     </h3>
@@ -104,7 +112,7 @@ export const ChartFigure: FC<
           role="img"
           aria-labelledby={`${p.id}-title ${p.id}-desc`}
           font-family="system-ui, sans-serif"
-          font-size="12"
+          font-size="14"
           fill={INK}
         >
           <title id={`${p.id}-title`}>{p.title}</title>

@@ -25,7 +25,7 @@ const PLOT_H = 170;
 const TOP = 14;
 const LEFT = 44;
 const RIGHT = 10;
-const LEGEND_ROW = 18;
+const LEGEND_ROW = 21;
 
 /** Lines over the x positions, a legend of line samples under the axis, the numbers as a table. */
 export const LineChart: FC<LineChartProps> = (p) => {
@@ -69,7 +69,7 @@ export const LineChart: FC<LineChartProps> = (p) => {
       {ticks.map((t) => (
         <>
           <line x1={LEFT} y1={yAt(t)} x2={WIDTH - RIGHT} y2={yAt(t)} stroke={t === 0 ? MUTED_INK : GRID} />
-          <text x={LEFT - 6} y={yAt(t) + 4} text-anchor="end" font-size="10" fill={MUTED_INK}>
+          <text x={LEFT - 6} y={yAt(t) + 4} text-anchor="end" font-size="12" fill={MUTED_INK}>
             {formatCount(Math.round(t))}
           </text>
         </>
@@ -77,9 +77,9 @@ export const LineChart: FC<LineChartProps> = (p) => {
       {xTicks.map((i) => (
         <text
           x={xAt(i)}
-          y={base + 16}
+          y={base + 18}
           text-anchor={n <= 1 ? "middle" : i === 0 ? "start" : i === n - 1 ? "end" : "middle"}
-          font-size="11"
+          font-size="13"
           fill={MUTED_INK}
         >
           {short(p.xs[i] ?? "")}
@@ -147,6 +147,7 @@ export const LineChart: FC<LineChartProps> = (p) => {
       height={height}
       svg={svg}
       table={table}
+      stacked
       empty={n === 0 ? (p.empty ?? "Nothing to show yet.") : undefined}
     />
   );

@@ -43,7 +43,7 @@ export const WebinarChartsSection: FC<{ charts: WebinarCharts }> = ({ charts }) 
           .slice(1)
           .map((s) => `${formatCount(s.n)} ${s.label.toLowerCase()} (${percent(s.ofRegistered)})`)
           .join(", ")}. Engaged means they answered a poll or survey or asked a question.`}
-        series={["Prospects"]}
+        series={["Prospects (share of registered)"]}
         groupHeading="Step"
         groups={funnel.map((s, i) => ({
           label: s.label,
@@ -51,7 +51,6 @@ export const WebinarChartsSection: FC<{ charts: WebinarCharts }> = ({ charts }) 
           valueLabels: [i === 0 ? formatCount(s.n) : `${formatCount(s.n)} · ${percent(s.ofRegistered)}`],
         }))}
         extraColumns={[
-          { heading: "Of registered", cells: funnel.map((s) => percent(s.ofRegistered)) },
           { heading: "Of the step before", cells: funnel.map((s, i) => (i === 0 ? "" : percent(s.ofPrevious))) },
         ]}
       />

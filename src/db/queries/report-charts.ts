@@ -8,7 +8,7 @@ import {
   type ShapeGroup,
 } from "../../domain/report-shape";
 import type { Db } from "../client";
-import { formHandlers, forms, registrations, registrationTallies } from "../schema";
+import { formHandlers, forms, registrationTallies } from "../schema";
 import { isRegistered, tallyRegistered, type WebinarWithCounts } from "./reports";
 
 /**

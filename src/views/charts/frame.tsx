@@ -119,7 +119,10 @@ export const ChartFigure: FC<
           <desc id={`${p.id}-desc`}>{p.desc}</desc>
           {p.svg}
         </svg>
-        <div class="chart-table table-wrap">{p.table}</div>
+        {/* A scrolling region a keyboard can reach, named for screen readers. */}
+        <section class="chart-table table-wrap" tabindex={0} aria-label={`${p.title}: the numbers`}>
+          {p.table}
+        </section>
       </div>
     )}
   </figure>

@@ -294,7 +294,8 @@ export const registrations = sqliteTable(
  * `registrations` (migrations, `registration_tallies_*`), in the same statement as every write
  * there (ingestion, form submissions, the outbox, merges), so the report reads a few hundred rows
  * instead of scanning a webinar's registrations. `bucket` is the index into the report's minutes
- * bands for an attended registration, 0 otherwise; no form is ''.
+ * bands for an attended registration, 0 otherwise; no form is ''. A migration that rebuilds
+ * `registrations` (drizzle-kit does for some column changes) drops the triggers: copy them back.
  */
 export const registrationTallies = sqliteTable(
   "registration_tallies",

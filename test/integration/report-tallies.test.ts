@@ -37,6 +37,17 @@ async function expectTalliesMatch(when: string): Promise<void> {
 }
 
 describe("registration tallies equal a recount of the registrations", () => {
+  it("are kept by three triggers on registrations (a migration that rebuilds the table must create them again)", async () => {
+    const triggers = await rows<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registrations' ORDER BY name",
+    );
+    expect(triggers.map((t) => t.name)).toEqual([
+      "registration_tallies_delete",
+      "registration_tallies_insert",
+      "registration_tallies_update",
+    ]);
+  });
+
   it("after ingestion, re-polls, cancellation and denial, a merge, and a form registration pushed to GoTo", async () => {
     const past = session(-3 * HOUR);
     const attend = (minutes: number) => ({

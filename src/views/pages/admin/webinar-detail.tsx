@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import type { WebinarCharts } from "../../../db/queries/report-charts";
 import type {
   OutboxRow,
   RegistrantFilter,
@@ -11,6 +12,7 @@ import { webinarSessions } from "../../../domain/webinars";
 import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
+import { WebinarChartsSection } from "./webinar-charts";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -139,7 +141,8 @@ export const WebinarDetailPage: FC<{
   sync: SyncPanelProps;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
-}> = ({ webinar, connector, sync, outboxRows, unmatched }) => {
+  charts: WebinarCharts;
+}> = ({ webinar, connector, sync, outboxRows, unmatched, charts }) => {
   const sessions = webinarSessions(webinar);
   return (
     <>
@@ -178,6 +181,7 @@ export const WebinarDetailPage: FC<{
           ))}
         </section>
       ))}
+      <WebinarChartsSection charts={charts} />
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">

@@ -24,7 +24,10 @@ beforeAll(async () => {
       builderBody(session, {
         name: `Confirm ${crypto.randomUUID().slice(0, 6)}`,
         fields: NAME_FIELDS,
-        extra: { register_webinar: webinarId },
+        extra: {
+          register_webinar: webinarId,
+          thank_you: "Thank you for registering! GoTo will email you the link to join.",
+        },
       }),
     );
   autoForm = await build(auto.id);

@@ -210,7 +210,10 @@ publicFormRoutes.post("/f/:formId", tooLarge, async (c) => {
     if (!isHtmx(c)) return c.redirect(redirect, 303);
     return respond(c, form, <ThankYou message={form.thankYouMessage} redirectUrl={redirect} />, 200);
   }
-  return respond(c, form, <ThankYou message={form.thankYouMessage} confirmation={token} />, 200);
+  // A filtered visitor goes to GoTo with nothing, so gets the plain thank-you: the form's own
+  // message may promise GoTo's email.
+  const message = outcome.kind === "filtered" ? null : form.thankYouMessage;
+  return respond(c, form, <ThankYou message={message} confirmation={token} />, 200);
 });
 
 /**

@@ -57,6 +57,7 @@ interface Ids {
   staticList: string;
   dynamicList: string;
   rule: string;
+  bulk: string;
   confirm: string;
 }
 
@@ -110,18 +111,23 @@ async function setUp(page: Page): Promise<Ids> {
   }
   assert.ok(upcoming && pastId, "both webinars discovered");
   // The past webinar's registrants and attendance come in with Sync now.
-  await page.goto(`${app.url}${pastId}`);
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 10; i++) {
+    await page.goto(`${app.url}${pastId}/registrants?status=attended`);
+    if ((await page.getByText(ATTENDEE).count()) > 0) break;
+    await page.goto(`${app.url}${pastId}`);
     const sync = page.getByRole("button", { name: "Sync now" });
     if ((await sync.count()) > 0) await sync.click();
     await page.waitForTimeout(2_000);
-    await page.reload();
-    if (
-      (await page.getByText(ATTENDEE).count()) > 0 ||
-      (await page.getByRole("link", { name: /Attended/ }).count()) > 0
-    )
-      break;
   }
+  await page.goto(`${app.url}${pastId}/registrants?status=registered`);
+  await page.getByText(ATTENDEE).first().waitFor();
+  const bulkAt = await adminPost(page, `${pastId}/registrants/bulk`, {
+    status: "registered",
+    action: "tag",
+    tag_name: "emea-webinar-registrants-december",
+  });
+  const bulk = /\/admin\/bulk\/([\w-]+)/.exec(bulkAt)?.[1] ?? "";
+  assert.ok(bulk, `bulk job id from ${bulkAt}`);
 
   await page.goto(`${app.url}/admin/filters`);
   await page.getByLabel("Kind").selectOption("email_domain");
@@ -220,6 +226,7 @@ async function setUp(page: Page): Promise<Ids> {
     staticList,
     dynamicList,
     rule,
+    bulk,
     confirm,
   };
 }
@@ -239,6 +246,7 @@ function adminPages(ids: Ids): { name: string; path: string }[] {
     { name: "webinar-past", path: ids.past },
     { name: "webinar-registered", path: `${ids.past}/registrants?status=registered` },
     { name: "webinar-attended", path: `${ids.past}/registrants?status=attended` },
+    { name: "bulk", path: `/admin/bulk/${ids.bulk}` },
     { name: "prospects", path: "/admin/prospects" },
     { name: "prospect", path: ids.prospect },
     { name: "prospect-merge", path: "/admin/prospects/merge" },

@@ -711,6 +711,8 @@ export const engagements = sqliteTable(
   (t) => [
     uniqueIndex("engagements_dedupe_unique").on(t.dedupeKey),
     index("engagements_webinar_kind_idx").on(t.webinarId, t.kind, t.occurredAt, t.id),
+    // The JSON API's engagement list of every kind, oldest first: each page is a seek.
+    index("engagements_webinar_occurred_idx").on(t.webinarId, t.occurredAt, t.id),
     index("engagements_prospect_idx").on(t.prospectId, t.occurredAt),
     // The webinar's engaged registrants: its distinct prospects, read from the index alone.
     index("engagements_webinar_prospect_idx").on(t.webinarId, t.prospectId),

@@ -385,7 +385,10 @@ describe("form handlers", () => {
       });
     const ok = await post({ your_email: "Handler@Example.com", fname: "Hal", lname: "Dler", org: "Acme" });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get("location")).toBe("https://customer.example/thanks");
+    const thanks = new URL(ok.headers.get("location") ?? "");
+    expect(thanks.origin + thanks.pathname).toBe("https://customer.example/thanks");
+    // The success page gets the visitor's confirmation page (join link, calendar) as a parameter.
+    expect(thanks.searchParams.get("rollcall_confirmation")).toMatch(/^http:\/\/localhost\/confirm\/[\w-]+$/);
     const [p] = await rows<{ id: string; company: string }>(
       "SELECT * FROM prospects WHERE email = 'handler@example.com'",
     );

@@ -79,7 +79,7 @@ export const ListDeletePage: FC<{
           <CsrfField token={csrfToken} />
           <p>No rule, form, form handler or criteria use this list.</p>
           <button type="submit" class="button danger">
-            Delete “<bdi>{list.name}</bdi>” and its {plural(members, "membership")}
+            Delete the list and its {plural(members, "membership")}
           </button>
         </form>
       )}

@@ -639,7 +639,8 @@ export const ruleMatches = sqliteTable(
  * Every action a rule took: on whom (`subjectId`, never changed; `prospectId` follows merges to
  * the master), which match (`generation`) and action (`position`, with the action's values as
  * they were), what triggered it, and when. Unique per rule, subject, match and action, so an
- * action is taken at most once per match. `outcome` is `pending` only inside the batch that takes it.
+ * action is taken at most once per match. `outcome` is written once, as the action is taken: `done`,
+ * or `skipped` when its list or campaign was gone.
  */
 export const ruleActionsTaken = sqliteTable(
   "rule_actions_taken",
@@ -659,7 +660,7 @@ export const ruleActionsTaken = sqliteTable(
     tag: text("tag"),
     points: integer("points"),
     campaignId: text("campaign_id"),
-    outcome: text("outcome", { enum: ["pending", "done", "skipped"] }).notNull(),
+    outcome: text("outcome", { enum: ["done", "skipped"] }).notNull(),
     /**
      * `activity` (see `activityId`), `attendance` (the attendance of `webinarId`, read after its
      * end: who did not come is now absent), `change` (another fact of the prospect), `apply` (a
@@ -675,10 +676,18 @@ export const ruleActionsTaken = sqliteTable(
     uniqueIndex("rule_actions_taken_unique").on(t.subjectId, t.ruleId, t.generation, t.position),
     index("rule_actions_taken_rule_idx").on(t.ruleId, t.id),
     index("rule_actions_taken_prospect_idx").on(t.prospectId, t.takenAt),
-    // The carry-out reads each type of the batch's pending actions apart.
-    index("rule_actions_taken_pending_type_idx").on(t.outcome, t.type).where(sql`outcome = 'pending'`),
   ],
 );
+
+/**
+ * One row: the highest `rule_actions_taken` id before the rule statements of the batch running now
+ * (src/db/queries/rule-runs.ts). What that batch took is every row after it, read by id range, so
+ * a taken action is written once instead of written pending, indexed as such and updated done.
+ */
+export const ruleRunMarks = sqliteTable("rule_run_marks", {
+  id: integer("id").primaryKey(),
+  lastTakenId: integer("last_taken_id").notNull(),
+});
 
 /**
  * What an attendee did in a session beyond attending: a poll answered, a survey answered, a

@@ -4,8 +4,10 @@ import {
   type CriteriaErrors,
   criteriaFromFields,
   type Draft,
+  draftFromCriteria,
   draftFromFields,
   type NameLookup,
+  NEW_DRAFT,
 } from "./criteria";
 import { cleanText } from "./text";
 
@@ -284,6 +286,35 @@ export function ruleDraftFromFields(fields: Record<string, string>): RuleDraft {
     actions: actionRows(fields, MAX_ACTIONS * 2)
       .slice(0, MAX_ACTIONS)
       .map(draftAction),
+  };
+}
+
+/**
+ * A saved rule as its Edit form shows it. `start` begins at "new": an edit leaves prospects who
+ * already match as they are unless the marketer chooses otherwise.
+ */
+export function ruleDraftOf(rule: {
+  name: string;
+  mode: RuleMode;
+  criteria: Criteria | null;
+  actions: readonly RuleAction[];
+}): RuleDraft {
+  return {
+    name: rule.name,
+    mode: rule.mode,
+    start: "new",
+    criteria: rule.criteria ? draftFromCriteria(rule.criteria) : NEW_DRAFT,
+    actions:
+      rule.actions.length === 0
+        ? [{ ...NEW_ACTION }]
+        : rule.actions.map((a) => ({
+            ...NEW_ACTION,
+            type: a.type,
+            ...(a.type === "add_to_list" || a.type === "remove_from_list" ? { listId: a.listId } : {}),
+            ...(a.type === "add_tag" || a.type === "remove_tag" ? { tag: a.tag } : {}),
+            ...(a.type === "adjust_score" ? { points: String(a.points) } : {}),
+            ...(a.type === "assign_campaign" ? { campaignId: a.campaignId } : {}),
+          })),
   };
 }
 

@@ -2,6 +2,7 @@ import { createDb } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
 import { forgetCriteriaInForce } from "../db/queries/criteria";
 import { type JobRow, latestJob, queueJobStatements } from "../db/queries/jobs";
+import { deleteListStatements, type ListUse, listMemberCount, listUses } from "../db/queries/list-delete";
 import {
   addMembersStatements,
   createDynamicListStatements,
@@ -228,4 +229,48 @@ export async function createStaticList(
   const list = await findList(db, id);
   if (!list) throw new Error(`list ${id} vanished after saving`);
   return { list, created: true };
+}
+
+/** What deleting a list would do: how many members it has, and what uses it (which keeps it). */
+export interface ListDeletion {
+  list: ListRow;
+  members: number;
+  uses: ListUse[];
+}
+
+export async function listDeletion(env: Env, listId: string): Promise<ListDeletion | null> {
+  const db = createDb(env.DB);
+  const list = await findList(db, listId);
+  if (!list) return null;
+  const [members, uses] = await Promise.all([listMemberCount(db, list.id), listUses(db, list.id)]);
+  return { list, members, uses };
+}
+
+export type ListDeleteOutcome =
+  | { ok: true; name: string; members: number }
+  | { ok: false; gone: true }
+  | { ok: false; gone?: false; deletion: ListDeletion };
+
+/**
+ * Deletes a list nothing uses, with its memberships (the prospects stay), audited in the same
+ * batch. A list a rule, a form, a form handler or criteria use is refused with what uses it, so
+ * the marketer can change those first; the check is made again inside the batch.
+ */
+export async function deleteList(env: Env, input: { id: string; actor: Actor }): Promise<ListDeleteOutcome> {
+  const db = createDb(env.DB);
+  const deletion = await listDeletion(env, input.id);
+  if (!deletion) return { ok: false, gone: true };
+  if (deletion.uses.length > 0) return { ok: false, deletion };
+  const { list, members } = deletion;
+  await runBatch(
+    db,
+    deleteListStatements(list.id, {
+      actorId: input.actor.id,
+      detail: JSON.stringify({ name: list.name, kind: list.kind, members }),
+      ip: input.actor.ip,
+    }),
+  );
+  forgetCriteriaInForce();
+  const after = await listDeletion(env, list.id);
+  return after ? { ok: false, deletion: after } : { ok: true, name: list.name, members };
 }

@@ -11,6 +11,7 @@ import {
   findRuleByName,
   type RuleSummary,
   setRuleStatusStatement,
+  updateRuleStatements,
 } from "../db/queries/rules";
 import { runBatch, type Statement } from "../db/queries/statements";
 import {
@@ -168,6 +169,94 @@ export async function saveRule(env: Env, input: { rule: RuleInput; actor: Actor 
   await wakeRunner(env);
   const saved = await findRule(db, id);
   if (!saved) throw new Error(`rule ${id} vanished after saving`);
+  return { ok: true, rule: saved, jobId };
+}
+
+export type RuleEditOutcome =
+  | { ok: true; rule: RuleSummary; jobId: string | null }
+  | { ok: false; gone: true }
+  | { ok: false; gone?: false; errors: CriteriaErrors };
+
+/**
+ * Saves an edit of a rule: its name, criteria, actions and mode, checked as a new rule is, and
+ * the audit entry with the rule before and after, in one batch. What it already did stays, and a
+ * prospect it acted on is not acted on again for the same match. When the criteria changed, or the
+ * marketer asked to apply it to who matches now, an active rule's job looks at every prospect
+ * again: `existing` acts on who matches and was not acted on yet, `new` only notes who matches,
+ * so the rule acts on matches from now on.
+ */
+export async function editRule(
+  env: Env,
+  input: { id: string; rule: RuleInput; actor: Actor },
+): Promise<RuleEditOutcome> {
+  const db = createDb(env.DB);
+  const { rule } = input;
+  const before = await findRule(db, input.id);
+  if (!before) return { ok: false, gone: true };
+  const refs = actionReferences([...rule.actions, ...before.actions]);
+  const oldCriteria = ruleCriteria(before);
+  const [sameName, targets, actions] = await Promise.all([
+    findRuleByName(db, rule.name),
+    criteriaTargets(db, oldCriteria ? [rule.criteria, oldCriteria] : [rule.criteria]),
+    actionTargets(db, {
+      lists: refs.filter((r) => r.type === "list").map((r) => r.id),
+      campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
+    }),
+  ]);
+  const errors: CriteriaErrors = {
+    ...checkReferences(rule.criteria, targets.exists),
+    ...checkActionReferences(rule.actions, actions),
+  };
+  if (sameName && sameName.id !== before.id) errors.name = NAME_TAKEN;
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const now = new Date().toISOString();
+  const criteriaChanged = JSON.stringify(rule.criteria) !== before.criteria;
+  const rerun = before.status === "active" && (criteriaChanged || rule.start === "existing");
+  const jobId = rerun ? newId("job") : null;
+  const how: ApplyHow = rule.start === "existing" ? "act" : "note";
+  const words = (r: { name: string; mode: string; criteria: Criteria | null; actions: readonly RuleAction[] }) => ({
+    name: r.name,
+    mode: r.mode,
+    criteria: r.criteria ? criteriaSentence(r.criteria, targets.names) : null,
+    actions: r.actions.map((a) => describeAction(a, actions)),
+  });
+  const statements: Statement[] = [
+    ...updateRuleStatements(db, { id: before.id, rule, now }),
+    ...(jobId
+      ? queueJobStatements({
+          id: jobId,
+          kind: RULE_APPLY,
+          subject: before.id,
+          params: { how },
+          createdBy: input.actor.id,
+          now,
+        })
+      : []),
+    auditStatement(db, {
+      actorId: input.actor.id,
+      action: "rule.updated",
+      subject: before.id,
+      detail: JSON.stringify({
+        before: words({ ...before, criteria: oldCriteria }),
+        after: words(rule),
+        ...(jobId ? { start: rule.start } : {}),
+      }),
+      ip: input.actor.ip,
+    }),
+  ];
+  try {
+    await runBatch(db, statements);
+    forgetCriteriaInForce();
+  } catch (error) {
+    if (String(error).includes("UNIQUE") && String(error).includes("rules.name")) {
+      return { ok: false, errors: { name: NAME_TAKEN } };
+    }
+    throw error;
+  }
+  if (jobId) await wakeRunner(env);
+  const saved = await findRule(db, before.id);
+  if (!saved) return { ok: false, gone: true };
   return { ok: true, rule: saved, jobId };
 }
 

@@ -2,7 +2,8 @@
 // Recording follow-up, adjust the score by −5" in Automation > Add rule (criteria builder, actions,
 // live preview), the webinar ends, attendance is recorded in the simulator and synced: the
 // absentees have the tag, the list and the score change, the rule's page and the prospect's page
-// say so, and a second Sync now changes nothing. Pages checked at 1280 and 390 px.
+// say so, and a second Sync now changes nothing. The rule is edited (what it did stays), and its
+// list can be deleted only once the rule is gone. Pages checked at 1280 and 390 px.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -206,6 +207,48 @@ test("build an absent rule, let the webinar end, sync: absentees tagged, listed,
   await page.getByText("Paused: the rule acts on no one until you resume it.").waitFor();
   await page.getByRole("button", { name: "Resume from now on" }).click();
   await page.getByText("Resumed: the rule acts on prospects who match from now on.").waitFor();
+
+  // Edit the rule on a phone: the form shows it as saved and says what happens to who already matches.
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await page.getByRole("heading", { name: `Edit rule: ${RULE}` }).waitFor();
+  await page.getByText("never acts twice on anyone").waitFor();
+  assert.equal(await action(1).getByLabel("Tag").inputValue(), "no-show");
+  await assertNoSidewaysScroll(page, "edit rule");
+  await screenshot(page, "rules-10-edit-rule-phone");
+  await action(1).getByLabel("Tag").fill("no-show-edited");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("Saved. What the rule already did stays").waitFor();
+  await page.getByText("no-show-edited").first().waitFor();
+  // Already acted on: the absentees are not tagged again by the edited rule.
+  await page.waitForTimeout(1_000);
+  await page.reload();
+  assert.equal(await rows.count(), 6);
+
+  // The list the rule adds to cannot be deleted while the rule uses it; the page says what to change.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await nav.getByRole("link", { name: "Lists" }).click();
+  await page.getByRole("link", { name: "Recording follow-up" }).click();
+  await page.getByRole("link", { name: "Delete list" }).click();
+  await page.getByRole("heading", { name: "Delete list: Recording follow-up" }).waitFor();
+  await page.getByText("2 members").waitFor();
+  await page.getByText("This list cannot be deleted yet").waitFor();
+  await page.getByRole("link", { name: RULE }).waitFor();
+  await screenshot(page, "rules-11-list-delete-refused");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await assertNoSidewaysScroll(page, "delete list");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Once the rule is gone, the list can go, with its memberships.
+  await page.goto(rulePage);
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByText("No automation rules yet").waitFor();
+  await nav.getByRole("link", { name: "Lists" }).click();
+  await page.getByRole("link", { name: "Recording follow-up" }).click();
+  await page.getByRole("link", { name: "Delete list" }).click();
+  await page.getByText("No rule, form, form handler or criteria use this list.").waitFor();
+  await page.getByRole("button", { name: "Delete the list and its 2 memberships" }).click();
+  await page.getByText("List deleted; its prospects stay.").waitFor();
+  assert.equal(await page.getByRole("link", { name: "Recording follow-up" }).count(), 0);
 
   assert.deepEqual(problems, [], "no console errors or CSP violations");
   await context.close();

@@ -373,7 +373,7 @@ async function counts(): Promise<Counts> {
   };
 }
 
-function send(c: Case): Promise<Response> {
+function send(c: Case, path = "/admin/automation/rules"): Promise<Response> {
   if (c.raw) {
     const headers: Record<string, string> = {};
     if (c.raw.contentType) headers["content-type"] = c.raw.contentType;
@@ -382,7 +382,7 @@ function send(c: Case): Promise<Response> {
       const withCsrf = c.raw.contentType?.includes("urlencoded")
         ? `_csrf=${encodeURIComponent(admin.csrf)}&${body}`
         : body;
-      return call("/admin/automation/rules", {
+      return call(path, {
         method: "POST",
         cookie: admin.cookie,
         headers: { ...headers, "x-csrf-token": admin.csrf },
@@ -390,12 +390,12 @@ function send(c: Case): Promise<Response> {
       });
     }
     body.set("_csrf", admin.csrf);
-    return call("/admin/automation/rules", { method: "POST", cookie: admin.cookie, body });
+    return call(path, { method: "POST", cookie: admin.cookie, body });
   }
   const fields = Object.fromEntries(
     Object.entries({ ...c.fields, _csrf: admin.csrf }).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  return call("/admin/automation/rules", {
+  return call(path, {
     method: "POST",
     cookie: admin.cookie,
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -448,4 +448,26 @@ describe("Add rule refuses malformed bodies", () => {
     expect(await res.text()).toContain("There is already a rule with this name; choose another.");
     expect(await counts()).toEqual(before);
   });
+
+  it("an edit answers the same malformed bodies with 422, never a 5xx, and changes nothing of the rule", async () => {
+    const saved = await send({ label: "to edit", fields: { ...base, name: "Rule to edit badly" } });
+    expect(saved.status).toBe(303);
+    const id = saved.headers.get("location")?.split("/").at(-1) ?? "";
+    const state = async () => ({
+      counts: await counts(),
+      rule: await rows("SELECT name, mode, status, criteria, updated_at FROM rules WHERE id = ?", id),
+      actions: await rows("SELECT * FROM rule_actions WHERE rule_id = ? ORDER BY position", id),
+      conditions: await rows("SELECT * FROM criteria_conditions WHERE owner_id = ? ORDER BY group_no, position", id),
+    });
+    const before = await state();
+    const failures: string[] = [];
+    for (const c of cases()) {
+      const res = await send(c, `/admin/automation/rules/${id}`);
+      const html = decodeEntities(await res.text());
+      if (res.status !== 422) failures.push(`${c.label}: ${res.status} ${html.slice(0, 300)}`);
+      else if (c.says && !html.includes(c.says)) failures.push(`${c.label}: no "${c.says}" in the answer`);
+    }
+    expect(failures).toEqual([]);
+    expect(await state()).toEqual(before);
+  }, 300_000);
 });

@@ -7,15 +7,15 @@ import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
  *
  * 1. each active rule's criteria are judged and `rule_matches` brought up to date; a prospect that
  *    newly matches moves to the next generation (a once rule only from 0 to 1);
- * 2. each action of each rule whose generation moved is written to `rule_actions_taken` as
- *    `pending`, unique per (rule, prospect, generation, action), so judging the same facts again,
- *    a re-poll, an alarm re-run, a duplicate webhook or an event out of order finds the row there
- *    and takes nothing twice;
- * 3. the pending actions are carried out (lists, tags, campaign, and score adjustments through the
- *    activity recorder, dedupe key `rule:<rule>:<generation>`) and marked done, or skipped when
- *    their list or campaign is gone.
+ * 2. each action of each rule whose generation moved is written to `rule_actions_taken` (`done`,
+ *    or `skipped` when its list or campaign is gone), unique per (rule, prospect, generation,
+ *    action), so judging the same facts again, a re-poll, an alarm re-run, a duplicate webhook or
+ *    an event out of order finds the row there and takes nothing twice;
+ * 3. the actions this batch wrote (the rows after the mark set just before, `rule_run_marks`) are
+ *    carried out: lists, tags, campaign, and score adjustments through the activity recorder,
+ *    dedupe key `rule:<rule>:<generation>`.
  *
- * Everything is in the caller's batch, one transaction: a pending row never outlives it.
+ * Everything is in the caller's batch, one transaction: an action is written done and carried out together.
  */
 
 /**
@@ -87,14 +87,19 @@ function judge(scope: ProspectScope, now: string, options: RuleRunOptions): SQL 
     WHERE ${changed}`;
 }
 
-/** An action whose list (static) or campaign is gone is written as skipped; the others as pending. */
+/** An action whose list (static) or campaign is gone is written as skipped; the others as done (carried out below). */
 const OUTCOME = sql.raw(`CASE
     WHEN a.type IN ('add_to_list', 'remove_from_list')
       AND NOT EXISTS (SELECT 1 FROM lists l WHERE l.id = a.list_id AND l.kind = 'static') THEN 'skipped'
     WHEN a.type = 'assign_campaign' AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id) THEN 'skipped'
-    ELSE 'pending' END`);
+    ELSE 'done' END`);
 
-/** Step 2: the actions of every match this batch moved, as pending rows (at most once each). */
+/** Before step 2: the last action taken so far, so step 3 reads exactly the rows step 2 writes. */
+const MARK = sql.raw(`INSERT INTO rule_run_marks (id, last_taken_id)
+    VALUES (1, (SELECT coalesce(max(id), 0) FROM rule_actions_taken))
+    ON CONFLICT (id) DO UPDATE SET last_taken_id = excluded.last_taken_id`);
+
+/** Step 2: the actions of every match this batch moved, at most once each. */
 function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
   const ids = JSON.stringify(options.activityIds ?? []);
   const otherwise = options.how === "apply" ? "apply" : options.attendanceOf !== undefined ? "attendance" : "change";
@@ -122,9 +127,10 @@ function take(scope: ProspectScope, now: string, options: RuleRunOptions): SQL {
     ON CONFLICT DO NOTHING`;
 }
 
-const PENDING = sql.raw("t.outcome = 'pending'");
+/** The actions step 2 wrote in this batch that are to be carried out (by id, a range of the table). */
+const PENDING = sql.raw("t.id > (SELECT last_taken_id FROM rule_run_marks WHERE id = 1) AND t.outcome = 'done'");
 
-/** Step 3: the pending actions carried out (their lists and campaigns were there when written), then marked done. */
+/** Step 3: the actions just taken carried out (their lists and campaigns were there when written). */
 function carryOut(now: string, recordScoreAdjustments: ScoreAdjustmentRecorder): SQL[] {
   return [
     sql`INSERT INTO list_members (list_id, prospect_id, created_at)
@@ -153,7 +159,6 @@ function carryOut(now: string, recordScoreAdjustments: ScoreAdjustmentRecorder):
           FROM rule_actions_taken t WHERE ${PENDING} AND t.type = 'adjust_score' AND t.points IS NOT NULL`,
       now,
     ),
-    sql`UPDATE rule_actions_taken SET outcome = 'done' WHERE outcome = 'pending'`,
   ];
 }
 
@@ -168,7 +173,7 @@ export function runRules(
   options: RuleRunOptions = {},
 ): SQL[] {
   if (options.how === "note") return [judge(scope, now, options)];
-  return [judge(scope, now, options), take(scope, now, options), ...carryOut(now, recordScoreAdjustments)];
+  return [judge(scope, now, options), MARK, take(scope, now, options), ...carryOut(now, recordScoreAdjustments)];
 }
 
 /**

@@ -131,6 +131,18 @@ export async function actionTargets(
   };
 }
 
+function actionValues(ruleId: string, actions: readonly RuleAction[]) {
+  return actions.map((a, position) => ({
+    ruleId,
+    position,
+    type: a.type,
+    listId: a.type === "add_to_list" || a.type === "remove_from_list" ? a.listId : null,
+    tag: a.type === "add_tag" || a.type === "remove_tag" ? a.tag : null,
+    points: a.type === "adjust_score" ? a.points : null,
+    campaignId: a.type === "assign_campaign" ? a.campaignId : null,
+  }));
+}
+
 /** A new rule: its row, its actions, its criteria for SQL. */
 export function createRuleStatements(
   db: Db,
@@ -148,19 +160,37 @@ export function createRuleStatements(
       createdAt: input.now,
       updatedAt: input.now,
     }),
-    db.insert(ruleActions).values(
-      rule.actions.map((a, position) => ({
-        ruleId: input.id,
-        position,
-        type: a.type,
-        listId: a.type === "add_to_list" || a.type === "remove_from_list" ? a.listId : null,
-        tag: a.type === "add_tag" || a.type === "remove_tag" ? a.tag : null,
-        points: a.type === "adjust_score" ? a.points : null,
-        campaignId: a.type === "assign_campaign" ? a.campaignId : null,
-      })),
-    ),
+    db.insert(ruleActions).values(actionValues(input.id, rule.actions)),
     ...saveCriteriaStatements({ id: input.id, type: "rule" }, rule.criteria, input.now),
   ];
+}
+
+/**
+ * An edited rule: its name, mode, criteria and actions replaced. Its match state and the actions
+ * it took stay, so a prospect it acted on is not acted on again for the same match (a once rule
+ * never again), whatever the new criteria.
+ */
+export function updateRuleStatements(db: Db, input: { id: string; rule: RuleInput; now: string }): Statement[] {
+  const { rule } = input;
+  return [
+    db
+      .update(rules)
+      .set({ name: rule.name, mode: rule.mode, criteria: JSON.stringify(rule.criteria), updatedAt: input.now })
+      .where(and(eq(rules.id, input.id), isNull(rules.deletedAt))),
+    db.delete(ruleActions).where(eq(ruleActions.ruleId, input.id)),
+    db.insert(ruleActions).values(actionValues(input.id, rule.actions)),
+    ...saveCriteriaStatements({ id: input.id, type: "rule" }, rule.criteria, input.now),
+  ];
+}
+
+/** The rules (not deleted) with an action that points at a list, by name. */
+export async function rulesActingOnList(db: Db, listId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectDistinct({ id: rules.id, name: rules.name })
+    .from(ruleActions)
+    .innerJoin(rules, eq(rules.id, ruleActions.ruleId))
+    .where(and(eq(ruleActions.listId, listId), isNull(rules.deletedAt)))
+    .orderBy(asc(rules.name));
 }
 
 export function setRuleStatusStatement(db: Db, id: string, status: "active" | "paused", now: string): Statement {
@@ -197,7 +227,7 @@ export interface ActionTaken {
   email: string;
   generation: number;
   action: RuleAction | null;
-  outcome: "pending" | "done" | "skipped";
+  outcome: "done" | "skipped";
   trigger: "activity" | "attendance" | "change" | "apply";
   /** The activity that triggered it, while it exists. */
   triggerActivity: { type: string; webinarId: string | null; webinarSubject: string | null } | null;

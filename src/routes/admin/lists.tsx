@@ -28,13 +28,16 @@ import { type InvalidInput, validForm, validQuery } from "../../middleware/valid
 import {
   addStaticMember,
   createStaticList,
+  deleteList,
   listCriteria,
   listCriteriaWords,
+  listDeletion,
   recomputeProgress,
   removeStaticMember,
   saveDynamicList,
 } from "../../services/lists";
 import { CriteriaPreview, type PreviewResult } from "../../views/pages/admin/criteria-builder";
+import { ListDeletePage } from "../../views/pages/admin/list-delete";
 import {
   BuilderFragment,
   DynamicListPage,
@@ -98,7 +101,18 @@ async function renderLists(c: Context<AppEnv>, state: { flash?: string; name?: s
   return c.render(<ListsPage lists={lists} state={state} csrfToken={c.get("csrfToken")} />, { title: "Lists" });
 }
 
-listRoutes.get("/", (c) => renderLists(c, {}));
+const ListsQuery = v.object({
+  deleted: v.optional(v.literal("1", "Leave deleted out or set it to 1.")),
+});
+
+listRoutes.get(
+  "/",
+  validQuery(ListsQuery, (c) => renderLists(c, {})),
+  (c) => {
+    const { deleted } = c.req.valid("query");
+    return renderLists(c, deleted === undefined ? {} : { flash: "List deleted; its prospects stay." });
+  },
+);
 
 listRoutes.post(
   "/",
@@ -353,4 +367,24 @@ listRoutes.post("/:id/members/:prospectId/remove", async (c) => {
     await membersView(c, fresh, "", undefined),
     removed.ok ? { flash: `${removed.email} is no longer in the list.` } : { error: removed.error },
   );
+});
+
+/** The Delete page: how many members the list has and what uses it; deleting is a separate POST from it. */
+listRoutes.get("/:id/delete", async (c) => {
+  const deletion = await listDeletion(c.env, c.req.param("id"));
+  if (!deletion) return c.notFound();
+  return c.render(<ListDeletePage {...deletion} csrfToken={c.get("csrfToken")} />, {
+    title: `Delete list: ${deletion.list.name}`,
+  });
+});
+
+/** Deletes a list nothing uses; one a rule, form, handler or criteria use is refused (409) with what to change. */
+listRoutes.post("/:id/delete", async (c) => {
+  const deleted = await deleteList(c.env, { id: c.req.param("id"), actor: actor(c) });
+  if (deleted.ok) return c.redirect("/admin/lists?deleted=1", 303);
+  if (deleted.gone) return c.notFound();
+  c.status(409);
+  return c.render(<ListDeletePage {...deleted.deletion} refused csrfToken={c.get("csrfToken")} />, {
+    title: `Delete list: ${deleted.deletion.list.name}`,
+  });
 });

@@ -20,6 +20,7 @@ import {
   type RuleDraft,
   type RuleInput,
   ruleDraftFromFields,
+  ruleDraftOf,
 } from "../../domain/rules";
 import type { AppEnv } from "../../env";
 import { decodePosition, encodePosition, PageCursorParam } from "../../lib/cursor";
@@ -28,22 +29,19 @@ import { validForm, validQuery } from "../../middleware/validate";
 import {
   applyRuleNow,
   deleteRule,
+  editRule,
   pauseRule,
   previewRule,
   resumeRule,
+  ruleCriteria,
   ruleJobProgress,
   ruleWords,
   saveRule,
 } from "../../services/rules";
 import type { PreviewResult } from "../../views/pages/admin/criteria-builder";
-import {
-  ActionsBuilder,
-  RuleBuilderFragment,
-  RuleDetail,
-  RuleFormPage,
-  RuleJobProgress,
-  RulePreview,
-} from "../../views/pages/admin/rules";
+import { ActionsBuilder } from "../../views/pages/admin/rule-actions";
+import { RuleBuilderFragment, RuleFormPage, RulePreview } from "../../views/pages/admin/rule-form";
+import { RuleDetail, RuleJobProgress } from "../../views/pages/admin/rules";
 
 /** A rule form is a few KB; anything far bigger is not one, and is answered before it is read. */
 const MAX_BODY = 64 * 1024;
@@ -70,10 +68,10 @@ const RuleForm = v.pipe(
   }),
 );
 
-const TakenQuery = v.object({ cursor: PageCursorParam });
+const TakenQuery = v.object({ cursor: PageCursorParam, edited: v.optional(v.literal("1", "Leave edited out or 1.")) });
 const ResumeQuery = v.object({ how: v.optional(v.picklist(["act", "note"], "Choose how to resume."), "note") });
 
-/** Automation > rules: Add rule (builder, actions, live preview), a rule's page, pause, resume, apply, delete. */
+/** Automation > rules: Add rule (builder, actions, live preview), a rule's page, edit, pause, resume, apply, delete. */
 export const ruleRoutes = new Hono<AppEnv>();
 
 function actor(c: Context<AppEnv>) {
@@ -91,11 +89,19 @@ async function renderForm(
   draft: RuleDraft,
   errors: Record<string, string>,
   criteria: Criteria | null,
+  editing?: { id: string; name: string },
 ) {
   const [choices, shown] = await Promise.all([criteriaChoices(createDb(c.env.DB)), preview(c, criteria)]);
   return c.render(
-    <RuleFormPage draft={draft} errors={errors} choices={choices} preview={shown} csrfToken={c.get("csrfToken")} />,
-    { title: "Add rule" },
+    <RuleFormPage
+      draft={draft}
+      editing={editing}
+      errors={errors}
+      choices={choices}
+      preview={shown}
+      csrfToken={c.get("csrfToken")}
+    />,
+    { title: editing ? `Edit rule: ${editing.name}` : "Add rule" },
   );
 }
 
@@ -113,6 +119,13 @@ function tooLarge() {
   });
 }
 
+/** The rule a form edits (its hidden `editing` field), for the pages shown without htmx. */
+async function editingOf(c: Context<AppEnv>, fields: Record<string, string>) {
+  if (!fields.editing) return undefined;
+  const rule = await findRule(createDb(c.env.DB), fields.editing);
+  return rule ? { id: rule.id, name: rule.name } : undefined;
+}
+
 /** A criteria builder button or kind change: the builder and preview for the draft after it (the whole form without htmx). */
 ruleRoutes.post("/builder", tooLarge(), async (c) => {
   const fields = await formFields(c);
@@ -121,7 +134,7 @@ ruleRoutes.post("/builder", tooLarge(), async (c) => {
   const parsed = criteriaFromFields(fieldsOfDraft(criteria));
   const next = { ...draft, criteria };
   const valid = parsed.ok ? parsed.criteria : null;
-  if (!isPartialHtmx(c)) return renderForm(c, next, {}, valid);
+  if (!isPartialHtmx(c)) return renderForm(c, next, {}, valid, await editingOf(c, fields));
   const [choices, shown] = await Promise.all([criteriaChoices(createDb(c.env.DB)), preview(c, valid)]);
   return c.html(
     <RuleBuilderFragment
@@ -141,7 +154,7 @@ ruleRoutes.post("/actions", tooLarge(), async (c) => {
   const next = { ...draft, actions: actions.length > 0 ? actions : [{ ...NEW_ACTION }] };
   if (!isPartialHtmx(c)) {
     const parsed = criteriaFromFields(fields);
-    return renderForm(c, next, {}, parsed.ok ? parsed.criteria : null);
+    return renderForm(c, next, {}, parsed.ok ? parsed.criteria : null, await editingOf(c, fields));
   }
   const choices = await criteriaChoices(createDb(c.env.DB));
   return c.html(<ActionsBuilder actions={next.actions} choices={choices} errors={{}} />);
@@ -173,6 +186,41 @@ ruleRoutes.post(
       return renderForm(c, ruleDraftFromFields(await formFields(c)), saved.errors, rule.criteria);
     }
     return c.redirect(`/admin/automation/rules/${saved.rule.id}`, 303);
+  },
+);
+
+/** A rule's Edit form: the saved rule as a draft, with the preview of its criteria. */
+ruleRoutes.get("/:id/edit", async (c) => {
+  const rule = await findRule(createDb(c.env.DB), c.req.param("id"));
+  if (!rule) return c.notFound();
+  const criteria = ruleCriteria(rule);
+  return renderForm(c, ruleDraftOf({ ...rule, criteria }), {}, criteria, { id: rule.id, name: rule.name });
+});
+
+ruleRoutes.post(
+  "/:id",
+  tooLarge(),
+  validForm(RuleForm, async (c, { values, errors }) => {
+    const rule = await findRule(createDb(c.env.DB), c.req.param("id") ?? "");
+    if (!rule) return c.notFound();
+    c.status(422);
+    return renderForm(c, ruleDraftFromFields(values), errors, null, { id: rule.id, name: rule.name });
+  }),
+  async (c) => {
+    const rule: RuleInput = c.req.valid("form");
+    const id = c.req.param("id") ?? "";
+    const saved = await editRule(c.env, { id, rule, actor: actor(c) });
+    if (!saved.ok) {
+      if (saved.gone) return c.notFound();
+      const current = await findRule(createDb(c.env.DB), id);
+      if (!current) return c.notFound();
+      c.status(422);
+      return renderForm(c, ruleDraftFromFields(await formFields(c)), saved.errors, rule.criteria, {
+        id: current.id,
+        name: current.name,
+      });
+    }
+    return c.redirect(`/admin/automation/rules/${saved.rule.id}?edited=1`, 303);
   },
 );
 
@@ -212,7 +260,13 @@ ruleRoutes.get(
     c.status(400);
     return renderDetail(c, c.req.param("id") ?? "", { error: Object.values(errors)[0] });
   }),
-  (c) => renderDetail(c, c.req.param("id") ?? "", { cursor: c.req.valid("query").cursor }),
+  (c) => {
+    const query = c.req.valid("query");
+    return renderDetail(c, c.req.param("id") ?? "", {
+      cursor: query.cursor,
+      ...(query.edited ? { flash: "Saved. What the rule already did stays; it acts on matches as it now says." } : {}),
+    });
+  },
 );
 
 /** The apply job's progress bar, polled while it runs. */

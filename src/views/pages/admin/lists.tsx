@@ -328,6 +328,9 @@ export const ListDetail: FC<{
           <a class="button" href="/admin/lists">
             All lists
           </a>
+          <a class="button danger" href={`/admin/lists/${list.id}/delete`}>
+            Delete list
+          </a>
         </>
       }
     />

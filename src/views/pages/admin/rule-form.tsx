@@ -1,0 +1,211 @@
+import type { FC } from "hono/jsx";
+import type { RuleDraft } from "../../../domain/rules";
+import { CsrfField, Field, Flash, PageHeader } from "../../components";
+import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
+import { ActionsBuilder, ErrorText, RULE_FORM_ID } from "./rule-actions";
+
+/** The Add rule and Edit rule form: name, criteria builder, actions, how often, where to start, the live preview. */
+
+const BASE = "/admin/automation/rules";
+
+const Choice: FC<{ name: string; value: string; checked: boolean; label: string; hint: string }> = (p) => (
+  <label class="choice">
+    <input type="radio" name={p.name} value={p.value} checked={p.checked} />
+    <span>
+      {p.label}
+      <small class="muted"> {p.hint}</small>
+    </span>
+  </label>
+);
+
+export interface RuleFormProps {
+  draft: RuleDraft;
+  /** The rule being edited; unset for Add rule. */
+  editing?: { id: string; name: string } | undefined;
+  errors: Record<string, string>;
+  choices: CriteriaChoices;
+  preview: PreviewResult | null;
+  csrfToken: string | null;
+}
+
+/** The live preview's words for a rule: who it would act on now. */
+export const RulePreview: FC<{ preview: PreviewResult | null; problems: number }> = ({ preview, problems }) =>
+  preview === null ? (
+    <CriteriaPreview preview={null} problems={problems} />
+  ) : (
+    <div role="status">
+      <p class="preview-count">
+        Would match <strong>{preview.count.toLocaleString("en-US")}</strong>{" "}
+        {preview.count === 1 ? "prospect" : "prospects"} now.
+      </p>
+      {preview.prospects.length > 0 && (
+        <ul class="plain-list preview-list">
+          {preview.prospects.map((p) => (
+            <li>
+              <a href={`/admin/prospects/${p.id}`} class="wrap">
+                <bdi>{p.email}</bdi>
+              </a>{" "}
+              <span class="muted">score {p.score}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {preview.count > preview.prospects.length && (
+        <p class="muted small">The newest {preview.prospects.length} are shown.</p>
+      )}
+    </div>
+  );
+
+type StartProps = { draft: RuleDraft; errors: Record<string, string> };
+
+const AddStartChoices: FC<StartProps> = ({ draft, errors }) => (
+  <fieldset class={errors.start ? "choices has-error" : "choices"}>
+    <legend>On save</legend>
+    <Choice
+      name="start"
+      value="existing"
+      checked={draft.start !== "new"}
+      label="Apply to prospects who already match"
+      hint="A job with a progress bar acts on them; the rule page shows it."
+    />
+    <Choice
+      name="start"
+      value="new"
+      checked={draft.start === "new"}
+      label="Only from now on"
+      hint="Prospects who match now are left as they are; the rule acts on new matches."
+    />
+    <ErrorText id="r-start-error" message={errors.start} />
+  </fieldset>
+);
+
+/** Editing: what happens to prospects who already match, said before the marketer saves. */
+const EditStartChoices: FC<StartProps> = ({ draft, errors }) => (
+  <fieldset class={errors.start ? "choices has-error" : "choices"}>
+    <legend>Prospects who already match</legend>
+    <p class="muted small">
+      What the rule already did stays. A prospect it already acted on is not acted on again for the same match: a
+      once-per-prospect rule never acts twice on anyone, whatever the new criteria. Changed actions apply to the next
+      matches only.
+    </p>
+    <Choice
+      name="start"
+      value="existing"
+      checked={draft.start !== "new"}
+      label="Apply to prospects who match now"
+      hint="A job acts on those who match the saved criteria and were not acted on yet."
+    />
+    <Choice
+      name="start"
+      value="new"
+      checked={draft.start === "new"}
+      label="Only from now on"
+      hint="Prospects who match the saved criteria now are noted, not acted on; the rule acts on new matches."
+    />
+    <ErrorText id="r-start-error" message={errors.start} />
+  </fieldset>
+);
+
+/** Automation > Add rule (and a rule's Edit): name, criteria builder, actions, how often, where to start; the live preview beside. */
+export const RuleFormPage: FC<RuleFormProps> = (p) => {
+  const ctx = { formId: RULE_FORM_ID, builderUrl: `${BASE}/builder`, choices: p.choices, errors: p.errors };
+  const problems = Object.keys(p.errors).length;
+  return (
+    <div id="rule-form-page">
+      <PageHeader
+        title={p.editing ? `Edit rule: ${p.editing.name}` : "Add rule"}
+        lead="When a prospect matches the criteria, the rule takes its actions, as webinar activity and prospect changes are recorded."
+        actions={
+          <a class="button" href={p.editing ? `${BASE}/${p.editing.id}` : "/admin/automation"}>
+            Cancel
+          </a>
+        }
+      />
+      {problems > 0 && (
+        <Flash kind="error">
+          <p>{p.errors._form ?? "The rule was not saved. Fix these and save again:"}</p>
+          {!p.errors._form && (
+            <ul class="plain-list wrap">
+              {[...new Set(Object.values(p.errors))].map((m) => (
+                <li>{m}</li>
+              ))}
+            </ul>
+          )}
+        </Flash>
+      )}
+      <div class="builder-layout">
+        <form
+          id={RULE_FORM_ID}
+          method="post"
+          action={p.editing ? `${BASE}/${p.editing.id}` : BASE}
+          novalidate
+          class="panel"
+        >
+          <CsrfField token={p.csrfToken} />
+          {p.editing && <input type="hidden" name="editing" value={p.editing.id} />}
+          <Field label="Name" name="name" value={p.draft.name} error={p.errors.name} required maxlength={100} />
+          <h2>When</h2>
+          <CriteriaBuilder draft={p.draft.criteria} ctx={ctx} />
+          <h2>Then</h2>
+          <ActionsBuilder actions={p.draft.actions} choices={p.choices} errors={p.errors} />
+          <fieldset class={p.errors.mode ? "choices has-error" : "choices"}>
+            <legend>How often</legend>
+            <Choice
+              name="mode"
+              value="once"
+              checked={p.draft.mode !== "repeat"}
+              label="Once per prospect"
+              hint="A prospect who matches again later is not acted on again."
+            />
+            <Choice
+              name="mode"
+              value="repeat"
+              checked={p.draft.mode === "repeat"}
+              label="Each time a prospect newly matches"
+              hint="After it stopped matching, a new match acts again."
+            />
+            <ErrorText id="r-mode-error" message={p.errors.mode} />
+          </fieldset>
+          {p.editing ? (
+            <EditStartChoices draft={p.draft} errors={p.errors} />
+          ) : (
+            <AddStartChoices draft={p.draft} errors={p.errors} />
+          )}
+          <button type="submit" name="op" value="save" class="button primary">
+            {p.editing ? "Save changes" : "Save rule"}
+          </button>
+        </form>
+        <aside class="panel builder-preview">
+          <h2>Who matches</h2>
+          <div
+            id="criteria-preview"
+            hx-post={`${BASE}/preview`}
+            hx-include={`#${RULE_FORM_ID}`}
+            hx-trigger={`input from:#${RULE_FORM_ID} delay:500ms, change from:#${RULE_FORM_ID}`}
+            hx-swap="innerHTML"
+          >
+            <RulePreview preview={p.preview} problems={problems} />
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+};
+
+/** The criteria builder after a change, and the preview for it (out of band), for htmx. */
+export const RuleBuilderFragment: FC<{
+  draft: RuleDraft;
+  choices: CriteriaChoices;
+  preview: PreviewResult | null;
+  problems: number;
+}> = (p) => (
+  <>
+    <CriteriaBuilder
+      draft={p.draft.criteria}
+      ctx={{ formId: RULE_FORM_ID, builderUrl: `${BASE}/builder`, choices: p.choices, errors: {} }}
+    />
+    <div id="criteria-preview" hx-swap-oob="innerHTML">
+      <RulePreview preview={p.preview} problems={p.problems} />
+    </div>
+  </>
+);

@@ -44,6 +44,10 @@ export type Fact =
   | "registrations"
   /** That the webinar's attendance has been read since its end (who is absent). */
   | "attendance_read"
+  /** Which sessions of the webinar have had their attendance read (the latest, all of them). */
+  | "sessions_read"
+  /** Poll answers, survey answers and questions asked. */
+  | "engagements"
   | "fields"
   | "score"
   | "campaign"

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { matchingIds } from "../../src/db/queries/criteria";
 import { mergeProspects } from "../../src/db/queries/merge";
+import { parseCriteria } from "../../src/domain/criteria";
 import { rows } from "../helpers";
 import { controlJson } from "./connector-helpers";
+import { db } from "./report-seed";
 import { HOUR, MINUTE, pollDone, session, syncFixture, syncNow } from "./sync-helpers";
 
 /** Attendance per session: ingestion keeps each session's minutes and share beside the totals. */
@@ -114,6 +117,34 @@ describe("attendance per session", () => {
     expect(
       await rows("SELECT session_key, read_at FROM webinar_sessions WHERE webinar_id = ? ORDER BY 1", webinar.id),
     ).toEqual(sessionsRead);
+  }, 60_000);
+
+  it("through the simulator, an attendee of one session of a series is attended any, not all", async () => {
+    const emails = { both: "sc-both@example.com", second: "sc-second@example.com", absent: "sc-absent@example.com" };
+    const { webinar } = await twoSessionWebinar("Criteria sessions", emails);
+    const ids = Object.fromEntries(
+      (await rows<{ id: string; email: string }>("SELECT id, email FROM prospects WHERE email LIKE 'sc-%'")).map(
+        (r) => [r.email, r.id],
+      ),
+    );
+    const judged = async (which: string): Promise<string[]> => {
+      const parsed = parseCriteria({
+        match: "all",
+        conditions: [{ kind: "attended_sessions", which, webinarId: webinar.id }],
+      });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      const found = await matchingIds(
+        db(),
+        { criteria: parsed.criteria },
+        { ids: Object.values(ids) },
+        new Date().toISOString(),
+      );
+      const byId = new Map(Object.entries(ids).map(([email, id]) => [id, email]));
+      return found.map((id) => byId.get(id) ?? id).sort();
+    };
+    expect(await judged("any")).toEqual([emails.both, emails.second]);
+    expect(await judged("all")).toEqual([emails.both]);
+    expect(await judged("latest")).toEqual([emails.both, emails.second]);
   }, 60_000);
 
   it("a merge moves the merged-away prospect's sessions to the master, the master's own session winning", async () => {

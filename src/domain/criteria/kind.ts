@@ -88,7 +88,13 @@ export type FieldSpec = (
   | { type: "webinar" | "campaign" | "list" }
   | { type: "number"; min: number; max: number; suffix?: string }
   | { type: "text"; maxlength: number; placeholder?: string }
-) & { name: string; label: string; showWhen?: { param: string; values: readonly string[] } };
+) & {
+  name: string;
+  label: string;
+  /** A line under the input that says what an empty value or the number means. */
+  hint?: string;
+  showWhen?: { param: string; values: readonly string[] };
+};
 
 /** Declares a kind with its parameter type inferred from its schema. */
 export function defineKind<K extends string, S extends v.GenericSchema<unknown, object>>(

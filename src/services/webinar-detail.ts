@@ -12,6 +12,7 @@ import { syncRefusal } from "../domain/webinars";
 import { plural } from "../lib/plural";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
+import { type WebinarEngagementModel, webinarEngagement } from "./webinar-engagement";
 
 /** The webinar page's "Sync with GoTo" panel, without what the request adds (CSRF token, flash). */
 export type SyncPanelModel = Omit<SyncPanelProps, "csrfToken" | "flash">;
@@ -58,6 +59,7 @@ export interface WebinarDetailModel {
   connector: WebinarConnector;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
+  engagement: WebinarEngagementModel;
 }
 
 function panel(
@@ -78,13 +80,20 @@ function panel(
 /** The webinar page from D1 and the webinar's sync engine, each read once and all at the same time. */
 export async function webinarDetail(env: Env, webinar: WebinarWithCounts): Promise<WebinarDetailModel> {
   const db = createDb(env.DB);
-  const [outbox, engine, connector, unmatched] = await Promise.all([
+  const [outbox, engine, connector, unmatched, engagement] = await Promise.all([
     outboxRegistrations(db, webinar.id),
     engineStatus(env, webinar.id),
     webinarConnector(db, webinar.connectorId),
     unmatchedFor(db, webinar.id),
+    webinarEngagement(db, webinar.id),
   ]);
-  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched };
+  return {
+    sync: panel(webinar, outbox, engine, connector),
+    connector,
+    outboxRows: outbox.rows,
+    unmatched,
+    engagement,
+  };
 }
 
 /** The panel alone (Sync now swaps it in place): D1's outbox counts and connector, the engine's report. */

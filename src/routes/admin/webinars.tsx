@@ -115,6 +115,7 @@ webinarRoutes.get("/:id", async (c) => {
       sync={{ ...page.sync, csrfToken: c.get("csrfToken") }}
       outboxRows={page.outboxRows}
       unmatched={page.unmatched}
+      engagement={page.engagement}
     />,
     { title: webinar.subject },
   );

@@ -29,7 +29,8 @@ export const SessionsSideBySide: FC<{
     <h2 id="per-session">Attendance per session</h2>
     {sessions.length === 0 ? (
       <p class="muted">
-        No attendance has been read for any session yet. Rollcall reads the attendees of each session from GoTo after it ends.
+        No attendance has been read for any session yet. Rollcall reads the attendees of each session from GoTo after it
+        ends.
       </p>
     ) : (
       <div class="cards sessions-side-by-side">

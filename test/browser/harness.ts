@@ -20,6 +20,8 @@ export const ADMIN = { email: "admin@rollcall.test", password: "browser-admin-pa
 
 export interface RunningApp {
   url: string;
+  /** The app's local state directory (`--persist-to`), for `wrangler d1 execute` against its D1. */
+  state: string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +44,11 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Runs SQL against a running app's local D1 (for rows no GoTo call in the simulator produces yet). */
+export function executeSql(app: RunningApp, sql: string): Promise<void> {
+  return runToEnd(["d1", "execute", "DB", "--local", "--persist-to", app.state, "--command", sql]);
 }
 
 function runToEnd(args: string[]): Promise<void> {
@@ -113,6 +120,7 @@ export async function startApp(vars: Record<string, string> = {}): Promise<Runni
   }
   return {
     url,
+    state,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

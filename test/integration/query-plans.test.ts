@@ -19,7 +19,16 @@ import { apiKey, seedWebinarFixture, type WebinarFixture } from "./report-seed";
  * API routes against a D1 binding that records each statement with its parameters, then asks
  * SQLite for the plan of every SELECT and refuses full scans of the tables that grow.
  */
-const GROWING = ["registrations", "activities", "prospects", "webinars", "submissions", "prospect_merges"];
+const GROWING = [
+  "registrations",
+  "activities",
+  "prospects",
+  "webinars",
+  "submissions",
+  "prospect_merges",
+  "engagements",
+  "session_attendance",
+];
 /** Searching by a fragment of a name or email (`instr(email, ?)`) cannot use an index; that one scan is known. */
 const ALLOWED_SCANS = [/\binstr\(/i];
 
@@ -93,6 +102,11 @@ describe("report queries use indexes", () => {
       `/admin/webinars/${fx.finished}/registrants?status=cancelled`,
       `/admin/webinars/${fx.finished}/registrants?status=attended&format=csv`,
       `/admin/connectors/${fx.connectorId}`,
+      `/admin/webinars/${fx.finished}/engaged?what=session&session=1`,
+      `/admin/webinars/${fx.finished}/engaged?what=poll&question=Q&answer=A`,
+      `/admin/webinars/${fx.finished}/engaged?what=poll`,
+      `/admin/webinars/${fx.finished}/engaged?what=question&format=csv`,
+      `/admin/webinars/${fx.finished}/engaged?what=survey`,
     ];
     const api = [
       `/api/v1/webinars?status=all`,

@@ -157,7 +157,14 @@ describe("attendance per session", () => {
     );
     const master = ids.find((r) => r.email === emails.second)?.id ?? "";
     const other = ids.find((r) => r.email === emails.both)?.id ?? "";
+    await env.DB.prepare(
+      `INSERT INTO engagements (id, webinar_id, prospect_id, session_key, kind, question, occurred_at, dedupe_key)
+       VALUES ('eng_merge', ?, ?, '1', 'question', 'Merged question?', ?, 'dk_merge')`,
+    )
+      .bind(webinar.id, other, new Date().toISOString())
+      .run();
     await mergeProspects(env.DB, { masterId: master, otherId: other, mergedBy: null, now: new Date().toISOString() });
+    expect(await rows("SELECT prospect_id FROM engagements WHERE id = 'eng_merge'")).toEqual([{ prospect_id: master }]);
     const got = await rows<{ prospect_id: string; minutes: number }>(
       `SELECT sa.prospect_id, sa.minutes FROM session_attendance sa JOIN webinar_sessions ws
          ON ws.webinar_id = sa.webinar_id AND ws.session_key = sa.session_key

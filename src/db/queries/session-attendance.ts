@@ -79,7 +79,8 @@ export function upsertWebinarSessions(webinarId: string, sessions: readonly Ende
 
 /**
  * A merge: the merged-away prospect's session rows move to the master, except a session the
- * master has a row for (the master's wins, as its registration does).
+ * master has a row for (the master's wins, as its registration does); its engagement rows too, so
+ * criteria on them judge the master by both prospects' answers and questions.
  */
 export function mergeSessionAttendance(masterId: string, otherId: string): SQL[] {
   return [
@@ -87,5 +88,7 @@ export function mergeSessionAttendance(masterId: string, otherId: string): SQL[]
       AND EXISTS (SELECT 1 FROM session_attendance m WHERE m.prospect_id = ${masterId}
         AND m.webinar_id = session_attendance.webinar_id AND m.session_key = session_attendance.session_key)`,
     sql`UPDATE session_attendance SET prospect_id = ${masterId} WHERE prospect_id = ${otherId}`,
+    // Engagement rows are unique by their GoTo item, never per prospect: all of them move.
+    sql`UPDATE engagements SET prospect_id = ${masterId} WHERE prospect_id = ${otherId}`,
   ];
 }

@@ -10,6 +10,7 @@ import {
   type RegistrationFact,
 } from "../../src/domain/criteria";
 import { attendedSessions } from "../../src/domain/criteria/session-kinds";
+import { drillFields, drillOf, drillTitle } from "../../src/domain/engagement-drill";
 
 /** Attendance per session and engagement: the pure parts, table-driven. */
 
@@ -230,5 +231,50 @@ describe("engagement, pure", () => {
     const criteria = parseCriteria({ match: "all", conditions: [condition] });
     if (!criteria.ok) throw new Error(JSON.stringify(criteria.errors));
     expect(evaluateCriteria(criteria.criteria, facts({ engagements: [poll, question] }))).toBe(expected);
+  });
+});
+
+describe("engagement drill-downs", () => {
+  it.each([
+    [{ what: "session", session: "42", question: "", answer: "" }, { what: "session", sessionKey: "42" }, "Attended s"],
+    [
+      { what: "poll", session: "", question: "", answer: "ignored" },
+      { what: "poll", question: null, answer: null },
+      "Answered a poll",
+    ],
+    [
+      { what: "poll", session: "", question: "How soon?", answer: "" },
+      { what: "poll", question: "How soon?", answer: null },
+      "Answered poll 'How soon?'",
+    ],
+    [
+      { what: "poll", session: "", question: "How soon?", answer: "Now" },
+      { what: "poll", question: "How soon?", answer: "Now" },
+      "Answered poll 'How soon?' with 'Now'",
+    ],
+    [{ what: "survey", session: "", question: "", answer: "" }, { what: "survey" }, "Completed a survey"],
+    [{ what: "question", session: "", question: "", answer: "" }, { what: "question" }, "Asked a question"],
+  ] as const)("%j", (fields, drill, title) => {
+    const got = drillOf(fields);
+    expect(got).toEqual({ ok: true, drill });
+    if (!got.ok) return;
+    expect(drillTitle(got.drill, "s")).toBe(title);
+    // Its link's fields read back as the same drill.
+    const back = drillFields(got.drill);
+    expect(
+      drillOf({
+        what: back.what as "session",
+        session: back.session ?? "",
+        question: back.question ?? "",
+        answer: back.answer ?? "",
+      }),
+    ).toEqual(got);
+  });
+
+  it("a session drill needs its session", () => {
+    expect(drillOf({ what: "session", session: "", question: "", answer: "" })).toEqual({
+      ok: false,
+      message: "Choose a session from the webinar page.",
+    });
   });
 });

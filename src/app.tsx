@@ -26,6 +26,7 @@ import { ruleRoutes } from "./routes/admin/rules";
 import { sessionRoutes } from "./routes/admin/sessions";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
+import { webinarEngagementRoutes } from "./routes/admin/webinar-engagement";
 import { webinarRoutes } from "./routes/admin/webinars";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
@@ -117,6 +118,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.route("/bulk", bulkRoutes);
   admin.route("/lists", listRoutes);
   admin.route("/webinars", webinarRoutes);
+  admin.route("/webinars", webinarEngagementRoutes);
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);
   admin.route("/automation/rules", ruleRoutes);

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { KIND_NAMES } from "../domain/criteria";
 import { LIST_PARAMS } from "./list-response";
 
 /** Shapes of the list routes (interfaces.md). The same schemas validate the queries and describe the answers. */
@@ -20,7 +21,7 @@ export const ListCriteria = v.pipe(
     description: v.pipe(v.string(), v.description("The criteria in words, as the list's page shows them")),
   }),
   v.description(
-    "Conditions with their `kind` (webinar_status, attended_minutes, email_domain, company, country, score, campaign, tag, list_member) and settings; a condition with `conditions` is a group with its own `match`.",
+    `Conditions with their \`kind\` (${KIND_NAMES.join(", ")}) and settings; a condition with \`conditions\` is a group with its own \`match\`.`,
   ),
 );
 

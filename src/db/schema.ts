@@ -727,3 +727,52 @@ export const engagements = sqliteTable(
     index("engagements_webinar_prospect_idx").on(t.webinarId, t.prospectId),
   ],
 );
+
+/**
+ * The sessions of a webinar whose attendance ingestion has read (GoTo lists attendees of ended
+ * sessions only), with their times: what "attended all / the latest session" is judged against,
+ * and the columns of the webinar page's sessions side by side, attendees or not.
+ */
+export const webinarSessions = sqliteTable(
+  "webinar_sessions",
+  {
+    webinarId: text("webinar_id")
+      .notNull()
+      .references(() => webinars.id),
+    /** GoTo's 64-bit session key, as its decimal digits. */
+    sessionKey: text("session_key").notNull(),
+    startsAt: text("starts_at").notNull(),
+    endsAt: text("ends_at").notNull(),
+    readAt: text("read_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webinarId, t.sessionKey] })],
+);
+
+/**
+ * A prospect's attendance of one session of a webinar: minutes, share of the session (0 to 100)
+ * and the first join and last leave GoTo reported. `registrations` keeps the totals over all
+ * sessions; these rows are the depth behind them, written by ingestion in the same batch.
+ */
+export const sessionAttendance = sqliteTable(
+  "session_attendance",
+  {
+    webinarId: text("webinar_id")
+      .notNull()
+      .references(() => webinars.id),
+    sessionKey: text("session_key").notNull(),
+    prospectId: text("prospect_id")
+      .notNull()
+      .references(() => prospects.id),
+    minutes: integer("minutes").notNull(),
+    /** Whole percent of the session's scheduled length, at most 100. */
+    share: integer("share").notNull(),
+    firstJoin: text("first_join"),
+    lastLeave: text("last_leave"),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("session_attendance_unique").on(t.webinarId, t.sessionKey, t.prospectId),
+    // Criteria judge a prospect's sessions of one webinar.
+    index("session_attendance_prospect_idx").on(t.prospectId, t.webinarId),
+  ],
+);

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { createDb } from "../db/client";
 import { insertActivities, type NewActivity, webinarActivityKey } from "../db/queries/activities";
 import { normalizeEmail } from "../db/queries/prospects";
+import { type SessionAttendanceWrite, upsertSessionAttendance } from "../db/queries/session-attendance";
 import { runBatch, type Statement } from "../db/queries/statements";
 import { engagements, prospects, registrations, webinars } from "../db/schema";
 import { newId } from "../lib/encoding";
@@ -145,6 +146,7 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
   const as: NewActivity[] = [];
   const es: (typeof engagements.$inferInsert)[] = [];
   const spread = body.spreadDays ?? 0;
+  const sa: SessionAttendanceWrite[] = [];
   for (let i = 0; i < body.registrants; i++) {
     const prospectId = newId("pro");
     const attended = i < body.attendees;
@@ -185,6 +187,9 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
       registeredAt,
       updatedAt: now,
     });
+    if (attended) {
+      sa.push({ prospectId, sessionKey: "1", minutes: 30, share: 50, firstJoin: now, lastLeave: now });
+    }
     for (const kind of attended
       ? (["registered", "accepted", "attended"] as const)
       : (["registered", "accepted"] as const)) {
@@ -215,6 +220,13 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
   // Activities go in with the recorder's own statement (one JSON parameter), as ingestion writes them.
   for (let i = 0; i < as.length; i += ACTIVITIES_PER_STATEMENT)
     statements.push(insertActivities(as.slice(i, i + ACTIVITIES_PER_STATEMENT)));
+  // Attendance per session goes in with ingestion's statement, a batch's 250 prospects at a time.
+  for (let i = 0; i < sa.length; i += 250)
+    statements.push(upsertSessionAttendance(webinarId, sa.slice(i, i + 250), now));
   for (let i = 0; i < statements.length; i += 100) await runBatch(db, statements.slice(i, i + 100));
-  return c.json({ ms: Date.now() - started, statements: statements.length, rows: ps.length + rs.length + as.length });
+  return c.json({
+    ms: Date.now() - started,
+    statements: statements.length,
+    rows: ps.length + rs.length + as.length + sa.length,
+  });
 });

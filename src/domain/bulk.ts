@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { ProspectFilters } from "../db/queries/prospect-reports";
 import type { RegistrantFilter } from "../db/queries/reports";
+import type { EngagementDrill } from "./engagement-drill";
 import { TagName } from "./rules";
 import { cleanText } from "./text";
 
@@ -9,9 +10,10 @@ import { cleanText } from "./text";
  * page) added to a static list or given a tag, by a job that walks the same query in bounded steps.
  */
 
-/** Where the prospects come from: a webinar's count, or the prospect list's filters. */
+/** Where the prospects come from: a webinar's count or engagement figure, or the prospect list's filters. */
 export type BulkSource =
   | { type: "webinar"; webinarId: string; status: RegistrantFilter }
+  | { type: "engagement"; webinarId: string; drill: EngagementDrill }
   | { type: "prospects"; filters: ProspectFilters };
 
 export type BulkAction = { type: "add_to_list"; listId: string; listName: string } | { type: "tag"; tag: string };

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { engagedPage } from "../db/queries/engagement-report";
 import type { JobRow } from "../db/queries/jobs";
 import { addMembersStatements } from "../db/queries/lists";
 import { prospectPage } from "../db/queries/prospect-reports";
@@ -30,6 +31,11 @@ async function sourcePage(
     const webinar = await findWebinar(db, source.webinarId);
     if (!webinar) return null;
     const page = await registrantPage(db, { webinar, filter: source.status, limit: BULK_STEP, after, now });
+    return { ids: page.rows.map((r) => r.prospectId), next: page.next };
+  }
+  if (source.type === "engagement") {
+    if (!(await findWebinar(db, source.webinarId))) return null;
+    const page = await engagedPage(db, { webinarId: source.webinarId, drill: source.drill, limit: BULK_STEP, after });
     return { ids: page.rows.map((r) => r.prospectId), next: page.next };
   }
   const page = await prospectPage(db, { ...source.filters, limit: BULK_STEP, after });

@@ -14,6 +14,7 @@ import { errorFields, log } from "../lib/log";
 import { plural } from "../lib/plural";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
+import { type WebinarEngagementModel, webinarEngagement } from "./webinar-engagement";
 
 /** The webinar page's "Sync with GoTo" panel, without what the request adds (CSRF token, flash). */
 export type SyncPanelModel = Omit<SyncPanelProps, "csrfToken" | "flash">;
@@ -61,6 +62,7 @@ export interface WebinarDetailModel {
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
   charts: WebinarCharts;
+  engagement: WebinarEngagementModel;
 }
 
 function panel(
@@ -81,14 +83,22 @@ function panel(
 /** The webinar page from D1 and the webinar's sync engine, each read once and all at the same time. */
 export async function webinarDetail(env: Env, webinar: WebinarWithCounts): Promise<WebinarDetailModel> {
   const db = createDb(env.DB);
-  const [outbox, engine, connector, unmatched, charts] = await Promise.all([
+  const [outbox, engine, connector, unmatched, charts, engagement] = await Promise.all([
     outboxRegistrations(db, webinar.id),
     engineStatus(env, webinar.id),
     webinarConnector(db, webinar.connectorId),
     unmatchedFor(db, webinar.id),
     webinarCharts(db, webinar),
+    webinarEngagement(db, webinar.id),
   ]);
-  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched, charts };
+  return {
+    sync: panel(webinar, outbox, engine, connector),
+    connector,
+    outboxRows: outbox.rows,
+    unmatched,
+    charts,
+    engagement,
+  };
 }
 
 /** The panel alone (Sync now swaps it in place): D1's outbox counts and connector, the engine's report. */

@@ -28,9 +28,22 @@ import {
   webinarRegistrations,
 } from "../db/queries/registrations";
 import { loadScoringRules } from "../db/queries/scoring";
+import {
+  readSessionKeys,
+  type SessionAttendanceWrite,
+  sameSessionAttendance,
+  upsertSessionAttendance,
+  upsertWebinarSessions,
+  webinarSessionAttendance,
+} from "../db/queries/session-attendance";
 import { runBatch } from "../db/queries/statements";
 import type { WebinarRow } from "../db/queries/webinars";
-import type { IncomingAttendance } from "../domain/attendance";
+import {
+  type EndedSession,
+  type IncomingAttendance,
+  type IncomingSessionAttendance,
+  prospectSessions,
+} from "../domain/attendance";
 import { cleanText } from "../domain/text";
 import type { GoToRegistrantStatus } from "../gotowebinar/schemas";
 import { newId } from "../lib/encoding";
@@ -55,6 +68,8 @@ export interface IngestRequest {
   complete: boolean;
   /** The attendance of every ended session, or null when this run did not read attendance. */
   attendance: readonly IncomingAttendance[] | null;
+  /** The ended sessions whose attendance this run read (with `attendance`), when known. */
+  sessions?: readonly EndedSession[];
   /** When the list was read from GoTo: rows written after it are not judged by it. */
   fetchedAt: string;
   now: string;
@@ -86,6 +101,7 @@ interface Person {
   attended: boolean;
   minutes: number;
   firstJoin: string | null;
+  sessions: IncomingSessionAttendance[];
 }
 
 interface Group {
@@ -103,10 +119,13 @@ interface Group {
  */
 export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary> {
   const webinarId = req.webinar.id;
-  const [known, activityIndex, rules] = await Promise.all([
+  const perSession = req.attendance !== null;
+  const [known, activityIndex, rules, knownSessions, sessionIndex] = await Promise.all([
     webinarRegistrations(db, webinarId),
     webinarActivityIndex(db, webinarId),
     loadScoringRules(db),
+    perSession ? readSessionKeys(db, webinarId) : new Map<string, EndedSession>(),
+    perSession ? webinarSessionAttendance(db, webinarId) : new Map<string, SessionAttendanceWrite>(),
   ]);
   const byKey = new Map<string, KnownRegistration>();
   const byProspect = new Map<string, KnownRegistration>();
@@ -180,6 +199,7 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
   }
 
   const registrationWrites = new Map<string, RegistrationWrite>();
+  const sessionWrites = new Map<string, SessionAttendanceWrite[]>();
   const activityWrites = new Map<string, NewActivity[]>();
   const addActivity = (
     prospectId: string,
@@ -241,6 +261,13 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
       existing.attended !== write.attended ||
       existing.minutesAttended !== write.minutesAttended;
     if (changed) registrationWrites.set(group.prospectId, write);
+    if (req.attendance) {
+      const rows = prospectSessions(
+        group.prospectId,
+        group.people.flatMap((p) => p.sessions),
+      ).filter((row) => !sameSessionAttendance(row, sessionIndex.get(`${row.prospectId} ${row.sessionKey}`)));
+      if (rows.length > 0) sessionWrites.set(group.prospectId, rows);
+    }
 
     const registeredAt = r.registrationDate ?? req.now;
     addActivity(group.prospectId, "registered", registeredAt);
@@ -279,16 +306,32 @@ export async function ingest(db: Db, req: IngestRequest): Promise<IngestSummary>
     }
   }
 
-  const written = await writeGroups(db, {
+  // The sessions read go first, so every batch below judges "attended the latest session" by them.
+  const sessionsChanged = (req.sessions ?? []).filter((s) => {
+    const was = knownSessions.get(s.sessionKey);
+    return !was || was.startTime !== s.startTime || was.endTime !== s.endTime;
+  });
+  if (perSession && sessionsChanged.length > 0) {
+    await runBatch(db, [upsertWebinarSessions(webinarId, sessionsChanged, req.now)]);
+  }
+  const { written, judged } = await writeGroups(db, {
+    webinarId,
     prospects: [...created.values()],
     registrations: [...registrationWrites.values()],
+    sessions: sessionWrites,
     activities: activityWrites,
     now: req.now,
   });
-  // Attendance read after the end, and written above, is what makes the others absent: recorded
-  // on the webinar, then its registrants' lists brought up to date.
-  if (req.attendance !== null && req.now >= req.webinar.endsAt) {
-    await recordAttendanceRead(db, webinarId, [...groups.keys()], req.now);
+  // Attendance read after the end, and written above, is what makes the others absent; a session
+  // newly read changes which is the latest for everyone: recorded, then the registrants the
+  // batches above did not judge are brought up to date.
+  const ended = req.attendance !== null && req.now >= req.webinar.endsAt;
+  if (ended || sessionsChanged.length > 0) {
+    await recordAttendanceRead(db, webinarId, [...groups.keys()], req.now, {
+      ended,
+      sessionsRead: sessionsChanged.length > 0,
+      judged,
+    });
   }
 
   const listedKeys = req.complete ? req.registrants.map((r) => r.registrantKey) : null;
@@ -339,6 +382,7 @@ function collectPeople(req: IngestRequest): Map<string, Person> {
         attended: false,
         minutes: 0,
         firstJoin: null,
+        sessions: [],
       });
   }
   for (const a of req.attendance ?? []) {
@@ -357,11 +401,13 @@ function collectPeople(req: IngestRequest): Map<string, Person> {
         attended: false,
         minutes: 0,
         firstJoin: null,
+        sessions: [],
       };
       people.set(a.registrantKey, person);
     }
     person.attended = true;
     person.minutes += a.minutes;
+    person.sessions.push(...(a.sessions ?? []));
     if (a.firstJoin && (person.firstJoin === null || a.firstJoin < person.firstJoin)) person.firstJoin = a.firstJoin;
   }
   return people;
@@ -375,15 +421,18 @@ function collectPeople(req: IngestRequest): Map<string, Person> {
 async function writeGroups(
   db: Db,
   input: {
+    webinarId: string;
     prospects: NewProspect[];
     registrations: RegistrationWrite[];
+    sessions: Map<string, SessionAttendanceWrite[]>;
     activities: Map<string, NewActivity[]>;
     now: string;
   },
-): Promise<number> {
+): Promise<{ written: number; judged: ReadonlySet<string> }> {
   const ids = new Set<string>([
     ...input.prospects.map((p) => p.id),
     ...input.registrations.map((r) => r.prospectId),
+    ...input.sessions.keys(),
     ...input.activities.keys(),
   ]);
   const all = [...ids];
@@ -397,12 +446,15 @@ async function writeGroups(
       .map((id) => registrationByProspect.get(id))
       .filter((r): r is RegistrationWrite => r !== undefined);
     const acts = chunk.flatMap((id) => input.activities.get(id) ?? []);
+    const sessions = chunk.flatMap((id) => input.sessions.get(id) ?? []);
     const statements = [];
     if (newProspects.length > 0) statements.push(insertProspects(newProspects, input.now));
     if (regs.length > 0) statements.push(upsertRegistrations(regs, input.now));
+    // Before the recorder's statements: lists and rules judging the attendance see its sessions.
+    if (sessions.length > 0) statements.push(upsertSessionAttendance(input.webinarId, sessions, input.now));
     statements.push(...recordActivities(acts, input.now, chunk).statements);
     await runBatch(db, statements);
     activitiesWritten += acts.length;
   }
-  return activitiesWritten;
+  return { written: activitiesWritten, judged: ids };
 }

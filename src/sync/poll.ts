@@ -1,6 +1,6 @@
 import { createDb, type Db } from "../db/client";
 import { findSyncTarget, type WebinarRow, writeSyncTimes } from "../db/queries/webinars";
-import { type IncomingAttendance, sumAttendance } from "../domain/attendance";
+import { type EndedSession, type IncomingAttendance, type SessionAttendees, sumAttendance } from "../domain/attendance";
 import { duePasses, nextPoll, pollSessions } from "../domain/polling";
 import { callGateway } from "./gateway-client";
 import { unwrapGatewayResult as unwrap } from "./gateway-errors";
@@ -45,21 +45,22 @@ export async function schedulePoll(sql: SqlStorage, db: Db, webinar: WebinarRow,
   await writeSyncTimes(db, webinar.id, { nextSyncAt });
 }
 
-/** Reads every ended session's attendees (GoTo lists only completed sessions). */
+/** Reads every ended session's attendees (GoTo lists only completed sessions), each session apart. */
 async function readAttendance(
   env: Env,
   connectorId: string,
   keys: { organizerKey: string; webinarKey: string },
-): Promise<IncomingAttendance[]> {
+): Promise<{ attendance: IncomingAttendance[]; sessions: EndedSession[] }> {
   const sessions = unwrap(await callGateway(env, connectorId, "listAllWebinarSessions", keys));
-  const perSession = [];
+  const perSession: SessionAttendees[] = [];
   for (const s of sessions) {
     if (Date.parse(s.endTime) > Date.now()) continue;
-    perSession.push(
-      unwrap(await callGateway(env, connectorId, "listSessionAttendees", { ...keys, sessionKey: s.sessionKey })),
+    const attendees = unwrap(
+      await callGateway(env, connectorId, "listSessionAttendees", { ...keys, sessionKey: s.sessionKey }),
     );
+    perSession.push({ session: { sessionKey: s.sessionKey, startTime: s.startTime, endTime: s.endTime }, attendees });
   }
-  return sumAttendance(perSession);
+  return { attendance: sumAttendance(perSession), sessions: perSession.map((p) => p.session) };
 }
 
 /**
@@ -93,7 +94,8 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
     joinUrl: r.joinUrl,
     registrationDate: r.registrationDate,
   }));
-  const attendance = payload.attendance && anyEnded ? await readAttendance(env, tracked.connectorId, keys) : null;
+  const read = payload.attendance && anyEnded ? await readAttendance(env, tracked.connectorId, keys) : null;
+  const attendance = read?.attendance ?? null;
 
   // Re-read D1 after GoTo's answers: the webinar may have been cancelled or changed meanwhile.
   const fresh = (await findSyncTarget(db, tracked.webinarId)) ?? target;
@@ -106,6 +108,7 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
     registrants,
     complete: true,
     attendance,
+    ...(read ? { sessions: read.sessions } : {}),
     fetchedAt,
     now: new Date().toISOString(),
   });

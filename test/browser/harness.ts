@@ -46,6 +46,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Runs SQL against a running app's local D1 (for rows no GoTo call in the simulator produces yet). */
 function runToEnd(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(WRANGLER, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

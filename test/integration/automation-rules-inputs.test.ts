@@ -182,6 +182,26 @@ function cases(): Case[] {
     ["country empty", { kind: "country", value: "" }, "Enter a country."],
     ["list unknown", { kind: "list_member", listId: "lst_nope" }, "That list does not exist any more"],
     ["campaign unknown", { kind: "campaign", campaignId: "cmp_nope" }, "That campaign does not exist any more"],
+    ["sessions which", { kind: "attended_sessions", which: "most", webinarId: "web_nope" }, "Choose which sessions"],
+    [
+      "sessions webinar unknown",
+      { kind: "attended_sessions", which: "all", webinarId: "web_nope" },
+      "That webinar does not exist any more",
+    ],
+    ["share 101", { kind: "attended_share", percent: "101", scope: "any" }, "Enter at most 100 %."],
+    ["share words", { kind: "attended_share", percent: "most", scope: "any" }, "Enter the percent as a whole number."],
+    [
+      "poll no question",
+      { kind: "poll_answered", question: "", answer: "Yes", scope: "any" },
+      "Enter the poll question.",
+    ],
+    [
+      "poll long answer",
+      { kind: "poll_answered", question: "Q?", answer: "a".repeat(501), scope: "any" },
+      "Use at most 500 characters",
+    ],
+    ["survey no campaign", { kind: "survey_completed", scope: "campaign" }, "Pick a campaign."],
+    ["question no webinar", { kind: "question_asked", scope: "webinar", contains: "" }, "Pick a webinar."],
   ] as const) {
     c.push({ label: `condition ${label}`, fields: withCondition(condition), says });
   }

@@ -30,6 +30,11 @@ const valid: Record<string, Fields> = {
   country: { kind: "country", value: "Spain" },
   score: { kind: "score", op: "at_least", value: "10" },
   tag: { kind: "tag", tag: "vip" },
+  attended_sessions: { kind: "attended_sessions", which: "all", webinarId: "web_placeholder" },
+  attended_share: { kind: "attended_share", percent: "80", scope: "any" },
+  poll_answered: { kind: "poll_answered", question: "How soon are you buying?", answer: "This quarter", scope: "any" },
+  survey_completed: { kind: "survey_completed", scope: "any" },
+  question_asked: { kind: "question_asked", scope: "any", contains: "" },
 };
 
 const at = (path: string, fields: Fields): Fields =>
@@ -87,6 +92,14 @@ function corpus(): Case[] {
     ["score", "op", /at least or at most/],
     ["score", "value", /score as a whole number/],
     ["tag", "tag", /Enter a tag/],
+    ["attended_sessions", "which", /Choose which sessions/],
+    ["attended_sessions", "webinarId", /Pick a webinar/],
+    ["attended_share", "percent", /percent as a whole number/],
+    ["attended_share", "scope", /Choose which webinars/],
+    ["poll_answered", "question", /Enter the poll question/],
+    ["poll_answered", "scope", /Choose which webinars/],
+    ["survey_completed", "scope", /Choose which webinars/],
+    ["question_asked", "scope", /Choose which webinars/],
   ];
   for (const [kind, missing, says] of required) {
     const condition = { ...valid[kind] };
@@ -138,6 +151,28 @@ function corpus(): Case[] {
     ["country 101 chars", { ...valid.country, value: "y".repeat(101) }, /at most 100/],
     ["tag 51 chars", { ...valid.tag, tag: "t".repeat(51) }, /at most 50/],
     ["tag of invisible characters", { ...valid.tag, tag: "\u200b\u202e" }, /Enter a tag/],
+    ["sessions some", { ...valid.attended_sessions, which: "some" }, /Choose which sessions/],
+    [
+      "sessions of an unknown webinar",
+      { ...valid.attended_sessions, webinarId: "web_nope" },
+      /That webinar does not exist/,
+    ],
+    ["share 0", { ...valid.attended_share, percent: "0" }, /at least 1 %/],
+    ["share 101", { ...valid.attended_share, percent: "101" }, /at most 100 %/],
+    ["share 50.5", { ...valid.attended_share, percent: "50.5" }, /whole number/],
+    ["share half", { ...valid.attended_share, percent: "half" }, /whole number/],
+    ["share webinar scope without its webinar", { ...valid.attended_share, scope: "webinar" }, /Pick a webinar/],
+    ["poll question blank", { ...valid.poll_answered, question: "  " }, /Enter the poll question/],
+    ["poll question 501 chars", { ...valid.poll_answered, question: "q".repeat(501) }, /at most 500/],
+    ["poll answer 501 chars", { ...valid.poll_answered, answer: "a".repeat(501) }, /at most 500/],
+    [
+      "poll question of invisible characters",
+      { ...valid.poll_answered, question: "\u200b\u202e" },
+      /Enter the poll question/,
+    ],
+    ["survey campaign scope without campaign", { ...valid.survey_completed, scope: "campaign" }, /Pick a campaign/],
+    ["question contains 501 chars", { ...valid.question_asked, contains: "c".repeat(501) }, /at most 500/],
+    ["question scope none", { ...valid.question_asked, scope: "none" }, /Choose which webinars/],
     ["domain acme", { ...valid.email_domain, domain: "acme" }, /domain like/],
     ["domain with a path", { ...valid.email_domain, domain: "acme.com/x" }, /domain like/],
     ["domain with a space", { ...valid.email_domain, domain: "ac me.com" }, /domain like/],

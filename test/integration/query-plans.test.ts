@@ -29,6 +29,7 @@ const GROWING = [
   "submissions",
   "prospect_merges",
   "engagements",
+  "session_attendance",
 ];
 /** Searching by a fragment of a name or email (`instr(email, ?)`) cannot use an index; that one scan is known. */
 const ALLOWED_SCANS = [/\binstr\(/i];
@@ -110,6 +111,11 @@ describe("report queries use indexes", () => {
       `/admin/webinars/${fx.finished}/registrants?status=cancelled`,
       `/admin/webinars/${fx.finished}/registrants?status=attended&format=csv`,
       `/admin/connectors/${fx.connectorId}`,
+      `/admin/webinars/${fx.finished}/engaged?what=session&session=1`,
+      `/admin/webinars/${fx.finished}/engaged?what=poll&question=Q&answer=A`,
+      `/admin/webinars/${fx.finished}/engaged?what=poll`,
+      `/admin/webinars/${fx.finished}/engaged?what=question&format=csv`,
+      `/admin/webinars/${fx.finished}/engaged?what=survey`,
     ];
     const api = [
       `/api/v1/webinars?status=all`,

@@ -9,7 +9,17 @@ import {
 } from "../../domain/criteria";
 import { isolateCache } from "../../lib/isolate-cache";
 import type { Db } from "../client";
-import { connectors, listMembers, prospects, prospectTags, registrations, webinars } from "../schema";
+import {
+  connectors,
+  engagements,
+  listMembers,
+  prospects,
+  prospectTags,
+  registrations,
+  sessionAttendance,
+  webinarSessions,
+  webinars,
+} from "../schema";
 
 /**
  * Criteria as SQL (src/domain/criteria): one evaluation for every use. A WITH clause defines
@@ -137,7 +147,7 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
   const out = new Map<string, ProspectFacts>();
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
-    const [people, regs, tags, members] = await Promise.all([
+    const [people, regs, tags, members, attended, engaged] = await Promise.all([
       db.select().from(prospects).where(inArray(prospects.id, chunk)),
       db
         .select({
@@ -150,6 +160,7 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
           webinarEndsAt: webinars.endsAt,
           attendanceReadAt: webinars.attendanceReadAt,
           webinarStatus: webinars.status,
+          webinarTimes: webinars.times,
         })
         .from(registrations)
         .innerJoin(webinars, eq(webinars.id, registrations.webinarId))
@@ -157,7 +168,26 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
         .where(inArray(registrations.prospectId, chunk)),
       db.select().from(prospectTags).where(inArray(prospectTags.prospectId, chunk)),
       db.select().from(listMembers).where(inArray(listMembers.prospectId, chunk)),
+      db.select().from(sessionAttendance).where(inArray(sessionAttendance.prospectId, chunk)),
+      db
+        .select({
+          prospectId: engagements.prospectId,
+          webinarId: engagements.webinarId,
+          campaignId: connectors.campaignId,
+          kind: engagements.kind,
+          question: engagements.question,
+          answers: engagements.answers,
+        })
+        .from(engagements)
+        .innerJoin(webinars, eq(webinars.id, engagements.webinarId))
+        .leftJoin(connectors, eq(connectors.id, webinars.connectorId))
+        .where(inArray(engagements.prospectId, chunk)),
     ]);
+    const webinarIds = [...new Set(regs.map((r) => r.webinarId))];
+    const read =
+      webinarIds.length === 0
+        ? []
+        : await db.select().from(webinarSessions).where(inArray(webinarSessions.webinarId, webinarIds));
     for (const p of people) {
       out.set(p.id, {
         id: p.id,
@@ -179,12 +209,38 @@ export async function prospectFacts(db: Db, ids: readonly string[], now: string)
             webinarEndsAt: r.webinarEndsAt,
             attendanceReadAt: r.attendanceReadAt,
             webinarCancelled: r.webinarStatus === "cancelled",
+            sessionCount: Math.max(1, (JSON.parse(r.webinarTimes) as unknown[]).length),
+            sessionsRead: read
+              .filter((s) => s.webinarId === r.webinarId)
+              .map((s) => ({ sessionKey: s.sessionKey, startsAt: s.startsAt })),
+            sessions: attended
+              .filter((s) => s.prospectId === p.id && s.webinarId === r.webinarId)
+              .map((s) => ({ sessionKey: s.sessionKey, minutes: s.minutes, share: s.share })),
+          })),
+        engagements: engaged
+          .filter((e) => e.prospectId === p.id)
+          .map((e) => ({
+            webinarId: e.webinarId,
+            campaignId: e.campaignId,
+            kind: e.kind,
+            question: e.question,
+            answers: textAnswers(e.answers),
           })),
         now,
       });
     }
   }
   return out;
+}
+
+/** The text answers of an engagement's JSON array, as the SQL reads them (anything else is none). */
+function textAnswers(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((a): a is string => typeof a === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The ids of the prospects in a scope that match criteria (stored or not), for tests and small sets. */

@@ -13,6 +13,7 @@ import {
 } from "../schema";
 import { afterFactsChanged, recomputeScores } from "./activities";
 import { mergeRuleHistory } from "./rule-runs";
+import { mergeSessionAttendance } from "./session-attendance";
 import { prepareStatement } from "./statements";
 
 export interface MergeResult {
@@ -114,6 +115,7 @@ export async function mergeProspects(
         .where(eq(registrations.prospectId, otherId)),
     ),
     run(db.update(submissions).set({ prospectId: masterId }).where(eq(submissions.prospectId, otherId))),
+    ...mergeSessionAttendance(masterId, otherId).map((s) => prepareStatement(d1, s)),
     d1
       .prepare(
         `INSERT OR IGNORE INTO list_members (list_id, prospect_id, ${listMembers.addedAt.name})

@@ -19,6 +19,23 @@ export interface RegistrationFact {
   /** When the attendance was last read after the end (ISO), or null: only then is anyone absent. */
   attendanceReadAt: string | null;
   webinarCancelled: boolean;
+  /** How many sessions the webinar has (at least 1). */
+  sessionCount?: number;
+  /** The webinar's sessions whose attendance has been read. */
+  sessionsRead?: readonly { sessionKey: string; startsAt: string }[];
+  /** The prospect's attendance of each session it attended. */
+  sessions?: readonly { sessionKey: string; minutes: number; share: number }[];
+}
+
+/** A poll answered, a survey answered or a question asked, in one webinar. */
+export interface EngagementFact {
+  webinarId: string;
+  /** The campaign of the webinar's connector. */
+  campaignId: string | null;
+  kind: "poll" | "survey" | "question";
+  question: string;
+  /** The answers given (text only). */
+  answers: readonly string[];
 }
 
 export interface ProspectFacts {
@@ -32,6 +49,7 @@ export interface ProspectFacts {
   tags: ReadonlySet<string>;
   listIds: ReadonlySet<string>;
   registrations: readonly RegistrationFact[];
+  engagements?: readonly EngagementFact[];
   /** When the judgement is made (for kinds that depend on time). */
   now: string;
 }

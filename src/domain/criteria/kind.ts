@@ -44,6 +44,10 @@ export type Fact =
   | "registrations"
   /** That the webinar's attendance has been read since its end (who is absent). */
   | "attendance_read"
+  /** Which sessions of the webinar have had their attendance read (the latest, all of them). */
+  | "sessions_read"
+  /** Poll answers, survey answers and questions asked. */
+  | "engagements"
   | "fields"
   | "score"
   | "campaign"
@@ -84,7 +88,13 @@ export type FieldSpec = (
   | { type: "webinar" | "campaign" | "list" }
   | { type: "number"; min: number; max: number; suffix?: string }
   | { type: "text"; maxlength: number; placeholder?: string }
-) & { name: string; label: string; showWhen?: { param: string; values: readonly string[] } };
+) & {
+  name: string;
+  label: string;
+  /** A line under the input that says what an empty value or the number means. */
+  hint?: string;
+  showWhen?: { param: string; values: readonly string[] };
+};
 
 /** Declares a kind with its parameter type inferred from its schema. */
 export function defineKind<K extends string, S extends v.GenericSchema<unknown, object>>(

@@ -1,16 +1,23 @@
+import { pollAnswered, questionAsked, surveyCompleted } from "./engagement-kinds";
 import type { CriterionKind, Fact } from "./kind";
 import { campaign, company, country, emailDomain, listMember, score, tag } from "./prospect-kinds";
+import { attendedSessionsKind, attendedShare } from "./session-kinds";
 import { attendedMinutes, webinarStatus } from "./webinar-kinds";
 
 /**
- * The kinds of condition in force, in the order the builder offers them. A new kind (engagement's
- * "answered poll P", "attended N % of the session") is a `defineKind` module added to this list:
+ * The kinds of condition in force, in the order the builder offers them. A new kind is a
+ * `defineKind` module added to this list:
  * validation, words, the pure evaluation, the SQL of set queries and of stored criteria, and the
  * builder all follow from it. Kinds are stored by their `kind` string, so never rename one.
  */
 export const CRITERION_KINDS = [
   webinarStatus,
   attendedMinutes,
+  attendedSessionsKind,
+  attendedShare,
+  pollAnswered,
+  surveyCompleted,
+  questionAsked,
   emailDomain,
   company,
   country,

@@ -20,7 +20,7 @@ const STATUS_WORDS: Record<WebinarStatus, string> = {
 export const SCOPES = ["webinar", "any", "campaign"] as const;
 export type Scope = (typeof SCOPES)[number];
 
-const Id = (what: string) =>
+export const Id = (what: string) =>
   v.pipe(v.string(`Pick ${what}.`), v.trim(), v.nonEmpty(`Pick ${what}.`), v.maxLength(64, `Pick ${what}.`));
 
 /** Which webinars a condition is about: one, any, or any webinar of a campaign (its connector's). */
@@ -30,10 +30,10 @@ const scopeEntries = {
   campaignId: v.nullish(Id("a campaign"), null),
 };
 
-type ScopeParams = { scope: Scope; webinarId: string | null; campaignId: string | null };
+export type ScopeParams = { scope: Scope; webinarId: string | null; campaignId: string | null };
 
 /** The id the scope needs is required; the ones it does not need are dropped, so nothing stray is stored. */
-function scoped<E extends v.ObjectEntries>(entries: E) {
+export function scoped<E extends v.ObjectEntries>(entries: E) {
   return v.pipe(
     v.object({ ...entries, ...scopeEntries }),
     v.forward(
@@ -53,7 +53,7 @@ function scoped<E extends v.ObjectEntries>(entries: E) {
   );
 }
 
-const scopeFields: FieldSpec[] = [
+export const scopeFields: FieldSpec[] = [
   {
     name: "scope",
     label: "Which webinars",
@@ -68,7 +68,7 @@ const scopeFields: FieldSpec[] = [
   { name: "campaignId", label: "Campaign", type: "campaign", showWhen: { param: "scope", values: ["campaign"] } },
 ];
 
-function scopeReferences(p: ScopeParams): Reference[] {
+export function scopeReferences(p: ScopeParams): Reference[] {
   if (p.scope === "webinar" && p.webinarId) return [{ type: "webinar", id: p.webinarId, param: "webinarId" }];
   if (p.scope === "campaign" && p.campaignId) return [{ type: "campaign", id: p.campaignId, param: "campaignId" }];
   return [];
@@ -78,7 +78,7 @@ function quoted(name: string | null): string {
   return name === null ? "a deleted one" : `“${name}”`;
 }
 
-function scopeWords(p: ScopeParams, names: NameLookup): string {
+export function scopeWords(p: ScopeParams, names: NameLookup): string {
   if (p.scope === "webinar") {
     const name = p.webinarId ? names.webinar(p.webinarId) : null;
     return name === null ? "a deleted webinar" : `“${name}”`;
@@ -89,18 +89,18 @@ function scopeWords(p: ScopeParams, names: NameLookup): string {
   return "any webinar";
 }
 
-function inScope(p: ScopeParams, r: RegistrationFact): boolean {
+export function inScope(p: ScopeParams, r: RegistrationFact): boolean {
   if (p.scope === "webinar") return r.webinarId === p.webinarId;
   if (p.scope === "campaign") return r.campaignId !== null && r.campaignId === p.campaignId;
   return true;
 }
 
-function registrationsInScope(p: ScopeParams, facts: ProspectFacts): RegistrationFact[] {
+export function registrationsInScope(p: ScopeParams, facts: ProspectFacts): RegistrationFact[] {
   return facts.registrations.filter((r) => inScope(p, r));
 }
 
 /** Registrations `r` (joined to their webinar `w`) of prospect `p` in the scope, with a condition on them. */
-function existsRegistration(p: SqlParams<ScopeParams>, condition: SQL): SQL {
+export function existsRegistration(p: SqlParams<ScopeParams>, condition: SQL): SQL {
   return sql`EXISTS (SELECT 1 FROM registrations r JOIN webinars w ON w.id = r.webinar_id
     WHERE r.prospect_id = p.id
       AND (${p.scope} = 'any'

@@ -116,6 +116,7 @@ webinarRoutes.get("/:id", async (c) => {
       outboxRows={page.outboxRows}
       unmatched={page.unmatched}
       charts={page.charts}
+      engagement={page.engagement}
     />,
     { title: webinar.subject },
   );

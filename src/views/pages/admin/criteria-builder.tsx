@@ -153,6 +153,7 @@ const ConditionFieldInput: FC<{
           aria-describedby={described}
         />
       )}
+      {field.hint && <small class="hint">{field.hint}</small>}
       <ErrorText id={`${id}-error`} message={error} />
     </div>
   );

@@ -10,9 +10,11 @@ import type {
 import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../domain/webinars";
 import { plural } from "../../../lib/plural";
+import type { WebinarEngagementModel } from "../../../services/webinar-engagement";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import { WebinarChartsSection } from "./webinar-charts";
+import { EngagementPanel, SessionsSideBySide } from "./webinar-engagement";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -142,7 +144,8 @@ export const WebinarDetailPage: FC<{
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
   charts: WebinarCharts;
-}> = ({ webinar, connector, sync, outboxRows, unmatched, charts }) => {
+  engagement?: WebinarEngagementModel | undefined;
+}> = ({ webinar, connector, sync, outboxRows, unmatched, charts, engagement }) => {
   const sessions = webinarSessions(webinar);
   return (
     <>
@@ -193,6 +196,12 @@ export const WebinarDetailPage: FC<{
         </ol>
         {webinar.timeZone && <p class="muted small">GoTo shows it in {webinar.timeZone}.</p>}
       </section>
+      {engagement && (
+        <>
+          <SessionsSideBySide webinar={webinar} sessions={engagement.sessions} scheduled={sessions.length} />
+          <EngagementPanel webinar={webinar} summary={engagement.engagement} />
+        </>
+      )}
       <SyncPanel {...sync} />
       <section class="panel">
         <h2>Outbox and errors</h2>

@@ -26,6 +26,7 @@ import { ruleRoutes } from "./routes/admin/rules";
 import { sessionRoutes } from "./routes/admin/sessions";
 import { settingsIndexRoutes } from "./routes/admin/settings";
 import { userRoutes } from "./routes/admin/users";
+import { webinarOverviewRoutes } from "./routes/admin/webinar-overview";
 import { webinarRoutes } from "./routes/admin/webinars";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.route("/filters", filterRoutes);
   admin.route("/bulk", bulkRoutes);
   admin.route("/lists", listRoutes);
+  admin.route("/webinars", webinarOverviewRoutes);
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);

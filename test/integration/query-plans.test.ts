@@ -82,6 +82,9 @@ describe("report queries use indexes", () => {
     const pages = [
       `/admin/webinars`,
       `/admin/webinars?show=finished`,
+      `/admin/webinars?sort=registered&dir=asc`,
+      `/admin/webinars?sort=date&organizer=${fx.connectorId}&from=2020-01-01&to=2030-12-31`,
+      `/admin/webinars?sort=engaged&campaign=${campaignId}`,
       `/admin/webinars/${fx.finished}`,
       `/admin/webinars/${fx.finished}/registrants?status=absent`,
       `/admin/prospects/${anyProspect}`,

@@ -12,6 +12,7 @@ import { csrfProtection } from "./middleware/csrf";
 import { requestContext } from "./middleware/request-context";
 import { noStore, securityHeaders } from "./middleware/security-headers";
 import { apiKeyRoutes } from "./routes/admin/api-keys";
+import { attributionRoutes } from "./routes/admin/attribution";
 import { automationRoutes } from "./routes/admin/automation";
 import { bulkRoutes } from "./routes/admin/bulk";
 import { campaignRoutes } from "./routes/admin/campaigns";
@@ -114,6 +115,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   admin.route("/bulk", bulkRoutes);
   admin.route("/lists", listRoutes);
   admin.route("/webinars", webinarOverviewRoutes);
+  admin.route("/webinars", attributionRoutes);
   admin.route("/webinars", webinarRoutes);
   admin.route("/prospects", prospectRoutes);
   admin.route("/automation", automationRoutes);

@@ -267,6 +267,8 @@ export const registrations = sqliteTable(
     /** Where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
     utm: text("utm"),
     referrer: text("referrer"),
+    /** For a form registration: the submission that made it (its form or form handler), for attribution. */
+    submissionId: text("submission_id"),
     /**
      * For a form registration: the body GoTo's create-registrant call gets (JSON), written with the
      * `pending` row, so a hand-off to the outbox that failed can be made again from D1 alone.

@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { type Attribution, attribution } from "../db/queries/attribution";
 import { type AuditActor, recordAudit } from "../db/queries/audit";
 import {
   type OutboxRow,
@@ -58,6 +59,8 @@ export interface WebinarDetailModel {
   connector: WebinarConnector;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
+  /** Where the registrants came from, by form (the webinar page's attribution section). */
+  attribution: Attribution;
 }
 
 function panel(
@@ -78,13 +81,20 @@ function panel(
 /** The webinar page from D1 and the webinar's sync engine, each read once and all at the same time. */
 export async function webinarDetail(env: Env, webinar: WebinarWithCounts): Promise<WebinarDetailModel> {
   const db = createDb(env.DB);
-  const [outbox, engine, connector, unmatched] = await Promise.all([
+  const [outbox, engine, connector, unmatched, where] = await Promise.all([
     outboxRegistrations(db, webinar.id),
     engineStatus(env, webinar.id),
     webinarConnector(db, webinar.connectorId),
     unmatchedFor(db, webinar.id),
+    attribution(db, { by: "form", scope: { webinarId: webinar.id }, now: new Date().toISOString() }),
   ]);
-  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched };
+  return {
+    sync: panel(webinar, outbox, engine, connector),
+    connector,
+    outboxRows: outbox.rows,
+    unmatched,
+    attribution: where,
+  };
 }
 
 /** The panel alone (Sync now swaps it in place): D1's outbox counts and connector, the engine's report. */

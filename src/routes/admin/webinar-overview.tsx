@@ -11,6 +11,7 @@ import {
 } from "../../db/queries/webinar-overview";
 import type { AppEnv } from "../../env";
 import { decodeKeyset, decodeRanked, encodeKeyset, encodeRanked, PageCursorParam } from "../../lib/cursor";
+import { DayParam, dayAfter, dayStart } from "../../lib/validation";
 import { validQuery } from "../../middleware/validate";
 import {
   type OverviewChoices,
@@ -20,25 +21,6 @@ import {
 } from "../../views/pages/admin/webinars";
 
 const PAGE_SIZE = 50;
-const DAY_MS = 86_400_000;
-
-function isCalendarDay(s: string): boolean {
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().startsWith(s);
-}
-
-const Day = (what: string) =>
-  v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.check(
-        (s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isCalendarDay(s)),
-        `Give the ${what} date as YYYY-MM-DD, e.g. 2026-12-01.`,
-      ),
-    ),
-    "",
-  );
 
 const Id = (what: string) =>
   v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9_-]{0,100}$/, `Choose ${what} from the list.`)), "");
@@ -48,8 +30,8 @@ const OverviewQuery = v.pipe(
     show: v.optional(v.picklist(["upcoming", "finished", "all"], "Show upcoming, finished or all webinars."), "all"),
     organizer: Id("an organizer"),
     campaign: Id("a campaign"),
-    from: Day("first"),
-    to: Day("last"),
+    from: DayParam("first"),
+    to: DayParam("last"),
     sort: v.optional(
       v.picklist(OVERVIEW_SORTS, "Sort by date, registered, attended, absent, attendance rate or engaged."),
       "date",
@@ -123,8 +105,8 @@ webinarOverviewRoutes.get(
       show: q.show,
       connectorId: q.organizer || null,
       campaignId: q.campaign || null,
-      from: q.from ? `${q.from}T00:00:00.000Z` : null,
-      to: q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + DAY_MS).toISOString() : null,
+      from: q.from ? dayStart(q.from) : null,
+      to: q.to ? dayAfter(q.to) : null,
       sort: q.sort,
       dir,
     };

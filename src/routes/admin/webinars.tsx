@@ -11,9 +11,7 @@ import {
   type RegistrantFilter,
   type RegistrantRow,
   registrantPage,
-  type WebinarFilter,
   type WebinarWithCounts,
-  webinarPage,
   webinarWithCounts,
 } from "../../db/queries/reports";
 import { bulkActionForm } from "../../domain/bulk";
@@ -93,6 +91,7 @@ webinarRoutes.get("/:id", async (c) => {
       sync={{ ...page.sync, csrfToken: c.get("csrfToken") }}
       outboxRows={page.outboxRows}
       unmatched={page.unmatched}
+      attribution={page.attribution}
     />,
     { title: webinar.subject },
   );

@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import type { Attribution } from "../../../db/queries/attribution";
 import type {
   OutboxRow,
   RegistrantFilter,
@@ -10,6 +11,7 @@ import { REGISTRANT_FILTERS } from "../../../db/queries/reports";
 import { webinarSessions } from "../../../domain/webinars";
 import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
+import { WebinarAttribution } from "./attribution";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import {
   COUNT_LABEL,
@@ -139,7 +141,8 @@ export const WebinarDetailPage: FC<{
   sync: SyncPanelProps;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
-}> = ({ webinar, connector, sync, outboxRows, unmatched }) => {
+  attribution?: Attribution;
+}> = ({ webinar, connector, sync, outboxRows, unmatched, attribution }) => {
   const sessions = webinarSessions(webinar);
   return (
     <>
@@ -178,6 +181,7 @@ export const WebinarDetailPage: FC<{
           ))}
         </section>
       ))}
+      {attribution && <WebinarAttribution webinarId={webinar.id} data={attribution} />}
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">

@@ -5,7 +5,6 @@
   const format = (date, timeZone) =>
     new Intl.DateTimeFormat(undefined, {
       timeZone,
-      weekday: "short",
       day: "numeric",
       month: "short",
       year: "numeric",

@@ -78,7 +78,14 @@ const SortHeading: FC<{ sort: OverviewSort; values: OverviewValues }> = ({ sort,
   return (
     <a href={href} title={`Sort by ${SORT_LABEL[sort].toLowerCase()}`}>
       {SORT_LABEL[sort]}
-      {current ? ` (${values.dir === "asc" ? ORDER_WORDS[sort].asc : ORDER_WORDS[sort].desc})` : ""}
+      {current && (
+        <>
+          <span aria-hidden="true">{values.dir === "asc" ? " ↑" : " ↓"}</span>
+          <span class="visually-hidden">
+            {` (${values.dir === "asc" ? ORDER_WORDS[sort].asc : ORDER_WORDS[sort].desc})`}
+          </span>
+        </>
+      )}
     </a>
   );
 };
@@ -228,7 +235,10 @@ export const WebinarsPage: FC<{
       </nav>
       {errors.show && <Flash kind="error">{errors.show}</Flash>}
       <section class="panel">
-        <Filters values={values} choices={choices} errors={errors} />
+        <details class="filters" open={filtered || refused || values.sort !== "date" ? true : undefined}>
+          <summary>Filter and sort</summary>
+          <Filters values={values} choices={choices} errors={errors} />
+        </details>
       </section>
       <section class="panel">
         {rows.length === 0 ? (
@@ -252,7 +262,6 @@ export const WebinarsPage: FC<{
               "Webinar",
               "Organizer",
               { label: <SortHeading sort="date" values={values} /> },
-              "Status",
               { label: <SortHeading sort="registered" values={values} />, class: "num" },
               { label: <SortHeading sort="attended" values={values} />, class: "num" },
               { label: <SortHeading sort="absent" values={values} />, class: "num" },
@@ -264,19 +273,24 @@ export const WebinarsPage: FC<{
               const organizer = organizers.get(w.connectorId);
               return (
                 <tr data-webinar={w.id}>
-                  <td data-label="Webinar">
+                  <td data-label="Webinar" class="webinar">
                     <a href={`/admin/webinars/${w.id}`}>
                       <bdi>{w.subject}</bdi>
-                    </a>
+                    </a>{" "}
+                    <PhaseBadge phase={w.phase} />
                   </td>
-                  <td data-label="Organizer" class="wrap">
-                    {organizer ? <bdi>{organizerLabel(organizer)}</bdi> : <span class="muted">unknown</span>}
+                  <td data-label="Organizer" class="organizer">
+                    {organizer ? (
+                      <>
+                        {organizer.organizerName && <bdi>{organizer.organizerName}</bdi>}
+                        <small class="organizer-email muted">{organizer.organizerEmail}</small>
+                      </>
+                    ) : (
+                      <span class="muted">unknown</span>
+                    )}
                   </td>
                   <td data-label="Starts">
                     <ZonedTime iso={w.startsAt} timeZone={w.timeZone} />
-                  </td>
-                  <td data-label="Status">
-                    <PhaseBadge phase={w.phase} />
                   </td>
                   <td data-label="Registered" class="num">
                     <a href={registrantsHref(w.id, "registered")}>{w.counts.registered}</a>

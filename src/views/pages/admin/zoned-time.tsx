@@ -11,13 +11,12 @@ function knownZone(timeZone: string | null | undefined): string {
   }
 }
 
-/** "Tue 8 Dec 2026, 15:00 CET": a moment as read in the given time zone. */
+/** "8 Dec 2026, 15:00 CET": a moment as read in the given time zone. */
 export function zonedTime(iso: string, timeZone: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat("en-GB", {
     timeZone: knownZone(timeZone),
-    weekday: "short",
     day: "numeric",
     month: "short",
     year: "numeric",

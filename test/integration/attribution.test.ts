@@ -284,6 +284,13 @@ describe("attribution across webinars", () => {
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toMatch(new RegExp(`<tr data-group="form:${formA}">[\\s\\S]*?>4</td>`));
+    // Only a first date: up to 90 days ahead; only a last date beyond that: that day's side.
+    const fromOnly = await (
+      await call(`/admin/webinars/attribution?by=form&from=${day(-4)}`, { cookie: admin.cookie })
+    ).text();
+    expect(fromOnly).toMatch(new RegExp(`<tr data-group="form:${formA}">[\\s\\S]*?>4</td>`));
+    const lateTo = await getJson<Body & { from: string; to: string }>(`/api/v1/attribution?to=${day(200)}`, key);
+    expect(lateTo.body.from < lateTo.body.to).toBe(true);
     const csv = await call(`/admin/webinars/attribution?by=utm_source&from=${day(-10)}&to=${day(10)}&format=csv`, {
       cookie: admin.cookie,
     });

@@ -12,7 +12,8 @@ import type { Db } from "../client";
  * - referrer: the host of the registration's referrer (lower-cased, without `www.` and port);
  *   none is "(none)".
  * - form: the Rollcall form or form handler whose submission made the registration, or GoTo's
- *   registration page; a form registration whose submission is not known is "(unknown form)".
+ *   registration page; a form registration whose submission is not known is "(unknown form)", one
+ *   whose form was deleted since "(deleted form)".
  *
  * The sums over the groups are the webinar's registered and attended counts.
  */
@@ -22,6 +23,7 @@ export type AttributionDimension = (typeof ATTRIBUTION_DIMENSIONS)[number];
 
 export const NONE = "(none)";
 export const UNKNOWN_FORM = "(unknown form)";
+export const DELETED_FORM = "(deleted form)";
 export const GOTO_PAGE = "GoTo registration page";
 
 /** At most this many groups; the rest are cut (`truncated`), largest groups first. */
@@ -83,6 +85,7 @@ function dimension(by: AttributionDimension): { key: SQL; label: SQL; joins: SQL
       label: sql`CASE WHEN r.source = 'gotowebinar' THEN ${GOTO_PAGE}
                       WHEN f.id IS NOT NULL THEN f.name
                       WHEN h.id IS NOT NULL THEN h.name || ' (form handler)'
+                      WHEN s.form_id IS NOT NULL OR s.handler_id IS NOT NULL THEN ${DELETED_FORM}
                       ELSE ${UNKNOWN_FORM} END`,
       joins: sql`LEFT JOIN submissions s ON s.id = r.submission_id
                  LEFT JOIN forms f ON f.id = s.form_id

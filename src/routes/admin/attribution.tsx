@@ -67,8 +67,11 @@ attributionRoutes.get(
     const q = c.req.valid("query");
     const by = q.by ?? "utm_source";
     const fallback = defaultAttributionRange(Date.now());
-    const range = { from: q.from || fallback.from, to: q.to || fallback.to };
-    if (range.from > range.to) range.from = range.to;
+    // One date given beyond the default other end: the range is that one day's side of it.
+    const range = {
+      from: q.from || (q.to && q.to < fallback.from ? q.to : fallback.from),
+      to: q.to || (q.from && q.from > fallback.to ? q.from : fallback.to),
+    };
     const data = await attribution(createDb(c.env.DB), {
       by,
       scope: { from: dayStart(range.from), to: dayAfter(range.to) },

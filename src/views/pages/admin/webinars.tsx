@@ -222,6 +222,11 @@ export const WebinarsPage: FC<{
       <PageHeader
         title="Webinars"
         lead="Registered, attended, absent and engaged registrants of every synced webinar. Absent counts and rates appear once a webinar has ended."
+        actions={
+          <a class="button" href="/admin/webinars/attribution">
+            Attribution
+          </a>
+        }
       />
       <nav class="tabs" aria-label="Which webinars">
         {TABS.map((t) => (

@@ -1,5 +1,4 @@
 import { createDb } from "../db/client";
-import { type Attribution, attribution } from "../db/queries/attribution";
 import { type AuditActor, recordAudit } from "../db/queries/audit";
 import {
   type OutboxRow,
@@ -10,6 +9,7 @@ import {
   webinarConnector,
 } from "../db/queries/reports";
 import { syncRefusal } from "../domain/webinars";
+import { errorFields, log } from "../lib/log";
 import { plural } from "../lib/plural";
 import type { SyncStatus } from "../sync/webinar-sync";
 import type { SyncEngineStatus, SyncPanelProps } from "../views/pages/admin/webinar-detail";
@@ -59,8 +59,6 @@ export interface WebinarDetailModel {
   connector: WebinarConnector;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
-  /** Where the registrants came from, by form (the webinar page's attribution section). */
-  attribution: Attribution;
 }
 
 function panel(
@@ -81,20 +79,13 @@ function panel(
 /** The webinar page from D1 and the webinar's sync engine, each read once and all at the same time. */
 export async function webinarDetail(env: Env, webinar: WebinarWithCounts): Promise<WebinarDetailModel> {
   const db = createDb(env.DB);
-  const [outbox, engine, connector, unmatched, where] = await Promise.all([
+  const [outbox, engine, connector, unmatched] = await Promise.all([
     outboxRegistrations(db, webinar.id),
     engineStatus(env, webinar.id),
     webinarConnector(db, webinar.connectorId),
     unmatchedFor(db, webinar.id),
-    attribution(db, { by: "form", scope: { webinarId: webinar.id }, now: new Date().toISOString() }),
   ]);
-  return {
-    sync: panel(webinar, outbox, engine, connector),
-    connector,
-    outboxRows: outbox.rows,
-    unmatched,
-    attribution: where,
-  };
+  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched };
 }
 
 /** The panel alone (Sync now swaps it in place): D1's outbox counts and connector, the engine's report. */
@@ -114,10 +105,26 @@ export async function syncWebinarNow(env: Env, webinar: WebinarWithCounts, actor
   const refusal = syncRefusal(webinar.phase, await webinarConnector(db, webinar.connectorId));
   if (refusal) return { kind: "refused", reason: refusal };
   try {
-    await env.WEBINAR_SYNC.getByName(webinar.id).syncNow();
-    await recordAudit(db, { ...actor, action: "webinar.sync_now", subject: webinar.subject });
-    return { kind: "started" };
-  } catch {
+    await withObjectRetry(() => env.WEBINAR_SYNC.getByName(webinar.id).syncNow());
+  } catch (error) {
+    log("warn", "Sync now could not reach the webinar's sync engine", { webinarId: webinar.id, ...errorFields(error) });
     return { kind: "unavailable" };
+  }
+  await recordAudit(db, { ...actor, action: "webinar.sync_now", subject: webinar.subject });
+  return { kind: "started" };
+}
+
+/**
+ * A Durable Object call that failed with an error the runtime marks retryable (the object was
+ * reset or moved, e.g. while it was starting) is tried once more on a fresh stub, as Cloudflare
+ * advises; an overloaded object is not pressed further.
+ */
+async function withObjectRetry<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const flags = error as { retryable?: unknown; overloaded?: unknown };
+    if (flags?.retryable !== true || flags.overloaded === true) throw error;
+    return await call();
   }
 }

@@ -91,7 +91,6 @@ webinarRoutes.get("/:id", async (c) => {
       sync={{ ...page.sync, csrfToken: c.get("csrfToken") }}
       outboxRows={page.outboxRows}
       unmatched={page.unmatched}
-      attribution={page.attribution}
     />,
     { title: webinar.subject },
   );

@@ -205,8 +205,28 @@ export const AttributionPage: FC<{
   </>
 );
 
-/** The section as the webinar page shows it (by form unless the data says otherwise). */
-export const WebinarAttribution: FC<{ webinarId: string; data: Attribution }> = ({ webinarId, data }) => {
-  const href = webinarAttributionHref(webinarId);
-  return <AttributionSection data={data} href={href} csvHref={href(data.by, "csv")} />;
+/**
+ * The section as the webinar page shows it: htmx fetches it (by form) once the page has loaded,
+ * so grouping a large webinar's registrations never holds up the page; without JavaScript the
+ * link opens the same section as a page.
+ */
+export const WebinarAttribution: FC<{ webinarId: string }> = ({ webinarId }) => {
+  const href = webinarAttributionHref(webinarId)("form");
+  return (
+    <section
+      class="panel"
+      id="attribution"
+      aria-labelledby="attribution-title"
+      hx-get={href}
+      hx-trigger="load"
+      hx-swap="outerHTML"
+    >
+      <h2 id="attribution-title">Where registrants came from</h2>
+      <p>
+        <a href={href}>
+          See registrations, attendance and engagement by form, UTM source, medium, campaign and referrer
+        </a>
+      </p>
+    </section>
+  );
 };

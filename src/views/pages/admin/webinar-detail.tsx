@@ -1,5 +1,4 @@
 import type { FC } from "hono/jsx";
-import type { Attribution } from "../../../db/queries/attribution";
 import type {
   OutboxRow,
   RegistrantFilter,
@@ -141,8 +140,7 @@ export const WebinarDetailPage: FC<{
   sync: SyncPanelProps;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
-  attribution?: Attribution;
-}> = ({ webinar, connector, sync, outboxRows, unmatched, attribution }) => {
+}> = ({ webinar, connector, sync, outboxRows, unmatched }) => {
   const sessions = webinarSessions(webinar);
   return (
     <>
@@ -181,7 +179,7 @@ export const WebinarDetailPage: FC<{
           ))}
         </section>
       ))}
-      {attribution && <WebinarAttribution webinarId={webinar.id} data={attribution} />}
+      <WebinarAttribution webinarId={webinar.id} />
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">

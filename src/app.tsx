@@ -31,6 +31,7 @@ import { webinarOverviewRoutes } from "./routes/admin/webinar-overview";
 import { webinarRoutes } from "./routes/admin/webinars";
 import { apiV1 } from "./routes/api/v1";
 import { authRoutes } from "./routes/auth";
+import { confirmationRoutes } from "./routes/forms/confirmation";
 import { publicFormRoutes } from "./routes/forms/public";
 import { oauthRoutes } from "./routes/oauth";
 import { webhookRoutes } from "./routes/webhooks";
@@ -50,6 +51,9 @@ const METHODS_ALLOWED: readonly (readonly [string, string])[] = [
   ["/f/:formId/embed.js", "GET, HEAD"],
   ["/f/:formId", "GET, HEAD, POST"],
   ["/fh/:handlerId", "POST"],
+  ["/confirm/:token", "GET, HEAD"],
+  ["/confirm/:token/status", "GET, HEAD"],
+  ["/confirm/:token/calendar.ics", "GET, HEAD"],
   ["/webhooks/goto", "GET, HEAD"],
   ["/webhooks/goto/:connectorId", "GET, HEAD, POST"],
 ];
@@ -143,11 +147,13 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route("/webhooks/goto", webhookRoutes);
   // Public forms: posts from customer sites by design, so no session or CSRF middleware.
   app.route("/", publicFormRoutes);
+  app.route("/", confirmationRoutes);
   // Any other method on these paths would fall through to the browser area and its CSRF check:
   // answer it here, with the methods that do work.
   for (const [path, allow] of METHODS_ALLOWED) app.all(path, (c) => methodNotAllowed(c, allow));
   app.all("/f/*", (c) => c.notFound());
   app.all("/fh/*", (c) => c.notFound());
+  app.all("/confirm/*", (c) => c.notFound());
   app.all("/webhooks/*", (c) =>
     c.json({ error: { code: "not_found", message: "Webhooks are posted to /webhooks/goto/<connector id>." } }, 404),
   );

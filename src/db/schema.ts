@@ -262,13 +262,14 @@ export const registrations = sqliteTable(
     /** GoTo's reason when it refused a registration (status `error`), shown to the marketer. */
     errorMessage: text("error_message"),
     source: text("source", { enum: ["form", "gotowebinar"] }).notNull(),
+    /** For a form registration: the Rollcall form or form handler whose submission made it (no foreign key: forms can go). */
+    formId: text("form_id"),
+    handlerId: text("handler_id"),
     attended: integer("attended", { mode: "boolean" }).notNull().default(false),
     minutesAttended: integer("minutes_attended").notNull().default(0),
     /** Where a form registration came from. JSON `{utm_source, utm_medium, ...}`. */
     utm: text("utm"),
     referrer: text("referrer"),
-    /** For a form registration: the submission that made it (its form or form handler), for attribution. */
-    submissionId: text("submission_id"),
     /**
      * For a form registration: the body GoTo's create-registrant call gets (JSON), written with the
      * `pending` row, so a hand-off to the outbox that failed can be made again from D1 alone.
@@ -284,6 +285,35 @@ export const registrations = sqliteTable(
     index("registrations_status_updated_idx").on(t.status, t.updatedAt),
     // A webinar's registrants in registration order (drill-downs, the API, CSV exports): each page is a seek.
     index("registrations_webinar_registered_idx").on(t.webinarId, t.registeredAt, t.id),
+  ],
+);
+
+/**
+ * How many registrations of a webinar have each combination of what its report counts (status,
+ * attendance, minutes band, source, form or form handler, day registered). Kept by triggers on
+ * `registrations` (migrations, `registration_tallies_*`), in the same statement as every write
+ * there (ingestion, form submissions, the outbox, merges), so the report reads a few hundred rows
+ * instead of scanning a webinar's registrations. `bucket` is the index into the report's minutes
+ * bands for an attended registration, 0 otherwise; no form is ''. A migration that rebuilds
+ * `registrations` (drizzle-kit does for some column changes) drops the triggers: copy them back.
+ */
+export const registrationTallies = sqliteTable(
+  "registration_tallies",
+  {
+    webinarId: text("webinar_id").notNull(),
+    status: text("status").notNull(),
+    attended: integer("attended").notNull(),
+    bucket: integer("bucket").notNull(),
+    source: text("source").notNull(),
+    formId: text("form_id").notNull(),
+    handlerId: text("handler_id").notNull(),
+    day: text("day").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.webinarId, t.status, t.attended, t.bucket, t.source, t.formId, t.handlerId, t.day],
+    }),
   ],
 );
 
@@ -681,6 +711,10 @@ export const engagements = sqliteTable(
   (t) => [
     uniqueIndex("engagements_dedupe_unique").on(t.dedupeKey),
     index("engagements_webinar_kind_idx").on(t.webinarId, t.kind, t.occurredAt, t.id),
+    // The JSON API's engagement list of every kind, oldest first: each page is a seek.
+    index("engagements_webinar_occurred_idx").on(t.webinarId, t.occurredAt, t.id),
     index("engagements_prospect_idx").on(t.prospectId, t.occurredAt),
+    // The webinar's engaged registrants: its distinct prospects, read from the index alone.
+    index("engagements_webinar_prospect_idx").on(t.webinarId, t.prospectId),
   ],
 );

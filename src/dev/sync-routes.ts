@@ -5,7 +5,7 @@ import { createDb } from "../db/client";
 import { insertActivities, type NewActivity, webinarActivityKey } from "../db/queries/activities";
 import { normalizeEmail } from "../db/queries/prospects";
 import { runBatch, type Statement } from "../db/queries/statements";
-import { prospects, registrations, webinars } from "../db/schema";
+import { engagements, prospects, registrations, webinars } from "../db/schema";
 import { newId } from "../lib/encoding";
 import { rateBudget } from "../sync/rate-budget";
 import type { DevAppEnv } from "./env";
@@ -123,10 +123,19 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
       registrants: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50_000)),
       attendees: v.pipe(v.number(), v.integer(), v.minValue(0)),
       tag: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,20}$/)),
+      /** Registration times spread over this many days before now, attendees' minutes spread 1 to 120. */
+      spreadDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365))),
+      /** The first this many attendees answer a poll (one engagement row each). */
+      engaged: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     }),
     c.req.raw,
   );
-  if (!body) return c.json({ error: { code: "invalid_request", message: "registrants, attendees, tag" } }, 400);
+  if (!body) {
+    return c.json(
+      { error: { code: "invalid_request", message: "registrants, attendees, tag (spreadDays, engaged optional)" } },
+      400,
+    );
+  }
   const webinarId = c.req.param("webinarId");
   const db = createDb(c.env.DB);
   const started = Date.now();
@@ -134,9 +143,26 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
   const ps: (typeof prospects.$inferInsert)[] = [];
   const rs: (typeof registrations.$inferInsert)[] = [];
   const as: NewActivity[] = [];
+  const es: (typeof engagements.$inferInsert)[] = [];
+  const spread = body.spreadDays ?? 0;
   for (let i = 0; i < body.registrants; i++) {
     const prospectId = newId("pro");
     const attended = i < body.attendees;
+    const registeredAt = spread ? new Date(started - ((i * 7919) % (spread * 86_400)) * 1000).toISOString() : now;
+    const minutes = attended ? (spread ? 1 + ((i * 37) % 120) : 30) : 0;
+    if (attended && i < (body.engaged ?? 0)) {
+      es.push({
+        id: newId("eng"),
+        webinarId,
+        prospectId,
+        sessionKey: "bench",
+        kind: "poll",
+        question: "Which one?",
+        answers: "[]",
+        occurredAt: now,
+        dedupeKey: `bench:${body.tag}:${i}`,
+      });
+    }
     ps.push({
       id: prospectId,
       email: `${body.tag}-${i}@example.com`,
@@ -155,8 +181,8 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
       status: "approved",
       source: "gotowebinar",
       attended,
-      minutesAttended: attended ? 30 : 0,
-      registeredAt: now,
+      minutesAttended: minutes,
+      registeredAt,
       updatedAt: now,
     });
     for (const kind of attended
@@ -169,7 +195,7 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
         type: `webinar_${kind}`,
         dedupeKey: webinarActivityKey(webinarId, kind),
         points: 5,
-        minutes: kind === "attended" ? 30 : null,
+        minutes: kind === "attended" ? minutes : null,
         detail: null,
         occurredAt: now,
         createdAt: null,
@@ -185,6 +211,7 @@ syncDevRoutes.post("/webinars/:webinarId/baseline-insert", async (c) => {
   };
   chunked(ps, (chunk) => db.insert(prospects).values(chunk));
   chunked(rs, (chunk) => db.insert(registrations).values(chunk));
+  chunked(es, (chunk) => db.insert(engagements).values(chunk));
   // Activities go in with the recorder's own statement (one JSON parameter), as ingestion writes them.
   for (let i = 0; i < as.length; i += ACTIVITIES_PER_STATEMENT)
     statements.push(insertActivities(as.slice(i, i + ACTIVITIES_PER_STATEMENT)));

@@ -1,5 +1,6 @@
 import { createDb } from "../db/client";
 import { type AuditActor, recordAudit } from "../db/queries/audit";
+import { type WebinarCharts, webinarCharts } from "../db/queries/report-charts";
 import {
   type OutboxRow,
   outboxRegistrations,
@@ -59,6 +60,7 @@ export interface WebinarDetailModel {
   connector: WebinarConnector;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
+  charts: WebinarCharts;
 }
 
 function panel(
@@ -79,13 +81,14 @@ function panel(
 /** The webinar page from D1 and the webinar's sync engine, each read once and all at the same time. */
 export async function webinarDetail(env: Env, webinar: WebinarWithCounts): Promise<WebinarDetailModel> {
   const db = createDb(env.DB);
-  const [outbox, engine, connector, unmatched] = await Promise.all([
+  const [outbox, engine, connector, unmatched, charts] = await Promise.all([
     outboxRegistrations(db, webinar.id),
     engineStatus(env, webinar.id),
     webinarConnector(db, webinar.connectorId),
     unmatchedFor(db, webinar.id),
+    webinarCharts(db, webinar),
   ]);
-  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched };
+  return { sync: panel(webinar, outbox, engine, connector), connector, outboxRows: outbox.rows, unmatched, charts };
 }
 
 /** The panel alone (Sync now swaps it in place): D1's outbox counts and connector, the engine's report. */

@@ -33,7 +33,7 @@ import {
 /**
  * The push job of a WebinarSync: the registration outbox (the contract is in outbox-contract.ts).
  * A request is a row in the object's storage before `register` returns; this job sends waiting
- * rows to GoTo in order of arrival. Per row:
+ * rows to GoTo in order of arrival, a few at a time. Per row:
  * - success, or 409 (already registered: take GoTo's existing registrant) → `done`, and the D1
  *   registration gets the registrant key, join URL and status;
  * - 400 (validation) → `error` with GoTo's reason, never retried;
@@ -47,6 +47,11 @@ import {
 const OUTBOX_RETRY = { baseMs: 500, maxMs: 10 * 60_000 };
 const OUTBOX_RATE_LIMITED = { baseMs: 1_000, maxMs: 60_000 };
 const OUTBOX_GIVE_UP_MS = 24 * 60 * 60_000;
+/**
+ * Rows pushed at once. GoTo answers in tens to hundreds of milliseconds, so one row at a time
+ * leaves most of the shared budget unused while a burst of visitors waits for their join links.
+ */
+const PUSH_LANES = 4;
 
 /** What became of one push attempt, for the job loop. */
 type PushOutcome = "done" | "error" | "retry" | "rate_limited" | "connector_waiting";
@@ -135,27 +140,43 @@ export async function runPush(run: PushRun): Promise<void> {
     },
   };
   const started = Date.now();
-  while (Date.now() - started < run.budgetMs) {
-    const row = nextWaiting(sql, Date.now());
-    if (!row) break;
-    await run.heartbeat();
-    const outcome = await pushOne(deps, row);
-    if (outcome === "connector_waiting") {
-      const delay = await run.waitForConnector();
-      scheduleJob(sql, "push", Date.now() + delay);
-      return;
+  const busy = new Set<number>();
+  let halt: "connector_waiting" | "rate_limited" | null = null;
+  // Each lane takes the oldest due row nobody is pushing; the shared rate budget paces the calls,
+  // so lanes only overlap GoTo's answer time instead of waiting for it one row after another.
+  const lane = async (): Promise<void> => {
+    while (halt === null && Date.now() - started < run.budgetMs) {
+      const row = nextWaiting(sql, Date.now(), busy);
+      if (!row) return;
+      busy.add(row.seq);
+      try {
+        await run.heartbeat();
+        const outcome = await pushOne(deps, row);
+        if (outcome === "connector_waiting" || outcome === "rate_limited") {
+          halt ??= outcome;
+          return;
+        }
+        setState(sql, "rate_limited", null);
+        if (outcome === "done") {
+          setState(sql, "connector_waiting", null);
+          setState(sql, "connector_waits", null);
+        }
+      } finally {
+        busy.delete(row.seq);
+      }
     }
-    if (outcome === "rate_limited") {
-      const waits = Number(getState(sql, "rate_limited") ?? "0");
-      setState(sql, "rate_limited", String(waits + 1));
-      scheduleJob(sql, "push", Date.now() + backoffDelay(waits, OUTBOX_RATE_LIMITED));
-      return;
-    }
-    setState(sql, "rate_limited", null);
-    if (outcome === "done") {
-      setState(sql, "connector_waiting", null);
-      setState(sql, "connector_waits", null);
-    }
+  };
+  await Promise.all(Array.from({ length: PUSH_LANES }, lane));
+  if (halt === "connector_waiting") {
+    const delay = await run.waitForConnector();
+    scheduleJob(sql, "push", Date.now() + delay);
+    return;
+  }
+  if (halt === "rate_limited") {
+    const waits = Number(getState(sql, "rate_limited") ?? "0");
+    setState(sql, "rate_limited", String(waits + 1));
+    scheduleJob(sql, "push", Date.now() + backoffDelay(waits, OUTBOX_RATE_LIMITED));
+    return;
   }
   const next = earliestWaiting(sql);
   if (next === null) deleteJob(sql, "push");

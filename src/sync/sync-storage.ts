@@ -240,12 +240,16 @@ export function reofferOne(sql: SqlStorage, request: RegistrationRequest, pendin
   return enqueue(sql, { ...request, requeue: true }, now).queued;
 }
 
-export function nextWaiting(sql: SqlStorage, now: number): OutboxRow | null {
-  return (
-    sql
-      .exec<OutboxRow>("SELECT * FROM outbox WHERE state = 'waiting' AND next_at <= ? ORDER BY seq LIMIT 1", now)
-      .toArray()[0] ?? null
-  );
+/** The oldest waiting row that is due and not already being pushed (`busy`, by seq). */
+export function nextWaiting(sql: SqlStorage, now: number, busy: ReadonlySet<number> = new Set()): OutboxRow | null {
+  const rows = sql
+    .exec<OutboxRow>(
+      "SELECT * FROM outbox WHERE state = 'waiting' AND next_at <= ? ORDER BY seq LIMIT ?",
+      now,
+      busy.size + 1,
+    )
+    .toArray();
+  return rows.find((row) => !busy.has(row.seq)) ?? null;
 }
 
 export function readRow(sql: SqlStorage, seq: number): OutboxRow | null {

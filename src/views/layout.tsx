@@ -50,6 +50,7 @@ export const Document: FC<{ title: string; csrfToken?: string | null; children: 
         <link rel="stylesheet" href="/css/app.css" />
         <script src="/vendor/htmx.min.js" defer />
         {props.bodyClass === "admin" && <script src="/js/copy.js" defer />}
+        {props.bodyClass === "admin" && <script src="/js/form-builder.js" defer />}
       </head>
       <body
         class={props.bodyClass}

@@ -20,6 +20,8 @@ export const ADMIN = { email: "admin@rollcall.test", password: "browser-admin-pa
 
 export interface RunningApp {
   url: string;
+  /** Runs SQL on the app's local D1 (`wrangler d1 execute --local`), for rows no public path writes yet. */
+  sql(command: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +115,7 @@ export async function startApp(vars: Record<string, string> = {}): Promise<Runni
   }
   return {
     url,
+    sql: (command) => runToEnd(["d1", "execute", "DB", "--local", "--persist-to", state, "--command", command]),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

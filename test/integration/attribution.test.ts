@@ -45,9 +45,8 @@ async function formRegistration(
 ): Promise<string> {
   const prospectId = await seedProspect(email);
   const utm = opts.utm ? JSON.stringify(opts.utm) : null;
-  let submissionId: string | null = null;
   if (opts.formId || opts.handlerId) {
-    submissionId = newId("sub");
+    const submissionId = newId("sub");
     await db()
       .insert(submissions)
       .values({
@@ -72,11 +71,12 @@ async function formRegistration(
       status: opts.status ?? "registered",
       registrantKey: String(Math.floor(Math.random() * 1e12)),
       source: "form",
+      formId: opts.formId ?? null,
+      handlerId: opts.handlerId ?? null,
       attended: opts.attended ?? false,
       minutesAttended: opts.attended ? 30 : 0,
       utm,
       referrer: opts.referrer ?? null,
-      submissionId,
       registeredAt: now,
       updatedAt: now,
     });

@@ -24,7 +24,7 @@ export interface Question {
 
 export async function webinarsFor(
   session: Session,
-  specs: { subject: string; startDays: number; questions?: Question[] }[],
+  specs: { subject: string; startDays: number; questions?: Question[]; approvalType?: "AUTOMATIC" | "MANUAL" }[],
 ): Promise<{ connectorId: string; webinars: { id: string; webinarKey: string; subject: string }[] }> {
   const organizer = await newOrganizer();
   const keys: string[] = [];
@@ -34,6 +34,7 @@ export async function webinarsFor(
       subject: s.subject,
       times: [{ startTime: inDays(s.startDays), endTime: inDays(s.startDays, 1) }],
       questions: s.questions,
+      approvalType: s.approvalType,
     });
     keys.push(w.webinarKey);
   }

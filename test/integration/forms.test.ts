@@ -199,8 +199,8 @@ describe("submissions", () => {
     expect(await rows("SELECT * FROM prospect_tags WHERE prospect_id = ? AND tag = 'spring'", p?.id)).toHaveLength(1);
     const [sub] = await rows<Record<string, unknown>>("SELECT * FROM submissions WHERE prospect_id = ?", p?.id);
     expect(sub).toMatchObject({ status: "accepted", form_id: id });
-    // The registration names the submission that made it: attribution by form reads the form from it.
-    expect(reg?.submission_id).toBe(sub?.id);
+    // The registration names the form that made it: attribution by form groups by it.
+    expect(reg?.form_id).toBe(id);
     // Handed to the webinar's outbox (waiting, or already pushed).
     const after = await env.WEBINAR_SYNC.getByName(webinar.id).status();
     expect(after.outbox.waiting + after.outbox.done).toBe(before.outbox.waiting + before.outbox.done + 1);
@@ -387,7 +387,10 @@ describe("form handlers", () => {
       });
     const ok = await post({ your_email: "Handler@Example.com", fname: "Hal", lname: "Dler", org: "Acme" });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get("location")).toBe("https://customer.example/thanks");
+    const thanks = new URL(ok.headers.get("location") ?? "");
+    expect(thanks.origin + thanks.pathname).toBe("https://customer.example/thanks");
+    // The success page gets the visitor's confirmation page (join link, calendar) as a parameter.
+    expect(thanks.searchParams.get("rollcall_confirmation")).toMatch(/^http:\/\/localhost\/confirm\/[\w-]+$/);
     const [p] = await rows<{ id: string; company: string }>(
       "SELECT * FROM prospects WHERE email = 'handler@example.com'",
     );

@@ -8,6 +8,8 @@ import { findOrCreateCampaign } from "../../src/db/queries/campaigns";
 import { findOrCreateList } from "../../src/db/queries/lists";
 import { refreshMemberships } from "../../src/db/queries/memberships";
 import { pendingHandoffs } from "../../src/db/queries/registrations";
+import { webinarCharts } from "../../src/db/queries/report-charts";
+import { webinarWithCounts } from "../../src/db/queries/reports";
 import { runRules } from "../../src/db/queries/rule-runs";
 import { prepareStatement } from "../../src/db/queries/statements";
 import { webinarKeyOwners } from "../../src/db/queries/webhook-events";
@@ -75,6 +77,13 @@ let campaignId: string;
 
 beforeAll(async () => {
   fx = await seedWebinarFixture("plans");
+  // An engagement, so the webinar page's engaged count (its charts' funnel) reads a row.
+  await env.DB.prepare(
+    `INSERT INTO engagements (id, webinar_id, prospect_id, session_key, kind, question, occurred_at, dedupe_key)
+     VALUES ('eng_plans', ?, ?, 's1', 'poll', 'Which?', ?, 'plans-engagement')`,
+  )
+    .bind(fx.finished, Object.values(fx.people)[0] ?? "", new Date().toISOString())
+    .run();
   listId = (await findOrCreateList(createDb(env.DB), "Plans list")).id;
   campaignId = (await findOrCreateCampaign(createDb(env.DB), "Plans campaign")).id;
   admin = await login(ADMIN.email, ADMIN.password);
@@ -167,6 +176,27 @@ describe("report queries use indexes", () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it("the webinar report's counts and charts read one webinar's tallies and its engagements' index, never its registrations", async () => {
+    const log: Recorded[] = [];
+    const db = createDb(recordingD1(env.DB, log));
+    const webinar = await webinarWithCounts(db, fx.finished, new Date().toISOString());
+    if (!webinar) throw new Error("no webinar");
+    await webinarCharts(db, webinar);
+    const tallyReads = log.filter((r) => /\bfrom "?registration_tallies"?/i.test(r.sql));
+    expect(tallyReads.length).toBe(2);
+    for (const { sql, params } of tallyReads) {
+      expect((await plan(sql, params)).join("\n"), sql).toMatch(
+        /^SEARCH registration_tallies USING INDEX sqlite_autoindex_registration_tallies_1 \(webinar_id=\?\)/m,
+      );
+    }
+    const engaged = log.find((r) => /FROM engagements/i.test(r.sql));
+    if (!engaged) throw new Error("the engaged count did not run");
+    const details = (await plan(engaged.sql, engaged.params)).join("\n");
+    expect(details).toMatch(/SEARCH engagements USING COVERING INDEX engagements_webinar_prospect_idx/);
+    expect(details).toMatch(/SEARCH registrations USING INDEX registrations_prospect_webinar_unique/);
+    expect(log.filter((r) => /\bfrom "?registrations"?\s/i.test(r.sql))).toEqual([]);
   });
 
   it("no full scan of a growing table in what the recorder appends for dynamic lists, nor on the list pages", async () => {

@@ -11,7 +11,8 @@ import type { Db } from "../client";
  *   made on GoTo's own registration page carry no UTM, so they are "(none)" too.
  * - referrer: the host of the registration's referrer (lower-cased, without `www.` and port);
  *   none is "(none)".
- * - form: the Rollcall form or form handler whose submission made the registration, or GoTo's
+ * - form: the Rollcall form or form handler whose submission made the registration (its
+ *   `form_id` / `handler_id`), or GoTo's
  *   registration page; a form registration whose submission is not known is "(unknown form)", one
  *   whose form was deleted since "(deleted form)".
  *
@@ -79,17 +80,16 @@ function dimension(by: AttributionDimension): { key: SQL; label: SQL; joins: SQL
   if (by === "form") {
     return {
       key: sql`CASE WHEN r.source = 'gotowebinar' THEN 'goto'
-                    WHEN s.form_id IS NOT NULL THEN 'form:' || s.form_id
-                    WHEN s.handler_id IS NOT NULL THEN 'handler:' || s.handler_id
+                    WHEN r.form_id IS NOT NULL THEN 'form:' || r.form_id
+                    WHEN r.handler_id IS NOT NULL THEN 'handler:' || r.handler_id
                     ELSE 'unknown' END`,
       label: sql`CASE WHEN r.source = 'gotowebinar' THEN ${GOTO_PAGE}
                       WHEN f.id IS NOT NULL THEN f.name
                       WHEN h.id IS NOT NULL THEN h.name || ' (form handler)'
-                      WHEN s.form_id IS NOT NULL OR s.handler_id IS NOT NULL THEN ${DELETED_FORM}
+                      WHEN r.form_id IS NOT NULL OR r.handler_id IS NOT NULL THEN ${DELETED_FORM}
                       ELSE ${UNKNOWN_FORM} END`,
-      joins: sql`LEFT JOIN submissions s ON s.id = r.submission_id
-                 LEFT JOIN forms f ON f.id = s.form_id
-                 LEFT JOIN form_handlers h ON h.id = s.handler_id`,
+      joins: sql`LEFT JOIN forms f ON f.id = r.form_id
+                 LEFT JOIN form_handlers h ON h.id = r.handler_id`,
     };
   }
   return { key: utmKey(by), label: sql`NULL`, joins: sql`` };

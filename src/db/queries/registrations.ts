@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { registrations, type unmatchedRegistrants } from "../schema";
+import { registrations, type unmatchedRegistrants, webinars } from "../schema";
 import { runBatch } from "./statements";
 
 export type RegistrationRow = typeof registrations.$inferSelect;
@@ -88,6 +88,37 @@ export async function markRegistrationError(db: Db, id: string, message: string,
 
 export async function findRegistration(db: Db, id: string): Promise<RegistrationRow | null> {
   const [row] = await db.select().from(registrations).where(eq(registrations.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** What a visitor's confirmation page shows: their registration as GoTo answered it, and its webinar. */
+export interface ConfirmationRow {
+  status: RegistrationStatus;
+  joinUrl: string | null;
+  subject: string;
+  description: string | null;
+  times: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string | null;
+}
+
+export async function findConfirmation(db: Db, registrationId: string): Promise<ConfirmationRow | null> {
+  const [row] = await db
+    .select({
+      status: registrations.status,
+      joinUrl: registrations.joinUrl,
+      subject: webinars.subject,
+      description: webinars.description,
+      times: webinars.times,
+      startsAt: webinars.startsAt,
+      endsAt: webinars.endsAt,
+      timeZone: webinars.timeZone,
+    })
+    .from(registrations)
+    .innerJoin(webinars, eq(webinars.id, registrations.webinarId))
+    .where(eq(registrations.id, registrationId))
+    .limit(1);
   return row ?? null;
 }
 

@@ -1,7 +1,15 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type WebinarPhase, webinarPhase } from "../../domain/webinars";
 import type { Db } from "../client";
-import { campaigns, connectors, prospects, registrations, unmatchedRegistrants, webinars } from "../schema";
+import {
+  campaigns,
+  connectors,
+  prospects,
+  registrations,
+  registrationTallies,
+  unmatchedRegistrants,
+  webinars,
+} from "../schema";
 
 /**
  * Read queries of the webinar report and the JSON API. The admin pages and the
@@ -32,34 +40,41 @@ export interface WebinarWithCounts extends WebinarRow {
   counts: WebinarCounts;
 }
 
-const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;
+export const isRegistered = sql`(${registrations.status} IN ('registered', 'waiting', 'approved') OR ${registrations.attended} = 1)`;
 
 function emptyCounts(): WebinarCounts {
   return { registered: 0, accepted: 0, attended: 0, absent: 0, cancelled: 0, denied: 0 };
 }
 
-/** Counts of many webinars in one grouped query (the webinar/status index serves it). */
+/** Registered, as the count definitions above say, for the tallies' rows. */
+export const tallyRegistered = sql`(${registrationTallies.status} IN ('registered', 'waiting', 'approved') OR ${registrationTallies.attended} = 1)`;
+
+/**
+ * Counts of many webinars in one grouped query over their tallies (kept by triggers with every
+ * write to `registrations`): a few hundred rows per webinar whatever its number of registrants.
+ */
 export async function countsFor(db: Db, list: WebinarRow[], now: string): Promise<Map<string, WebinarCounts>> {
   const out = new Map<string, WebinarCounts>();
+  const t = registrationTallies;
   for (let i = 0; i < list.length; i += 90) {
     const chunk = list.slice(i, i + 90);
     const rows = await db
       .select({
-        webinarId: registrations.webinarId,
-        registered: sql<number>`sum(CASE WHEN ${isRegistered} THEN 1 ELSE 0 END)`,
-        accepted: sql<number>`sum(CASE WHEN ${registrations.status} = 'approved' THEN 1 ELSE 0 END)`,
-        attended: sql<number>`sum(CASE WHEN ${registrations.attended} = 1 THEN 1 ELSE 0 END)`,
-        cancelled: sql<number>`sum(CASE WHEN ${registrations.status} = 'cancelled' THEN 1 ELSE 0 END)`,
-        denied: sql<number>`sum(CASE WHEN ${registrations.status} = 'denied' THEN 1 ELSE 0 END)`,
+        webinarId: t.webinarId,
+        registered: sql<number>`sum(CASE WHEN ${tallyRegistered} THEN ${t.n} ELSE 0 END)`,
+        accepted: sql<number>`sum(CASE WHEN ${t.status} = 'approved' THEN ${t.n} ELSE 0 END)`,
+        attended: sql<number>`sum(CASE WHEN ${t.attended} = 1 THEN ${t.n} ELSE 0 END)`,
+        cancelled: sql<number>`sum(CASE WHEN ${t.status} = 'cancelled' THEN ${t.n} ELSE 0 END)`,
+        denied: sql<number>`sum(CASE WHEN ${t.status} = 'denied' THEN ${t.n} ELSE 0 END)`,
       })
-      .from(registrations)
+      .from(t)
       .where(
         inArray(
-          registrations.webinarId,
+          t.webinarId,
           chunk.map((w) => w.id),
         ),
       )
-      .groupBy(registrations.webinarId);
+      .groupBy(t.webinarId);
     for (const { webinarId, ...counts } of rows) {
       out.set(webinarId, { ...counts, absent: 0 });
     }

@@ -154,14 +154,15 @@ export async function recordAcceptedSubmission(db: Db, input: AcceptedInput): Pr
   if (register) {
     const webinarExists = sql`EXISTS (SELECT 1 FROM webinars WHERE id = ${register.webinarId})`;
     statements.push(
-      sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, utm, referrer, submission_id, push_request,
+      sql`INSERT INTO registrations (id, prospect_id, webinar_id, status, source, form_id, handler_id, utm, referrer, push_request,
                                      registered_at, updated_at)
-          SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${utm}, ${input.referrer}, ${submissionId},
-                 ${input.pushRequest}, ${input.now}, ${input.now}
+          SELECT ${registrationId}, p.id, ${register.webinarId}, 'pending', 'form', ${input.formId}, ${input.handlerId}, ${utm},
+                 ${input.referrer}, ${input.pushRequest}, ${input.now}, ${input.now}
           ${fromActive} AND ${webinarExists}
           ON CONFLICT (prospect_id, webinar_id) DO UPDATE SET
-            status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form', utm = excluded.utm,
-            referrer = excluded.referrer, submission_id = excluded.submission_id, push_request = excluded.push_request, updated_at = excluded.updated_at
+            status = 'pending', error_message = NULL, registrant_key = NULL, join_url = NULL, source = 'form',
+            form_id = excluded.form_id, handler_id = excluded.handler_id, utm = excluded.utm,
+            referrer = excluded.referrer, push_request = excluded.push_request, updated_at = excluded.updated_at
           WHERE registrations.status IN ('cancelled', 'error')`,
     );
   }

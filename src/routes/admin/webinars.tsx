@@ -91,6 +91,7 @@ webinarRoutes.get("/:id", async (c) => {
       sync={{ ...page.sync, csrfToken: c.get("csrfToken") }}
       outboxRows={page.outboxRows}
       unmatched={page.unmatched}
+      charts={page.charts}
     />,
     { title: webinar.subject },
   );

@@ -10,6 +10,7 @@ import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
 import { attributionApi } from "./attribution";
+import { engagementApi } from "./engagement";
 import { listApi } from "./lists";
 import { reportApi } from "./reports";
 
@@ -122,6 +123,7 @@ apiV1.get(
 apiV1.route("/", reportApi);
 apiV1.route("/", attributionApi);
 apiV1.route("/", listApi);
+apiV1.route("/", engagementApi);
 
 apiV1.all("*", () => {
   throw new ApiError(404, "not_found", "There is no such API route. See /api/v1/openapi.json.");

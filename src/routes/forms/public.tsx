@@ -17,7 +17,9 @@ import {
 import type { AppEnv } from "../../env";
 import { clientIp, isHtmx } from "../../lib/request";
 import { formCsp } from "../../middleware/security-headers";
-import { processSubmission } from "../../services/submission";
+import { confirmationToken } from "../../services/confirmation";
+import { processSubmission, type SubmissionOutcome } from "../../services/submission";
+import { confirmationPaths } from "../../views/pages/public/confirmation";
 import { embedScript } from "../../views/pages/public/embed";
 import {
   type FormState,
@@ -201,13 +203,32 @@ publicFormRoutes.post("/f/:formId", tooLarge, async (c) => {
   }
   // The submission is stored: a redirect that no longer checks out (saved before the check) falls
   // back to the thank-you, so the visitor never sees an error and never sends it again.
-  const redirect = usableRedirect(form.redirectUrl);
-  if (redirect) {
+  const token = await confirmationFor(c, outcome);
+  const stored = usableRedirect(form.redirectUrl);
+  if (stored) {
+    const redirect = token ? withQuery(stored, confirmationParam(c, token)) : stored;
     if (!isHtmx(c)) return c.redirect(redirect, 303);
     return respond(c, form, <ThankYou message={form.thankYouMessage} redirectUrl={redirect} />, 200);
   }
-  return respond(c, form, <ThankYou message={form.thankYouMessage} />, 200);
+  // A filtered visitor goes to GoTo with nothing, so gets the plain thank-you: the form's own
+  // message may promise GoTo's email.
+  const message = outcome.kind === "filtered" ? null : form.thankYouMessage;
+  return respond(c, form, <ThankYou message={message} confirmation={token} />, 200);
 });
+
+/**
+ * The visitor's confirmation token when the submission made a registration: a filtered visitor
+ * (nothing runs for them) gets none, so they are never shown a link or promised an email.
+ */
+async function confirmationFor(c: Context<AppEnv>, outcome: SubmissionOutcome): Promise<string | null> {
+  if (outcome.kind !== "accepted" || !outcome.registrationId) return null;
+  return confirmationToken(c.env, outcome.registrationId, Date.now());
+}
+
+/** The parameter a customer's success page gets: the address of the visitor's confirmation page. */
+function confirmationParam(c: Context<AppEnv>, token: string): Record<string, string> {
+  return { rollcall_confirmation: new URL(confirmationPaths(token).page, c.req.url).href };
+}
 
 // ---- form handlers ---------------------------------------------------------------------------
 
@@ -298,5 +319,6 @@ publicFormRoutes.post("/fh/:handlerId", tooLarge, async (c) => {
       { status: 429, title: "Too many submissions", message: error },
     );
   }
-  return handlerAnswer(c, handler.successUrl, {}, thanks);
+  const token = await confirmationFor(c, outcome);
+  return handlerAnswer(c, handler.successUrl, token ? confirmationParam(c, token) : {}, thanks);
 });

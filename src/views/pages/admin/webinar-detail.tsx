@@ -1,4 +1,5 @@
 import type { FC } from "hono/jsx";
+import type { WebinarCharts } from "../../../db/queries/report-charts";
 import type {
   OutboxRow,
   RegistrantFilter,
@@ -12,6 +13,7 @@ import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { WebinarAttribution } from "./attribution";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
+import { WebinarChartsSection } from "./webinar-charts";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -140,7 +142,8 @@ export const WebinarDetailPage: FC<{
   sync: SyncPanelProps;
   outboxRows: OutboxRow[];
   unmatched: { count: number; rows: UnmatchedRow[] };
-}> = ({ webinar, connector, sync, outboxRows, unmatched }) => {
+  charts: WebinarCharts;
+}> = ({ webinar, connector, sync, outboxRows, unmatched, charts }) => {
   const sessions = webinarSessions(webinar);
   return (
     <>
@@ -179,6 +182,7 @@ export const WebinarDetailPage: FC<{
           ))}
         </section>
       ))}
+      <WebinarChartsSection charts={charts} />
       <WebinarAttribution webinarId={webinar.id} />
       <section class="panel">
         <h2>Sessions</h2>

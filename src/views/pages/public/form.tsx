@@ -2,6 +2,7 @@ import { raw } from "hono/html";
 import type { Child, FC } from "hono/jsx";
 import type { WebinarHeading } from "../../../db/queries/webinars";
 import type { FormField, FormTheme } from "../../../domain/forms";
+import { ConfirmationPending } from "./confirmation";
 
 /** The honeypot: a field people never see or reach, that form-filling bots fill in. */
 export const HONEYPOT_FIELD = "rc_website";
@@ -62,6 +63,8 @@ export const PublicDocument: FC<{
   theme: FormTheme;
   formId: string;
   embed: boolean;
+  /** Reload the page after this many seconds when JavaScript is off (with it, htmx polls instead). */
+  noScriptRefresh?: number;
   children: Child;
 }> = (p) => (
   <>
@@ -72,6 +75,11 @@ export const PublicDocument: FC<{
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{p.title}</title>
+        {p.noScriptRefresh !== undefined && (
+          <noscript>
+            <meta http-equiv="refresh" content={String(p.noScriptRefresh)} />
+          </noscript>
+        )}
         <link rel="icon" href="/img/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/css/forms.css" />
         <link rel="stylesheet" href={themeHref(p.theme)} />
@@ -213,9 +221,15 @@ export const PublicForm: FC<{ form: PublicFormModel; state: FormState; preview?:
   );
 };
 
-export const ThankYou: FC<{ message: string | null; redirectUrl?: string | null }> = ({ message, redirectUrl }) => (
+/** The thank-you; with a confirmation token (a registration went to GoTo) it waits for the visitor's join link. */
+export const ThankYou: FC<{ message: string | null; redirectUrl?: string | null; confirmation?: string | null }> = ({
+  message,
+  redirectUrl,
+  confirmation,
+}) => (
   <div class="rc-thanks" role="status" data-redirect-url={redirectUrl ?? undefined}>
     <p>{message || "Thank you! We have your details."}</p>
+    {confirmation && !redirectUrl && <ConfirmationPending token={confirmation} />}
     {redirectUrl && (
       <p>
         <a href={redirectUrl} target="_top">

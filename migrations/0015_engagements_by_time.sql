@@ -1,0 +1,1 @@
+CREATE INDEX `engagements_webinar_occurred_idx` ON `engagements` (`webinar_id`,`occurred_at`,`id`);

@@ -1,0 +1,159 @@
+import type { FC } from "hono/jsx";
+import {
+  ChartFigure,
+  type ChartProps,
+  clip,
+  colour,
+  fillOf,
+  formatCount,
+  GRID,
+  MUTED_INK,
+  niceMax,
+  Patterns,
+} from "./frame";
+
+export interface BarGroup {
+  label: string;
+  /** One value per series. */
+  values: number[];
+  /** Written at the end of each bar and in the table; the value itself when absent. */
+  valueLabels?: string[];
+}
+
+export interface BarChartProps extends ChartProps {
+  groups: BarGroup[];
+  /** The series' names (a legend when there are two or more; the table's column headings). */
+  series: string[];
+  /** The axis end; by default a round figure above the largest value. */
+  max?: number;
+  /** The table's first column heading. */
+  groupHeading: string;
+  empty?: string;
+  /** Extra table columns after the values, one cell per group each. */
+  extraColumns?: { heading: string; cells: string[] }[];
+}
+
+const WIDTH = 400;
+const BAR = 18;
+const GAP = 4;
+const LABEL = 20;
+const GROUP_GAP = 12;
+const VALUE_ROOM = 96;
+
+/**
+ * Horizontal bars, grouped: each group's label above its bars, one bar per series with its value
+ * written beside it. Reusable for counts (the funnel) and for rates across webinars (max 1, the
+ * labels as percentages).
+ */
+export const BarChart: FC<BarChartProps> = (p) => {
+  const multi = p.series.length > 1;
+  const legendHeight = multi ? 22 : 0;
+  const groupHeight = LABEL + p.series.length * (BAR + GAP) + GROUP_GAP;
+  const height = legendHeight + p.groups.length * groupHeight + 4;
+  const largest = Math.max(0, ...p.groups.flatMap((g) => g.values));
+  const max = p.max ?? niceMax(largest);
+  const plot = WIDTH - VALUE_ROOM;
+  const label = (g: BarGroup, s: number): string => g.valueLabels?.[s] ?? formatCount(g.values[s] ?? 0);
+  const svg = (
+    <>
+      <Patterns chartId={p.id} count={p.series.length} />
+      {multi && (
+        <g class="chart-legend">
+          {p.series.map((name, s) => {
+            const x = s * (WIDTH / p.series.length);
+            return (
+              <>
+                <rect x={x} y="4" width="14" height="12" fill={fillOf(p.id, s)} stroke={colour(s)} />
+                <text x={x + 20} y="14">
+                  {clip(name, 26)}
+                </text>
+              </>
+            );
+          })}
+        </g>
+      )}
+      {p.groups.map((g, gi) => {
+        const top = legendHeight + gi * groupHeight;
+        return (
+          <g class="chart-group" data-label={g.label}>
+            <text x="0" y={top + 15} font-weight="600">
+              {clip(g.label, 60)}
+            </text>
+            {p.series.map((name, s) => {
+              const value = g.values[s] ?? 0;
+              const w = max > 0 ? Math.max(0, Math.min(1, value / max)) * plot : 0;
+              const y = top + LABEL + s * (BAR + GAP);
+              return (
+                <>
+                  <rect x="0" y={y} width={plot} height={BAR} fill="none" stroke={GRID} />
+                  <rect
+                    x="0"
+                    y={y}
+                    width={w.toFixed(1)}
+                    height={BAR}
+                    fill={fillOf(p.id, s)}
+                    stroke={colour(s)}
+                    data-series={name}
+                    data-value={value}
+                  >
+                    <title>{`${g.label}, ${name}: ${label(g, s)}`}</title>
+                  </rect>
+                  <text x={plot + 6} y={y + 14} fill={MUTED_INK}>
+                    {label(g, s)}
+                  </text>
+                </>
+              );
+            })}
+          </g>
+        );
+      })}
+    </>
+  );
+  const table = (
+    <table>
+      <caption class="visually-hidden">{p.title}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{p.groupHeading}</th>
+          {p.series.map((s) => (
+            <th scope="col" class="num">
+              {s}
+            </th>
+          ))}
+          {p.extraColumns?.map((c) => (
+            <th scope="col" class="num">
+              {c.heading}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {p.groups.map((g, gi) => (
+          <tr>
+            <th scope="row">{g.label}</th>
+            {p.series.map((_, s) => (
+              <td class="num" data-value={g.values[s] ?? 0}>
+                {label(g, s)}
+              </td>
+            ))}
+            {p.extraColumns?.map((c) => (
+              <td class="num">{c.cells[gi] ?? ""}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <ChartFigure
+      id={p.id}
+      title={p.title}
+      desc={p.desc}
+      width={WIDTH}
+      height={height}
+      svg={svg}
+      table={table}
+      empty={p.groups.length === 0 ? (p.empty ?? "Nothing to show yet.") : undefined}
+    />
+  );
+};

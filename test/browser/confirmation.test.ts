@@ -1,0 +1,175 @@
+// Instant confirmation (issue 12 Done when 2, first half): a visitor registers on an embedded form
+// on a customer's page; the thank-you inside the iframe shows the join link GoTo gave (the one in
+// the simulator's state) and an Add to calendar file that downloads and reads as RFC 5545.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, test } from "node:test";
+import type { Browser } from "playwright-core";
+import {
+  assertNoSidewaysScroll,
+  launchBrowser,
+  logIn,
+  type RunningApp,
+  screenshot,
+  simControl,
+  startApp,
+  watchConsole,
+} from "./harness.ts";
+
+let app: RunningApp;
+let browser: Browser | null;
+let site: Server;
+let siteUrl = "";
+let sitePage = "";
+
+const DAY = 86_400_000;
+const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours * 3_600_000).toISOString();
+
+before(async () => {
+  browser = await launchBrowser();
+  app = await startApp();
+  site = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    res.end(sitePage);
+  });
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  site?.close();
+});
+
+/** Reads an .ics strictly enough to fail on a broken one: CRLF, 75-octet lines, nesting, the events' properties. */
+function readCalendar(text: string): { props: Map<string, string>; events: Map<string, string>[] } {
+  assert.ok(text.endsWith("\r\n"), "ends with CRLF");
+  const physical = text.slice(0, -2).split("\r\n");
+  for (const line of physical) {
+    assert.ok(!/[\r\n]/.test(line), "no bare CR or LF");
+    assert.ok(Buffer.byteLength(line) <= 75, `line longer than 75 octets: ${line}`);
+  }
+  const logical: string[] = [];
+  for (const line of physical) {
+    if (line.startsWith(" ")) logical[logical.length - 1] += line.slice(1);
+    else logical.push(line);
+  }
+  assert.equal(logical[0], "BEGIN:VCALENDAR");
+  assert.equal(logical.at(-1), "END:VCALENDAR");
+  const props = new Map<string, string>();
+  const events: Map<string, string>[] = [];
+  let current: Map<string, string> | null = null;
+  for (const line of logical.slice(1, -1)) {
+    const m = /^([A-Z0-9-]+)(?:;[^:]*)?:(.*)$/.exec(line);
+    assert.ok(m, `content line: ${line}`);
+    const [, name = "", value = ""] = m;
+    if (name === "BEGIN") {
+      assert.equal(value, "VEVENT");
+      current = new Map();
+    } else if (name === "END") {
+      assert.ok(current, "END without BEGIN");
+      events.push(current);
+      current = null;
+    } else (current ?? props).set(name, value);
+  }
+  assert.equal(current, null, "every VEVENT ends");
+  return { props, events };
+}
+
+test("a visitor on an embedded form sees their own join link at once, and adds the webinar to a calendar", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+
+  const organizer = "confirm@acme.test";
+  await simControl(app.url, "POST", "/organizers", { email: organizer, firstName: "Con", lastName: "Firm" });
+  const w = await simControl(app.url, "POST", "/webinars", {
+    organizerEmail: organizer,
+    subject: "Series, part one; and two",
+    timeZone: "Europe/Berlin",
+    times: [
+      { startTime: at(9), endTime: at(9, 1) },
+      { startTime: at(16), endTime: at(16, 1) },
+    ],
+  });
+  const webinarKey = String(w.webinarKey);
+  await logIn(page, app.url);
+  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
+  await page.getByLabel("Organizer email").fill(organizer);
+  await page.getByRole("button", { name: "Save connector" }).click();
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByLabel("Organizer").selectOption(organizer);
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.getByText("Verified with GoTo.").waitFor();
+  for (let i = 0; i < 40 && (await page.getByText("Series, part one; and two").count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await page.goto(`${app.url}/admin/forms/new`);
+  await page.getByLabel("Form name").fill("Series registration");
+  await page.getByLabel("Register for webinar").selectOption({ index: 1 });
+  await page.getByLabel("Live").check();
+  await page.getByRole("button", { name: "Save form" }).click();
+  await page.getByText("Form saved.").waitFor();
+  const snippet = await page.locator("#embed-snippet").inputValue();
+
+  sitePage = `<!doctype html><html><head><title>Customer site</title></head><body><h1>Join our series</h1>${snippet}</body></html>`;
+  const visitor = await context.newPage();
+  const visitorProblems = watchConsole(visitor);
+  await visitor.goto(`${siteUrl}/landing`);
+  const frame = visitor.frameLocator("iframe[data-rollcall-form]");
+  const email = "joiner.with.a.rather.long.address@visitor-company.example";
+  await frame.getByLabel("Email").fill(email);
+  await frame.getByLabel("First name").fill("Jo");
+  await frame.getByLabel("Last name").fill("Iner");
+  await frame.getByRole("button", { name: "Register" }).click();
+  const join = frame.getByRole("link", { name: "Join the webinar" });
+  await join.waitFor({ timeout: 15_000 });
+  await screenshot(visitor, "confirmation-01-embedded-join-link");
+
+  const state = (await simControl(app.url, "GET", `/state?webinarKey=${webinarKey}`)) as {
+    registrants?: { email: string; joinUrl: string }[];
+  };
+  const joinUrl = state.registrants?.find((r) => r.email === email)?.joinUrl;
+  assert.ok(joinUrl, "the registrant is in the simulator with a join URL");
+  assert.equal(await join.getAttribute("href"), joinUrl, "the page shows the link GoTo gave");
+
+  const [download] = await Promise.all([
+    visitor.waitForEvent("download"),
+    frame.getByRole("link", { name: "Add to calendar (.ics)" }).click(),
+  ]);
+  const file = await download.path();
+  const calendar = readCalendar(readFileSync(file, "utf8"));
+  assert.equal(calendar.props.get("VERSION"), "2.0");
+  assert.equal(calendar.props.get("X-WR-TIMEZONE"), "Europe/Berlin");
+  assert.equal(calendar.events.length, 2, "one event per session");
+  for (const e of calendar.events) {
+    assert.equal(e.get("URL"), joinUrl);
+    assert.match(e.get("DTSTART") ?? "", /^\d{8}T\d{6}Z$/);
+    assert.ok(e.get("UID") && e.get("DTSTAMP"));
+    assert.match(e.get("SUMMARY") ?? "", /^Series\\, part one\\; and two/);
+  }
+
+  // The confirmation page itself (the plain link, and what a success URL's parameter points to) on a phone.
+  const href = await frame.getByRole("link", { name: "Add to calendar (.ics)" }).getAttribute("href");
+  const confirmPath = (href ?? "").replace(/\/calendar\.ics$/, "");
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const phonePage = await phone.newPage();
+  const phoneProblems = watchConsole(phonePage);
+  await phonePage.goto(`${app.url}${confirmPath}`);
+  assert.equal(await phonePage.getByRole("link", { name: "Join the webinar" }).getAttribute("href"), joinUrl);
+  await assertNoSidewaysScroll(phonePage, "the confirmation page at 390 px");
+  await screenshot(phonePage, "confirmation-02-page-390");
+  // Anyone else's guess at a token sees nothing.
+  const guessed = await fetch(`${app.url}${confirmPath.slice(0, -2)}AA`);
+  assert.equal(guessed.status, 404);
+  assert.ok(!(await guessed.text()).includes(joinUrl));
+
+  assert.deepEqual([...problems, ...visitorProblems, ...phoneProblems], [], "no console errors or CSP violations");
+  await phone.close();
+  await context.close();
+});

@@ -58,3 +58,24 @@ export function decodePosition(cursor: string): number {
   if (!digits) throw new InvalidCursorError();
   return Number(digits);
 }
+
+/**
+ * A keyset position in a list sorted by a figure (a count or a rate) with the id that breaks
+ * ties, as `r:<value>|<id>`. The value is written as JavaScript writes the number, which reads back
+ * to the same number.
+ */
+export interface RankedKeyset {
+  value: number;
+  id: string;
+}
+
+export function encodeRanked(position: RankedKeyset): string {
+  return encode(`r:${position.value}|${position.id}`);
+}
+
+export function decodeRanked(cursor: string): RankedKeyset {
+  const [, value, id] = decode(cursor, /^r:(-?\d{1,16}(?:\.\d{1,20})?(?:e-?\d{1,3})?)\|([A-Za-z0-9_-]{1,100})$/);
+  const n = Number(value);
+  if (!value || !id || !Number.isFinite(n)) throw new InvalidCursorError();
+  return { value: n, id };
+}

@@ -41,3 +41,31 @@ export const NameField = (what: string, max = 100) =>
 export const ExportFormatParam = v.optional(
   v.picklist(["csv"], "That export link is broken: format can only be csv. Use Export CSV on the page."),
 );
+
+export function isCalendarDay(s: string): boolean {
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(s);
+}
+
+/** A day of a date filter, `YYYY-MM-DD` (a real calendar day), or empty for none. */
+export const DayParam = (what: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.check(
+        (s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && isCalendarDay(s)),
+        `Give the ${what} date as YYYY-MM-DD, e.g. 2026-12-01.`,
+      ),
+    ),
+    "",
+  );
+
+/** The instant a day starts (UTC), and the start of the day after it: a `[from, to)` range of whole days. */
+export function dayStart(day: string): string {
+  return `${day}T00:00:00.000Z`;
+}
+
+export function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+}

@@ -1,3 +1,4 @@
+import { type AttributionRow, attendanceRateOf } from "../db/queries/attribution";
 import type { ProspectListItem } from "../db/queries/prospect-reports";
 import type { RegistrantRow } from "../db/queries/reports";
 import { type CsvColumn, type CsvFileName, csvFileName, spreadsheetTime } from "../lib/csv";
@@ -62,4 +63,19 @@ export function prospectExportName(
     filters.q ? `matching ${filters.q}` : "",
     now.toISOString().slice(0, 10),
   ]);
+}
+
+/** Where registrants came from, by one dimension: one line per source, form or referrer host. */
+export function attributionExport(dimensionLabel: string): readonly CsvColumn<AttributionRow>[] {
+  const rate = (r: AttributionRow) => {
+    const value = attendanceRateOf(r);
+    return value === null ? null : Math.round(value * 10_000) / 10_000;
+  };
+  return [
+    { header: dimensionLabel, value: (r) => r.label },
+    { header: "Registered", value: (r) => r.registered },
+    { header: "Attended", value: (r) => r.attended },
+    { header: "Attendance rate", value: rate },
+    { header: "Engaged", value: (r) => r.engaged },
+  ];
 }

@@ -31,18 +31,19 @@ export interface BenchWorker {
   dispose(): Promise<void>;
 }
 
-export async function startBenchWorker(): Promise<BenchWorker> {
+/** `seedSql`: a SQL file run against the migrated local D1 before the Worker starts (bulk data for a read benchmark). */
+export async function startBenchWorker(opts: { seedSql?: string } = {}): Promise<BenchWorker> {
   const state = mkdtempSync(join(tmpdir(), "rollcall-bench-"));
-  const migrate = spawnSync(
-    join(ROOT, "node_modules", ".bin", "wrangler"),
-    ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
-    {
+  const wrangler = (args: string[], what: string) => {
+    const run = spawnSync(join(ROOT, "node_modules", ".bin", "wrangler"), args, {
       cwd: ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
       encoding: "utf8",
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}${migrate.stdout}`);
+    });
+    if (run.status !== 0) throw new Error(`${what} failed: ${run.stderr}${run.stdout}`);
+  };
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], "migrations");
+  if (opts.seedSql) wrangler(["d1", "execute", "DB", "--local", "--persist-to", state, "--file", opts.seedSql], "seed");
   const vars: Record<string, string> = {
     GOTO_MODE: "simulator",
     ADMIN_EMAIL: ADMIN.email,

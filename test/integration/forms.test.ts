@@ -199,6 +199,8 @@ describe("submissions", () => {
     expect(await rows("SELECT * FROM prospect_tags WHERE prospect_id = ? AND tag = 'spring'", p?.id)).toHaveLength(1);
     const [sub] = await rows<Record<string, unknown>>("SELECT * FROM submissions WHERE prospect_id = ?", p?.id);
     expect(sub).toMatchObject({ status: "accepted", form_id: id });
+    // The registration names the form that made it: attribution by form groups by it.
+    expect(reg?.form_id).toBe(id);
     // Handed to the webinar's outbox (waiting, or already pushed).
     const after = await env.WEBINAR_SYNC.getByName(webinar.id).status();
     expect(after.outbox.waiting + after.outbox.done).toBe(before.outbox.waiting + before.outbox.done + 1);

@@ -100,6 +100,13 @@ describe("report queries use indexes", () => {
     const pages = [
       `/admin/webinars`,
       `/admin/webinars?show=finished`,
+      `/admin/webinars?sort=registered&dir=asc`,
+      `/admin/webinars?sort=date&organizer=${fx.connectorId}&from=2020-01-01&to=2030-12-31`,
+      `/admin/webinars?sort=engaged&campaign=${campaignId}`,
+      `/admin/webinars/${fx.finished}/attribution?by=form`,
+      `/admin/webinars/${fx.finished}/attribution?by=referrer&format=csv`,
+      `/admin/webinars/attribution?by=utm_source&from=2020-01-01&to=2030-12-31`,
+      `/admin/webinars/attribution?by=form`,
       `/admin/webinars/${fx.finished}`,
       `/admin/webinars/${fx.finished}/registrants?status=absent`,
       `/admin/prospects/${anyProspect}`,
@@ -120,6 +127,9 @@ describe("report queries use indexes", () => {
     const api = [
       `/api/v1/webinars?status=all`,
       `/api/v1/webinars/${fx.finished}`,
+      `/api/v1/webinars/${fx.finished}/attribution?by=utm_campaign`,
+      `/api/v1/attribution?by=referrer&from=2020-01-01&to=2030-12-31`,
+      `/api/v1/attribution?by=form&format=csv`,
       `/api/v1/webinars/${fx.finished}/registrants?status=attended`,
       `/api/v1/prospects?email=ann-plans@example.com`,
       `/api/v1/prospects/${anyProspect}`,

@@ -3,7 +3,7 @@ import { createApiKey } from "../../src/auth/api-keys";
 import { createDb, type Db } from "../../src/db/client";
 import { insertConnector } from "../../src/db/queries/connectors";
 import { writeWebinars } from "../../src/db/queries/webinars";
-import { activities, prospects, registrations, unmatchedRegistrants } from "../../src/db/schema";
+import { activities, engagements, prospects, registrations, unmatchedRegistrants } from "../../src/db/schema";
 import { newId } from "../../src/lib/encoding";
 
 /** Seeds D1 directly for the report, prospect and API tests: no GoTo, no sync engine. */
@@ -128,6 +128,28 @@ export async function seedActivity(
     .bind(prospectId)
     .run();
   return id;
+}
+
+/** A poll answer, survey answer or question in the engagements table, as the engagement sync writes them. */
+export async function seedEngagement(
+  prospectId: string,
+  webinarId: string,
+  kind: "poll" | "survey" | "question" = "poll",
+): Promise<void> {
+  const id = newId("eng");
+  await db()
+    .insert(engagements)
+    .values({
+      id,
+      webinarId,
+      prospectId,
+      sessionKey: "1",
+      kind,
+      question: `Question ${id}`,
+      answers: JSON.stringify(["Yes"]),
+      occurredAt: new Date().toISOString(),
+      dedupeKey: `seed:${id}`,
+    });
 }
 
 export async function seedUnmatched(webinarId: string, email: string): Promise<void> {

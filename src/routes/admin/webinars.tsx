@@ -11,9 +11,7 @@ import {
   type RegistrantFilter,
   type RegistrantRow,
   registrantPage,
-  type WebinarFilter,
   type WebinarWithCounts,
-  webinarPage,
   webinarWithCounts,
 } from "../../db/queries/reports";
 import { bulkActionForm } from "../../domain/bulk";
@@ -34,14 +32,8 @@ import {
   type SyncPanelProps,
   WebinarDetailPage,
 } from "../../views/pages/admin/webinar-detail";
-import { WebinarsPage } from "../../views/pages/admin/webinars";
 
 const PAGE_SIZE = 50;
-
-const ListQuery = v.object({
-  show: v.optional(v.picklist(["upcoming", "finished", "all"], "Show upcoming, finished or all webinars."), "all"),
-  cursor: PageCursorParam,
-});
 
 const StatusParam = v.optional(
   v.picklist(REGISTRANT_FILTERS, "Choose registered, accepted, attended, absent, cancelled or denied prospects."),
@@ -88,22 +80,6 @@ function syncNowAnswer(outcome: SyncNowOutcome): {
     status: 200,
   };
 }
-
-webinarRoutes.get(
-  "/",
-  validQuery(ListQuery, (_c, input) => brokenLink(input)),
-  async (c) => {
-    const { show, cursor } = c.req.valid("query");
-    const page = await webinarPage(createDb(c.env.DB), {
-      filter: show as WebinarFilter,
-      limit: PAGE_SIZE,
-      after: cursor ? decodeKeyset(cursor) : null,
-      now: new Date().toISOString(),
-    });
-    const nextHref = page.next ? `/admin/webinars?show=${show}&cursor=${encodeKeyset(page.next)}` : null;
-    return c.render(<WebinarsPage filter={show} webinars={page.rows} nextHref={nextHref} />, { title: "Webinars" });
-  },
-);
 
 webinarRoutes.get("/:id", async (c) => {
   const webinar = await loadWebinar(c);

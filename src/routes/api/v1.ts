@@ -9,6 +9,7 @@ import type { AppEnv } from "../../env";
 import { decodePosition, encodePosition } from "../../lib/cursor";
 import { ApiError } from "../../lib/errors";
 import { requireApiKey } from "../../middleware/api-auth";
+import { attributionApi } from "./attribution";
 import { engagementApi } from "./engagement";
 import { listApi } from "./lists";
 import { reportApi } from "./reports";
@@ -120,6 +121,7 @@ apiV1.get(
 
 // Webinar and prospect reports (issue 5); mounted before the catch-all below.
 apiV1.route("/", reportApi);
+apiV1.route("/", attributionApi);
 apiV1.route("/", listApi);
 apiV1.route("/", engagementApi);
 

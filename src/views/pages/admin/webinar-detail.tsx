@@ -12,6 +12,7 @@ import { webinarSessions } from "../../../domain/webinars";
 import { plural } from "../../../lib/plural";
 import type { WebinarEngagementModel } from "../../../services/webinar-engagement";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
+import { WebinarAttribution } from "./attribution";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import { WebinarChartsSection } from "./webinar-charts";
 import { EngagementPanel, SessionsSideBySide } from "./webinar-engagement";
@@ -185,6 +186,7 @@ export const WebinarDetailPage: FC<{
         </section>
       ))}
       <WebinarChartsSection charts={charts} />
+      <WebinarAttribution webinarId={webinar.id} />
       <section class="panel">
         <h2>Sessions</h2>
         <ol class="sessions">

@@ -1,85 +1,330 @@
-import type { FC } from "hono/jsx";
-import type { WebinarFilter, WebinarWithCounts } from "../../../db/queries/reports";
-import { DataTable, EmptyState, PageHeader, Pager, Time } from "../../components";
+import type { Child, FC } from "hono/jsx";
+import type { OverviewRow, OverviewSort, SortDirection } from "../../../db/queries/webinar-overview";
+import { DataTable, EmptyState, Flash, PageHeader, Pager } from "../../components";
 import { PhaseBadge, registrantsHref } from "./webinar-parts";
+import { ZonedTime } from "./zoned-time";
 
-const TABS: { filter: WebinarFilter; label: string }[] = [
-  { filter: "upcoming", label: "Upcoming" },
-  { filter: "finished", label: "Finished" },
-  { filter: "all", label: "All" },
+/** What the filter form shows: the query string as sent (or as the server filled it in). */
+export interface OverviewValues {
+  show: string;
+  organizer: string;
+  campaign: string;
+  from: string;
+  to: string;
+  sort: string;
+  dir: string;
+}
+
+export interface OverviewChoices {
+  organizers: { id: string; organizerEmail: string; organizerName: string | null; deleted: boolean }[];
+  campaigns: { id: string; name: string }[];
+}
+
+const FIELDS = ["show", "organizer", "campaign", "from", "to", "sort", "dir"] as const;
+
+/** The overview's query string with the given changes; `show=all` and empty values are left out. */
+export function overviewQueryString(values: OverviewValues, cursor?: string): string {
+  const q = new URLSearchParams();
+  for (const f of FIELDS) if (values[f] && !(f === "show" && values[f] === "all")) q.set(f, values[f]);
+  if (cursor) q.set("cursor", cursor);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+const TABS: { show: string; label: string }[] = [
+  { show: "upcoming", label: "Upcoming" },
+  { show: "finished", label: "Finished" },
+  { show: "all", label: "All" },
 ];
 
-const EMPTY: Record<WebinarFilter, string> = {
+const SORT_LABEL: Record<OverviewSort, string> = {
+  date: "Date",
+  registered: "Registered",
+  attended: "Attended",
+  absent: "Absent",
+  rate: "Attendance rate",
+  engaged: "Engaged",
+};
+
+const EMPTY: Record<string, string> = {
   upcoming: "No upcoming webinars. Webinars scheduled in GoTo appear here within 10 minutes of discovery.",
   finished: "No finished webinars yet. Once a webinar's last session ends, it moves here with its attendance.",
   all: "No webinars yet. Verify a connector: discovery brings in its webinars, a year back and a year ahead.",
 };
 
-/** Reports > Webinars: each count links to the prospects behind it. */
-export const WebinarsPage: FC<{
-  filter: WebinarFilter;
-  webinars: WebinarWithCounts[];
-  nextHref: string | null;
-}> = ({ filter, webinars, nextHref }) => (
-  <>
-    <PageHeader
-      title="Webinars"
-      lead="Registered, attended and absent counts for every synced webinar. Absent counts appear once a webinar has ended."
-    />
-    <nav class="tabs" aria-label="Which webinars">
-      {TABS.map((t) => (
-        <a href={`/admin/webinars?show=${t.filter}`} aria-current={t.filter === filter ? "page" : undefined}>
-          {t.label}
-        </a>
-      ))}
-    </nav>
-    <section class="panel">
-      {webinars.length === 0 ? (
-        <EmptyState title="Nothing here yet" action={<a href="/admin/connectors">Go to Connectors</a>}>
-          <p>{EMPTY[filter]}</p>
-        </EmptyState>
-      ) : (
-        <DataTable
-          columns={[
-            "Webinar",
-            "Starts",
-            "Status",
-            { label: "Registered", class: "num" },
-            { label: "Attended", class: "num" },
-            { label: "Absent", class: "num" },
-          ]}
-        >
-          {webinars.map((w) => (
-            <tr>
-              <td data-label="Webinar">
-                <a href={`/admin/webinars/${w.id}`}>
-                  <bdi>{w.subject}</bdi>
-                </a>
-              </td>
-              <td data-label="Starts">
-                <Time iso={w.startsAt} />
-              </td>
-              <td data-label="Status">
-                <PhaseBadge phase={w.phase} />
-              </td>
-              <td data-label="Registered" class="num">
-                <a href={registrantsHref(w.id, "registered")}>{w.counts.registered}</a>
-              </td>
-              <td data-label="Attended" class="num">
-                <a href={registrantsHref(w.id, "attended")}>{w.counts.attended}</a>
-              </td>
-              <td data-label="Absent" class="num">
-                {w.phase === "finished" ? (
-                  <a href={registrantsHref(w.id, "absent")}>{w.counts.absent}</a>
-                ) : (
-                  <span class="muted">after it ends</span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
+/** A share as a marketer reads it: "66.7 %"; a dash when there is nothing to rate yet. */
+export function percent(rate: number | null): string {
+  return rate === null ? "–" : `${Math.round(rate * 1000) / 10} %`;
+}
+
+export function organizerLabel(o: { organizerEmail: string; organizerName: string | null }): string {
+  return o.organizerName ? `${o.organizerName} (${o.organizerEmail})` : o.organizerEmail;
+}
+
+const ORDER_WORDS: Record<OverviewSort, { asc: string; desc: string }> = {
+  date: { asc: "earliest first", desc: "latest first" },
+  registered: { asc: "lowest first", desc: "highest first" },
+  attended: { asc: "lowest first", desc: "highest first" },
+  absent: { asc: "lowest first", desc: "highest first" },
+  rate: { asc: "lowest first", desc: "highest first" },
+  engaged: { asc: "lowest first", desc: "highest first" },
+};
+
+/** A column heading that sorts by it: descending first, ascending on a second click. */
+const SortHeading: FC<{ sort: OverviewSort; values: OverviewValues }> = ({ sort, values }) => {
+  const current = values.sort === sort;
+  const dir: SortDirection = current && values.dir === "desc" ? "asc" : "desc";
+  const href = `/admin/webinars${overviewQueryString({ ...values, sort, dir })}`;
+  return (
+    <a href={href} title={`Sort by ${SORT_LABEL[sort].toLowerCase()}`}>
+      {SORT_LABEL[sort]}
+      {current && (
+        <>
+          <span aria-hidden="true">{values.dir === "asc" ? " ↑" : " ↓"}</span>
+          <span class="visually-hidden">
+            {` (${values.dir === "asc" ? ORDER_WORDS[sort].asc : ORDER_WORDS[sort].desc})`}
+          </span>
+        </>
       )}
-      <Pager nextHref={nextHref} />
-    </section>
-  </>
+    </a>
+  );
+};
+
+const FilterField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
+  <div class={p.error ? "field has-error" : "field"}>
+    <label for={`f-${p.name}`}>{p.label}</label>
+    {p.children}
+    {p.error && (
+      <small class="error" id={`f-${p.name}-error`}>
+        {p.error}
+      </small>
+    )}
+  </div>
 );
+
+const invalid = (name: string, errors: Record<string, string>) =>
+  errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
+
+const Filters: FC<{ values: OverviewValues; choices: OverviewChoices; errors: Record<string, string> }> = ({
+  values,
+  choices,
+  errors,
+}) => (
+  <form method="get" action="/admin/webinars" class="grid-form" novalidate>
+    <input type="hidden" name="show" value={values.show || "all"} />
+    <FilterField name="organizer" label="Organizer" error={errors.organizer}>
+      <select id="f-organizer" name="organizer" {...invalid("organizer", errors)}>
+        <option value="">Every organizer</option>
+        {choices.organizers.map((o) => (
+          <option value={o.id} selected={values.organizer === o.id}>
+            {organizerLabel(o)}
+            {o.deleted ? " (deleted connector)" : ""}
+          </option>
+        ))}
+      </select>
+    </FilterField>
+    <FilterField name="campaign" label="Campaign" error={errors.campaign}>
+      <select id="f-campaign" name="campaign" {...invalid("campaign", errors)}>
+        <option value="">Any campaign</option>
+        {choices.campaigns.map((cmp) => (
+          <option value={cmp.id} selected={values.campaign === cmp.id}>
+            {cmp.name}
+          </option>
+        ))}
+      </select>
+    </FilterField>
+    <FilterField name="from" label="Starting on or after (UTC)" error={errors.from}>
+      <input id="f-from" name="from" type="date" value={values.from} {...invalid("from", errors)} />
+    </FilterField>
+    <FilterField name="to" label="Starting on or before (UTC)" error={errors.to}>
+      <input id="f-to" name="to" type="date" value={values.to} {...invalid("to", errors)} />
+    </FilterField>
+    <FilterField name="sort" label="Sort by" error={errors.sort}>
+      <select id="f-sort" name="sort" {...invalid("sort", errors)}>
+        {(Object.keys(SORT_LABEL) as OverviewSort[]).map((s) => (
+          <option value={s} selected={values.sort === s}>
+            {SORT_LABEL[s]}
+          </option>
+        ))}
+      </select>
+    </FilterField>
+    <FilterField name="dir" label="Order" error={errors.dir}>
+      <select id="f-dir" name="dir" {...invalid("dir", errors)}>
+        <option value="desc" selected={values.dir === "desc"}>
+          Highest or latest first
+        </option>
+        <option value="asc" selected={values.dir === "asc"}>
+          Lowest or earliest first
+        </option>
+      </select>
+    </FilterField>
+    <p class="form-actions">
+      <button type="submit" class="button primary">
+        Apply
+      </button>{" "}
+      <a
+        class="button subtle"
+        href={`/admin/webinars${values.show && values.show !== "all" ? `?show=${values.show}` : ""}`}
+      >
+        Clear
+      </a>
+    </p>
+  </form>
+);
+
+/**
+ * Attendance and no-show rates of the finished webinars on this page, as numbers. A chart of the
+ * same rates goes in `chart`, above the table, which stays for screen readers and copy-paste.
+ */
+const RatesSection: FC<{ rows: OverviewRow[]; chart?: Child }> = ({ rows, chart }) => {
+  const rated = rows.filter((r) => r.attendanceRate !== null);
+  if (rated.length === 0) return null;
+  return (
+    <section class="panel" id="attendance-rates" aria-labelledby="attendance-rates-title">
+      <h2 id="attendance-rates-title">Attendance and no-show rates</h2>
+      {chart}
+      <DataTable
+        columns={["Webinar", { label: "Attendance rate", class: "num" }, { label: "No-show rate", class: "num" }]}
+      >
+        {rated.map((r) => (
+          <tr>
+            <td data-label="Webinar">
+              <bdi>{r.subject}</bdi>
+            </td>
+            <td data-label="Attendance rate" class="num" data-rate="attendance">
+              {percent(r.attendanceRate)}
+            </td>
+            <td data-label="No-show rate" class="num" data-rate="no-show">
+              {percent(r.counts.registered ? r.counts.absent / r.counts.registered : null)}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </section>
+  );
+};
+
+/** Reports > Webinars: every webinar's figures, each count linking to the prospects behind it. */
+export const WebinarsPage: FC<{
+  values: OverviewValues;
+  choices: OverviewChoices;
+  errors: Record<string, string>;
+  rows: OverviewRow[];
+  nextHref: string | null;
+  /** The chart of attendance and no-show rates across these webinars, when there is one. */
+  ratesChart?: Child;
+}> = ({ values, choices, errors, rows, nextHref, ratesChart }) => {
+  const organizers = new Map(choices.organizers.map((o) => [o.id, o]));
+  const filtered = Boolean(values.organizer || values.campaign || values.from || values.to);
+  const refused = Object.keys(errors).length > 0;
+  return (
+    <>
+      <PageHeader
+        title="Webinars"
+        lead="Registered, attended, absent and engaged registrants of every synced webinar. Absent counts and rates appear once a webinar has ended."
+        actions={
+          <a class="button" href="/admin/webinars/attribution">
+            Attribution
+          </a>
+        }
+      />
+      <nav class="tabs" aria-label="Which webinars">
+        {TABS.map((t) => (
+          <a
+            href={`/admin/webinars${overviewQueryString({ ...values, show: t.show, sort: values.sort, dir: "" })}`}
+            aria-current={t.show === (values.show || "all") ? "page" : undefined}
+          >
+            {t.label}
+          </a>
+        ))}
+      </nav>
+      {errors.show && <Flash kind="error">{errors.show}</Flash>}
+      <section class="panel">
+        <details class="filters" open={filtered || refused || values.sort !== "date" ? true : undefined}>
+          <summary>Filter and sort</summary>
+          <Filters values={values} choices={choices} errors={errors} />
+        </details>
+      </section>
+      <section class="panel">
+        {rows.length === 0 ? (
+          refused ? (
+            <EmptyState title="Nothing shown yet">
+              <p>Fix what is marked above, then apply the filters again.</p>
+            </EmptyState>
+          ) : filtered ? (
+            <EmptyState title="No webinar matches" action={<a href="/admin/webinars">Show every webinar</a>}>
+              <p>No webinar matches these filters. Widen the dates or choose another organizer or campaign.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="Nothing here yet" action={<a href="/admin/connectors">Go to Connectors</a>}>
+              <p>{EMPTY[values.show] ?? EMPTY.all}</p>
+            </EmptyState>
+          )
+        ) : (
+          <DataTable
+            class="overview"
+            columns={[
+              "Webinar",
+              "Organizer",
+              { label: <SortHeading sort="date" values={values} /> },
+              { label: <SortHeading sort="registered" values={values} />, class: "num" },
+              { label: <SortHeading sort="attended" values={values} />, class: "num" },
+              { label: <SortHeading sort="absent" values={values} />, class: "num" },
+              { label: <SortHeading sort="rate" values={values} />, class: "num" },
+              { label: <SortHeading sort="engaged" values={values} />, class: "num" },
+            ]}
+          >
+            {rows.map((w) => {
+              const organizer = organizers.get(w.connectorId);
+              return (
+                <tr data-webinar={w.id}>
+                  <td data-label="Webinar" class="webinar">
+                    <a href={`/admin/webinars/${w.id}`}>
+                      <bdi>{w.subject}</bdi>
+                    </a>{" "}
+                    <PhaseBadge phase={w.phase} />
+                  </td>
+                  <td data-label="Organizer" class="organizer">
+                    {organizer ? (
+                      <>
+                        {organizer.organizerName && <bdi>{organizer.organizerName}</bdi>}
+                        <small class="organizer-email muted">{organizer.organizerEmail}</small>
+                      </>
+                    ) : (
+                      <span class="muted">unknown</span>
+                    )}
+                  </td>
+                  <td data-label="Starts">
+                    <ZonedTime iso={w.startsAt} timeZone={w.timeZone} />
+                  </td>
+                  <td data-label="Registered" class="num">
+                    <a href={registrantsHref(w.id, "registered")}>{w.counts.registered}</a>
+                  </td>
+                  <td data-label="Attended" class="num">
+                    <a href={registrantsHref(w.id, "attended")}>{w.counts.attended}</a>
+                  </td>
+                  <td data-label="Absent" class="num">
+                    {w.phase === "finished" ? (
+                      <a href={registrantsHref(w.id, "absent")}>{w.counts.absent}</a>
+                    ) : (
+                      <span class="muted">after it ends</span>
+                    )}
+                  </td>
+                  <td data-label="Attendance rate" class="num" data-rate="attendance">
+                    {percent(w.attendanceRate)}
+                  </td>
+                  <td data-label="Engaged" class="num" data-count="engaged">
+                    {w.engaged}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+        <Pager nextHref={nextHref} />
+      </section>
+      <RatesSection rows={rows} chart={ratesChart} />
+      <script src="/js/local-time.js" defer />
+    </>
+  );
+};

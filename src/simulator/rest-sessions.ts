@@ -68,7 +68,7 @@ function attendeeJson(a: ReturnType<typeof attendeesOf>[number]): JsonValue {
   };
 }
 
-function pastSession(c: SimContext, w: WebinarRow): SessionRow {
+export function pastSession(c: SimContext, w: WebinarRow): SessionRow {
   const key = pathKey(c, "sessionKey");
   const session = sessionsOf(c.get("sim").sql, w.webinar_key).find((s) => s.session_key === key);
   if (!session) throw notFound("Session with specified key does not exist.");
@@ -133,28 +133,9 @@ export function mountSessionRoutes(app: SimApp): void {
     return jsonText(sessionPerformance(sql, w.webinar_key, session.session_key));
   });
 
-  const attendee = (c: SimContext) => {
-    const organizer = pathOrganizer(c);
-    const { sql } = c.get("sim");
-    const w = liveOrAnyOwned(sql, pathKey(c, "webinarKey"), organizer);
-    const session = pastSession(c, w);
-    const key = pathKey(c, "registrantKey");
-    const found = attendeesOf(sql, { sessionKey: session.session_key }).find((a) => a.registrantKey === key);
-    if (!found) throw notFound("Attendee with specified key does not exist.");
-    return found;
-  };
   app.get(`${r}/organizers/:organizerKey/webinars/:webinarKey/sessions/:sessionKey/attendees/:registrantKey`, (c) =>
-    jsonText(attendeeJson(attendee(c))),
+    jsonText(attendeeJson(pathAttendee(c).attendee)),
   );
-  for (const part of ["polls", "questions", "surveys"]) {
-    app.get(
-      `${r}/organizers/:organizerKey/webinars/:webinarKey/sessions/:sessionKey/attendees/:registrantKey/${part}`,
-      (c) => {
-        attendee(c);
-        return jsonText([]);
-      },
-    );
-  }
 
   app.get(`${r}/organizers/:organizerKey/webinars/:webinarKey/attendees`, (c) => {
     const organizer = pathOrganizer(c);
@@ -167,6 +148,23 @@ export function mountSessionRoutes(app: SimApp): void {
   });
 }
 
+/** The attendee, session and webinar a per-attendee path names; 404 for an unknown session or a registrant who did not attend it. */
+export function pathAttendee(c: SimContext): {
+  webinar: WebinarRow;
+  session: SessionRow;
+  organizer: OrganizerRow;
+  attendee: ReturnType<typeof attendeesOf>[number];
+} {
+  const organizer = pathOrganizer(c);
+  const { sql } = c.get("sim");
+  const webinar = liveOrAnyOwned(sql, pathKey(c, "webinarKey"), organizer);
+  const session = pastSession(c, webinar);
+  const key = pathKey(c, "registrantKey");
+  const attendee = attendeesOf(sql, { sessionKey: session.session_key }).find((a) => a.registrantKey === key);
+  if (!attendee) throw notFound("Attendee with specified key does not exist.");
+  return { webinar, session, organizer, attendee };
+}
+
 /** Reports still answer for a webinar's past sessions; only unknown or foreign keys are 404. */
 function liveOrAny(sql: SqlStorage, webinarKey: string): WebinarRow {
   const w = one<WebinarRow>(sql, "SELECT * FROM webinars WHERE webinar_key = ?", webinarKey);
@@ -174,7 +172,7 @@ function liveOrAny(sql: SqlStorage, webinarKey: string): WebinarRow {
   return w;
 }
 
-function liveOrAnyOwned(sql: SqlStorage, webinarKey: string, organizer: OrganizerRow): WebinarRow {
+export function liveOrAnyOwned(sql: SqlStorage, webinarKey: string, organizer: OrganizerRow): WebinarRow {
   const w = liveOrAny(sql, webinarKey);
   if (w.organizer_key !== organizer.organizer_key) throw notFound();
   return w;

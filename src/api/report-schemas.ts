@@ -95,7 +95,7 @@ export const Activity = v.object({
   type: v.pipe(
     v.string(),
     v.description(
-      "webinar_registered, webinar_accepted, webinar_attended, webinar_registration_denied, webinar_registration_cancelled, form_submitted, score_adjusted (a form's or a rule's), rule_action (an automation rule added or removed a tag or list membership, or assigned a campaign)",
+      "webinar_registered, webinar_accepted, webinar_attended, webinar_registration_denied, webinar_registration_cancelled, webinar_poll_answered, webinar_survey_completed, webinar_question_asked, form_submitted, score_adjusted (a form's or a rule's), rule_action (an automation rule added or removed a tag or list membership, or assigned a campaign)",
     ),
   ),
   webinar_id: v.nullable(v.string()),

@@ -4,6 +4,7 @@ import { newId } from "../../lib/encoding";
 import { createDb } from "../client";
 import {
   activities,
+  engagements,
   listMembers,
   prospectMerges,
   prospects,
@@ -114,6 +115,8 @@ export async function mergeProspects(
         .where(eq(registrations.prospectId, otherId)),
     ),
     run(db.update(submissions).set({ prospectId: masterId }).where(eq(submissions.prospectId, otherId))),
+    // Engagement keys are unique across prospects, so the rows move as they are.
+    run(db.update(engagements).set({ prospectId: masterId }).where(eq(engagements.prospectId, otherId))),
     d1
       .prepare(
         `INSERT OR IGNORE INTO list_members (list_id, prospect_id, ${listMembers.addedAt.name})

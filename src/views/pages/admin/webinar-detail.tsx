@@ -11,6 +11,7 @@ import { webinarSessions } from "../../../domain/webinars";
 import { plural } from "../../../lib/plural";
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
+import { EngagementProgress, type EngagementProgressView } from "./engagement-progress";
 import {
   COUNT_LABEL,
   PhaseBadge,
@@ -30,6 +31,7 @@ export interface SyncEngineStatus {
   facts: { label: string; value: string }[];
   /** Registrations the outbox is retrying, by id: why the last attempt failed and when the next is. */
   retrying: Record<string, { lastError: string; nextAt: string }>;
+  engagement?: EngagementProgressView | null;
 }
 
 export interface SyncPanelProps {
@@ -92,6 +94,7 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
             <dd>{f.value}</dd>
           </div>
         ))}
+        <EngagementProgress progress={engine.engagement} />
         <div>
           <dt>Last sync error</dt>
           <dd>

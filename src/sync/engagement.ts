@@ -37,7 +37,8 @@ export const ATTENDEES_PER_RUN = 50;
 const RUN_MS = 15_000;
 /** Pause between runs, so the other jobs of this object and other webinars get their turn. */
 const BETWEEN_RUNS_MS = 1_000;
-/** After a failed read, the pass waits this long before trying again. */
+/** After this many failed reads in a row, the pass waits {@link AFTER_FAILURE_MS} before going on. */
+const FAILURES_BEFORE_WAITING = 3;
 const AFTER_FAILURE_MS = 30_000;
 /** A read that failed this often is skipped: one attendee's bad answers do not stall the pass. */
 const MAX_ATTEMPTS = 3;
@@ -122,7 +123,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
 
   const items: EngagementItem[] = [];
   const read: PendingAttendee[] = [];
-  let failed = false;
+  let failuresInARow = 0;
   for (const attendee of pendingAttendees(sql, ATTENDEES_PER_RUN)) {
     if (Date.now() - started > RUN_MS) break;
     const args = { ...keys, sessionKey: attendee.sessionKey, registrantKey: attendee.registrantKey };
@@ -132,6 +133,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
       const at = new Date().toISOString();
       items.push(...pollItems("poll", attendee, polls.value, at), ...pollItems("survey", attendee, surveys.value, at));
       read.push(attendee);
+      failuresInARow = 0;
       continue;
     }
     const failure = polls.ok ? (surveys.ok ? null : surveys.error) : polls.error;
@@ -147,13 +149,16 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
     }
     attendeeFailed(sql, attendee, failure.message, MAX_ATTEMPTS);
     log("warn", "engagement read failed", { webinarId, registrantKey: attendee.registrantKey, kind: failure.kind });
-    failed = true;
-    break;
+    // One attendee's bad answer is tried again next run; several in a row means GoTo is struggling: wait.
+    if (++failuresInARow >= FAILURES_BEFORE_WAITING) break;
   }
   await writeRead(db, sql, webinarId, items, read);
 
   if (pendingAttendees(sql, 1).length === 0) deleteJob(sql, "engagement");
-  else scheduleJob(sql, "engagement", Date.now() + (failed ? AFTER_FAILURE_MS : BETWEEN_RUNS_MS));
+  else {
+    const wait = failuresInARow >= FAILURES_BEFORE_WAITING ? AFTER_FAILURE_MS : BETWEEN_RUNS_MS;
+    scheduleJob(sql, "engagement", Date.now() + wait);
+  }
 }
 
 /** D1 first, then the attendees marked read: a run that dies between the two reads them again, harmlessly. */

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { mergeProspects } from "../../src/db/queries/merge";
 import type { GoToSimulator } from "../../src/simulator/simulator";
 import type { SyncStatus } from "../../src/sync/webinar-sync";
 import { call, rows } from "../helpers";
@@ -163,6 +164,18 @@ describe("engagement through the simulator (F31)", () => {
     await engagementIdle(webinar.id);
     expect(await engagementActivities(webinar.id)).toEqual(acts);
     expect(await engagementRows(webinar.id)).toEqual(engaged);
+
+    // A merge moves the engagement rows (and their activities) to the master.
+    await mergeProspects(env.DB, {
+      masterId: "pro_eng_ada",
+      otherId: "pro_eng_bob",
+      mergedBy: null,
+      now: new Date().toISOString(),
+    });
+    const merged = await engagementRows(webinar.id);
+    expect(merged.map((e) => e.prospect_id)).toEqual(engaged.map(() => "pro_eng_ada"));
+    expect((await engagementActivities(webinar.id)).every((a) => a.prospect_id === "pro_eng_ada")).toBe(true);
+    expect(await engagementActivities(webinar.id)).toHaveLength(6);
   }, 120_000);
 
   it("a survey submitted by webhook appears without a poll; duplicate deliveries and the later pass add nothing; bad answers do not stop the pass", async () => {

@@ -3,6 +3,7 @@
 import { invalid, notFound } from "./errors";
 import { pathKey, type SimApp, type SimContext } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
+import { engagementOf } from "./model-engagement";
 import type { OrganizerRow } from "./model-organizers";
 import { attendeesOf } from "./model-registrants";
 import { sessionsOf } from "./model-webinars";
@@ -24,13 +25,22 @@ export function sessionPerformance(sql: SqlStorage, webinarKey: string, sessionK
       averageAttentiveness: 0,
       averageAttendanceTimeSeconds: Math.round(average * 10) / 10,
     },
-    pollsAndSurveys: {
-      pollCount: 0,
-      surveyCount: 0,
-      questionsAsked: 0,
-      percentagePollsCompleted: 0,
-      percentageSurveysCompleted: 0,
-    },
+    pollsAndSurveys: engagementCounts(sql, sessionKey, attendees.length),
+  };
+}
+
+/** The session's polls, surveys and questions, counted as GoTo's performance report has them. */
+function engagementCounts(sql: SqlStorage, sessionKey: string, attendeeCount: number): JsonValue {
+  const polls = engagementOf(sql, sessionKey, "poll");
+  const surveys = engagementOf(sql, sessionKey, "survey");
+  const share = (rows: { registrant_key: string }[]) =>
+    attendeeCount ? Math.round((new Set(rows.map((r) => r.registrant_key)).size / attendeeCount) * 1000) / 10 : 0;
+  return {
+    pollCount: new Set(polls.map((p) => p.question)).size,
+    surveyCount: new Set(surveys.map((p) => p.question)).size,
+    questionsAsked: engagementOf(sql, sessionKey, "question").length,
+    percentagePollsCompleted: share(polls),
+    percentageSurveysCompleted: share(surveys),
   };
 }
 
@@ -48,7 +58,7 @@ function reportingSession(sql: SqlStorage, s: SessionRow, w: WebinarRow, organiz
     creatingOrganizerName: `${organizer.first_name} ${organizer.last_name}`,
     startingOrganizerKey: organizer.organizer_key,
     startingOrganizerName: `${organizer.first_name} ${organizer.last_name}`,
-    totalPollCount: 0,
+    totalPollCount: new Set(engagementOf(sql, s.session_key, "poll").map((p) => p.question)).size,
     timeZone: w.time_zone,
     experienceType: w.experience_type,
     webinarID: w.webinar_id,

@@ -6,7 +6,7 @@
 
 /** Appended to WebinarSync's migrations (sync-storage.ts). */
 export const ENGAGEMENT_MIGRATION: string[] = [
-  `CREATE TABLE engagement_sessions (session_key TEXT PRIMARY KEY, listed_at INTEGER NOT NULL,
+  `CREATE TABLE engagement_sessions (session_key TEXT PRIMARY KEY, end_time TEXT NOT NULL, listed_at INTEGER NOT NULL,
      questions_read_at INTEGER)`,
   `CREATE TABLE engagement_attendees (
      session_key TEXT NOT NULL,
@@ -21,6 +21,8 @@ export const ENGAGEMENT_MIGRATION: string[] = [
 
 export interface PendingAttendee {
   sessionKey: string;
+  /** When the session ended (ISO): GoTo gives poll and survey answers no time of their own. */
+  sessionEnd: string;
   registrantKey: string;
   email: string;
   attempts: number;
@@ -29,14 +31,16 @@ export interface PendingAttendee {
 /** A session's attendees as GoTo lists them now: new ones are queued, known ones keep their state. */
 export function planSessionAttendees(
   sql: SqlStorage,
-  sessionKey: string,
+  session: { sessionKey: string; endTime: string },
   attendees: readonly { registrantKey: string; email: string }[],
   now: number,
 ): void {
+  const { sessionKey } = session;
   sql.exec(
-    `INSERT INTO engagement_sessions (session_key, listed_at) VALUES (?, ?)
-     ON CONFLICT(session_key) DO UPDATE SET listed_at = excluded.listed_at`,
+    `INSERT INTO engagement_sessions (session_key, end_time, listed_at) VALUES (?, ?, ?)
+     ON CONFLICT(session_key) DO UPDATE SET end_time = excluded.end_time, listed_at = excluded.listed_at`,
     sessionKey,
+    session.endTime,
     now,
   );
   for (const a of attendees) {
@@ -56,13 +60,20 @@ export function markQuestionsRead(sql: SqlStorage, sessionKey: string, now: numb
 /** The next attendees to read, session by session. */
 export function pendingAttendees(sql: SqlStorage, limit: number): PendingAttendee[] {
   return sql
-    .exec<{ session_key: string; registrant_key: string; email: string; attempts: number }>(
-      `SELECT session_key, registrant_key, email, attempts FROM engagement_attendees
-       WHERE state = 'pending' ORDER BY session_key, registrant_key LIMIT ?`,
+    .exec<{ session_key: string; end_time: string; registrant_key: string; email: string; attempts: number }>(
+      `SELECT a.session_key, s.end_time, a.registrant_key, a.email, a.attempts
+       FROM engagement_attendees a JOIN engagement_sessions s ON s.session_key = a.session_key
+       WHERE a.state = 'pending' ORDER BY a.session_key, a.registrant_key LIMIT ?`,
       limit,
     )
     .toArray()
-    .map((r) => ({ sessionKey: r.session_key, registrantKey: r.registrant_key, email: r.email, attempts: r.attempts }));
+    .map((r) => ({
+      sessionKey: r.session_key,
+      sessionEnd: r.end_time,
+      registrantKey: r.registrant_key,
+      email: r.email,
+      attempts: r.attempts,
+    }));
 }
 
 export function markAttendeesRead(

@@ -50,11 +50,11 @@ export function queueEngagement(sql: SqlStorage, now: number): void {
   scheduleJob(sql, "engagement", now, { payload: { refresh: true } satisfies EngagementPayload, earliest: true });
 }
 
+/** GoTo gives a poll or survey answer no time: it happened in the session, so it counts at the session's end. */
 function pollItems(
   kind: "poll" | "survey",
   attendee: PendingAttendee,
   answers: readonly GoToPollAnswer[],
-  occurredAt: string,
 ): EngagementItem[] {
   return answers.map((a) => ({
     kind,
@@ -64,7 +64,7 @@ function pollItems(
     question: clip(a.question),
     answers: a.answers.map(clip),
     answer: null,
-    occurredAt,
+    occurredAt: attendee.sessionEnd,
   }));
 }
 
@@ -115,7 +115,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
         new Date().toISOString(),
       );
       // Re-read storage state after the awaits: write only what this run learned.
-      planSessionAttendees(sql, s.sessionKey, attendees, Date.now());
+      planSessionAttendees(sql, s, attendees, Date.now());
       markQuestionsRead(sql, s.sessionKey, Date.now());
     }
     scheduleJob(sql, "engagement", Date.now(), { payload: {} satisfies EngagementPayload });
@@ -130,8 +130,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
     const polls = await call("listAttendeePollAnswers", args);
     const surveys = polls.ok ? await call("listAttendeeSurveyAnswers", args) : polls;
     if (polls.ok && surveys.ok) {
-      const at = new Date().toISOString();
-      items.push(...pollItems("poll", attendee, polls.value, at), ...pollItems("survey", attendee, surveys.value, at));
+      items.push(...pollItems("poll", attendee, polls.value), ...pollItems("survey", attendee, surveys.value));
       read.push(attendee);
       failuresInARow = 0;
       continue;

@@ -200,7 +200,15 @@ describe("Attendees API engagement calls (section 7.1)", () => {
     expect(surveys[0]).toMatchObject({ question: "Which topics?", numberOfResponses: 1 });
     expect(await (await api(`${sessionPath(sessions[1]?.sessionKey ?? "")}/surveys`, org.access)).json<J>()).toEqual(
       [],
-    );
+    ); // The session's performance counts them too.
+    const performance = await (await api(`${sessionPath(s0)}/performance`, org.access)).json<J>();
+    expect(performance.pollsAndSurveys).toEqual({
+      pollCount: 1,
+      surveyCount: 1,
+      questionsAsked: 2,
+      percentagePollsCompleted: 100,
+      percentageSurveysCompleted: 50,
+    });
   });
 
   it("404 for an unknown or absent registrant and an unknown session", async () => {

@@ -6,6 +6,7 @@
 
 /** Appended to WebinarSync's migrations (sync-storage.ts). */
 export const ENGAGEMENT_MIGRATION: string[] = [
+  // listed_at 0: the questions were read, the attendees not listed yet.
   `CREATE TABLE engagement_sessions (session_key TEXT PRIMARY KEY, end_time TEXT NOT NULL, listed_at INTEGER NOT NULL,
      questions_read_at INTEGER)`,
   `CREATE TABLE engagement_attendees (
@@ -53,8 +54,18 @@ export function planSessionAttendees(
   }
 }
 
-export function markQuestionsRead(sql: SqlStorage, sessionKey: string, now: number): void {
-  sql.exec("UPDATE engagement_sessions SET questions_read_at = ? WHERE session_key = ?", now, sessionKey);
+export function markQuestionsRead(
+  sql: SqlStorage,
+  session: { sessionKey: string; endTime: string },
+  now: number,
+): void {
+  sql.exec(
+    `INSERT INTO engagement_sessions (session_key, end_time, listed_at, questions_read_at) VALUES (?, ?, 0, ?)
+     ON CONFLICT(session_key) DO UPDATE SET questions_read_at = excluded.questions_read_at`,
+    session.sessionKey,
+    session.endTime,
+    now,
+  );
 }
 
 /** The next attendees to read, session by session. */
@@ -108,6 +119,7 @@ export function attendeeFailed(
 }
 
 export interface EngagementProgress {
+  /** Ended sessions whose attendees are listed for reading. */
   sessions: number;
   sessionsWithQuestions: number;
   attendees: number;
@@ -117,7 +129,9 @@ export interface EngagementProgress {
 
 export function engagementProgress(sql: SqlStorage): EngagementProgress {
   const s = sql
-    .exec<{ n: number; q: number }>("SELECT count(*) AS n, count(questions_read_at) AS q FROM engagement_sessions")
+    .exec<{ n: number; q: number }>(
+      "SELECT coalesce(sum(listed_at > 0), 0) AS n, count(questions_read_at) AS q FROM engagement_sessions",
+    )
     .one();
   const a = sql
     .exec<{ n: number; read: number; skipped: number }>(

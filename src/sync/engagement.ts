@@ -31,6 +31,13 @@ interface EngagementPayload {
   refresh?: boolean;
 }
 
+/**
+ * Each attendee's polls and surveys are read once per session, from this long after it ended (the
+ * attendance pass at +1 hour): polls are final at the end, and by then most surveys are in; a
+ * survey sent later arrives by the `survey.submitted` webhook where webhooks are on. Questions are
+ * read at every pass (one call per session).
+ */
+export const SETTLE_MS = 60 * 60_000;
 /** Attendees read per run: two calls each, about 10 s of the whole 10 requests/s budget. */
 export const ATTENDEES_PER_RUN = 50;
 /** A run stops starting new attendees after this long (slow answers, a busy shared budget). */
@@ -106,7 +113,8 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
     const sessions = unwrap(await call("listAllWebinarSessions", keys)).filter((s) => Date.parse(s.endTime) <= started);
     for (const s of sessions) {
       const args = { ...keys, sessionKey: s.sessionKey };
-      const attendees = unwrap(await call("listSessionAttendees", args));
+      const settled = Date.parse(s.endTime) + SETTLE_MS <= started;
+      const attendees = settled ? unwrap(await call("listSessionAttendees", args)) : null;
       const questions = unwrap(await call("listSessionQuestions", args));
       await recordEngagements(
         db,
@@ -115,8 +123,8 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
         new Date().toISOString(),
       );
       // Re-read storage state after the awaits: write only what this run learned.
-      planSessionAttendees(sql, s, attendees, Date.now());
-      markQuestionsRead(sql, s.sessionKey, Date.now());
+      if (attendees) planSessionAttendees(sql, s, attendees, Date.now());
+      markQuestionsRead(sql, s, Date.now());
     }
     scheduleJob(sql, "engagement", Date.now(), { payload: {} satisfies EngagementPayload });
   }

@@ -265,4 +265,30 @@ describe("engagement through the simulator (F31)", () => {
     expect((await engagementActivities(webinar.id)).filter((a) => a.prospect_id === dan.id)).toHaveLength(1);
     expect((await engagementRows(webinar.id)).filter((e) => e.prospect_id === dan.id)).toHaveLength(1);
   }, 180_000);
+
+  it("reads a fresh session's questions at once and its attendees' polls and surveys only from an hour after it ended", async () => {
+    const s1 = session(-90 * 60_000);
+    const fx = await syncFixture([{ subject: "Just ended", times: [s1] }], async (key) => {
+      await controlJson("POST", `/webinars/${key}/registrants`, [
+        { email: "gus@example.com", firstName: "G", lastName: "U" },
+      ]);
+      await controlJson("POST", `/webinars/${key}/attendance`, { email: "gus@example.com", ...at(s1, 0, 50) });
+      await controlJson("POST", `/webinars/${key}/polls`, {
+        email: "gus@example.com",
+        question: "Ready?",
+        answers: ["Yes"],
+      });
+      await controlJson("POST", `/webinars/${key}/questions`, { email: "gus@example.com", question: "Price?" });
+    });
+    const webinar = fx.webinars[0];
+    if (!webinar) throw new Error("no webinar");
+    await syncNow(webinar.id);
+    const status = await engagementIdle(webinar.id);
+    expect(status.engagement).toMatchObject({ sessions: 0, sessionsWithQuestions: 1, attendees: 0 });
+    expect((await engagementActivities(webinar.id)).map((a) => a.type)).toEqual(["webinar_question_asked"]);
+    const calls = (await controlJson<{ calls: { path: string }[] }>("GET", "/calls")).calls;
+    expect(calls.filter((c) => c.path.includes(webinar.webinarKey) && /\/attendees\/\d+\/polls/.test(c.path))).toEqual(
+      [],
+    );
+  }, 60_000);
 });

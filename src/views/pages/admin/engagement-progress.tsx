@@ -14,13 +14,16 @@ const count = (n: number): string => n.toLocaleString("en-US");
 
 /** One line in the sync panel: "Engagement: 340 of 1,000 attendees read". Nothing before a session has ended. */
 export const EngagementProgress: FC<{ progress: EngagementProgressView | null | undefined }> = ({ progress }) => {
-  if (!progress || progress.sessions === 0) return null;
+  if (!progress || (progress.sessions === 0 && progress.sessionsWithQuestions === 0)) return null;
   const done = progress.read + progress.skipped;
   return (
     <div>
       <dt>Engagement</dt>
       <dd data-engagement-progress>
         {count(progress.read)} of {count(progress.attendees)} {pluralWord(progress.attendees, "attendee")} read
+        {progress.sessions === 0 && (
+          <span class="muted"> · polls and surveys are read from an hour after each session ends</span>
+        )}
         {done < progress.attendees && (
           <span class="muted"> · polls and surveys are read a few attendees at a time</span>
         )}

@@ -95,7 +95,17 @@ export function questionItems(
   });
 }
 
-export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedWebinar, job: JobRow): Promise<void> {
+/**
+ * One bounded run of the pass. `heartbeat` keeps the object's alarm a few seconds out while it
+ * works (as the push job does), so a run that dies is picked up again from storage.
+ */
+export async function runEngagement(
+  env: Env,
+  sql: SqlStorage,
+  tracked: TrackedWebinar,
+  job: JobRow,
+  heartbeat: () => Promise<void>,
+): Promise<void> {
   const db = createDb(env.DB);
   const target = await findSyncTarget(db, tracked.webinarId);
   if (!target) {
@@ -112,6 +122,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
   if (payload.refresh) {
     const sessions = unwrap(await call("listAllWebinarSessions", keys)).filter((s) => Date.parse(s.endTime) <= started);
     for (const s of sessions) {
+      await heartbeat();
       const args = { ...keys, sessionKey: s.sessionKey };
       const settled = Date.parse(s.endTime) + SETTLE_MS <= started;
       const attendees = settled ? unwrap(await call("listSessionAttendees", args)) : null;
@@ -134,6 +145,7 @@ export async function runEngagement(env: Env, sql: SqlStorage, tracked: TrackedW
   let failuresInARow = 0;
   for (const attendee of pendingAttendees(sql, ATTENDEES_PER_RUN)) {
     if (Date.now() - started > RUN_MS) break;
+    await heartbeat();
     const args = { ...keys, sessionKey: attendee.sessionKey, registrantKey: attendee.registrantKey };
     const polls = await call("listAttendeePollAnswers", args);
     const surveys = polls.ok ? await call("listAttendeeSurveyAnswers", args) : polls;

@@ -204,7 +204,7 @@ export class WebinarSync extends DurableObject<Env> {
     try {
       if (job.id === "poll") await runPoll(this.env, this.sql, tracked, job);
       else if (job.id === "push") await this.push(tracked);
-      else if (job.id === "engagement") await runEngagement(this.env, this.sql, tracked, job);
+      else if (job.id === "engagement") await runEngagement(this.env, this.sql, tracked, job, () => this.heartbeat());
       else await ingestInbox(this.env, this.sql, tracked);
       succeedJob(this.sql, job.id);
     } catch (error) {

@@ -155,6 +155,7 @@ export async function run(): Promise<BenchResult[]> {
     const ok = passCalls(all);
     const refused = all.filter((c) => c.status === 429).length;
     const attendeeCalls = ok.filter((c) => PER_ATTENDEE.test(c.path)).length;
+    const repeated = attendeeCalls - new Set(ok.filter((c) => PER_ATTENDEE.test(c.path)).map((c) => c.path)).size;
     const first = ok[0]?.at ?? 0;
     const last = ok.at(-1)?.at ?? 0;
     const perThousand = (ok.length / ATTENDEES) * 1000;
@@ -163,7 +164,7 @@ export async function run(): Promise<BenchResult[]> {
         name: `${P9}: GoTo calls made`,
         figure: ok.length,
         unit: "calls",
-        note: `${ATTENDEES} attendees of one session: ${attendeeCalls} per-attendee calls (polls and surveys), ${ok.length - attendeeCalls} per session (sessions, attendees, questions); GoTo answered ${refused} 429s in the whole run (retried); ${progress.skipped} attendees skipped`,
+        note: `${ATTENDEES} attendees of one session: ${attendeeCalls} per-attendee calls (polls and surveys), ${ok.length - attendeeCalls} per session (sessions, attendees, questions); ${repeated} per-attendee calls repeated (a read made again); GoTo answered ${refused} 429s in the whole run (retried); ${progress.skipped} attendees skipped`,
       },
       {
         name: `${P9}: calls per 1,000 attendees`,

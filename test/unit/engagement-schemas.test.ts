@@ -8,7 +8,7 @@ import {
 } from "../../src/gotowebinar/engagement-schemas";
 import { parseGoToJson } from "../../src/gotowebinar/json";
 
-const parse = <T>(schema: v.GenericSchema<unknown, T>, text: string): T =>
+const parse = <T>(schema: v.GenericSchema<unknown, T>, text: string): T[] =>
   v.parse(tolerantList(schema), parseGoToJson(text));
 
 describe("engagement schemas tolerate GoTo's documented variants (F31)", () => {

@@ -51,9 +51,10 @@ const RULES = [
   },
   {
     name: "Durable Object SQL in the storage modules",
-    why: "A Durable Object's SQL lives in its storage module (sync-storage.ts, gateway-storage.ts, rate-budget-storage.ts): jobs and RPC methods call its functions.",
+    why: "A Durable Object's SQL lives in its storage module (sync-storage.ts, engagement-storage.ts, gateway-storage.ts, rate-budget-storage.ts): jobs and RPC methods call its functions.",
     allowed: [
       "src/sync/sync-storage.ts",
+      "src/sync/engagement-storage.ts",
       "src/sync/gateway-storage.ts",
       "src/sync/rate-budget-storage.ts",
       "src/lib/do-schema.ts",

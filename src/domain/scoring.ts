@@ -10,6 +10,9 @@ export const ACTIVITY_TYPES = {
   webinar_registration_denied: { label: "Registration denied", defaultPoints: 0 },
   webinar_registration_cancelled: { label: "Registration cancelled", defaultPoints: -5 },
   form_submitted: { label: "Form submitted", defaultPoints: 3 },
+  webinar_poll_answered: { label: "Answered a poll", defaultPoints: 5 },
+  webinar_survey_completed: { label: "Completed a survey", defaultPoints: 5 },
+  webinar_question_asked: { label: "Asked a question", defaultPoints: 10 },
 } as const;
 
 export type ActivityType = keyof typeof ACTIVITY_TYPES;

@@ -6,6 +6,7 @@ import {
   GOTO_REGISTRANT_FIELDS,
   type GoToRegistrantField,
 } from "./constants";
+import { createEngagementCalls, type GoToEngagementCalls } from "./engagement";
 import { GoToDuplicateRegistrantError, GoToRequestError } from "./errors";
 import { stringifyGoToJson } from "./json";
 import {
@@ -98,7 +99,7 @@ export interface GoToCreatedRegistration {
   status: GoToRegistrantStatus | null;
 }
 
-export interface GoToClient extends GoToWebhookCalls {
+export interface GoToClient extends GoToWebhookCalls, GoToEngagementCalls {
   /** W1, one page. */
   listWebinars(args: OrganizerArgs & TimeWindow & PageArgs): Promise<GoToPage<GoToWebinar>>;
   /** W1, every page (size 200 unless `pageSize`), de-duplicated by key. */
@@ -160,6 +161,12 @@ export const GOTO_IDEMPOTENT_CALLS: Readonly<Record<keyof GoToClient, boolean>> 
   listWebinarAttendees: true,
   listAllWebinarAttendees: true,
   getMe: true,
+  listAttendeePollAnswers: true,
+  listAttendeeSurveyAnswers: true,
+  listAttendeeQuestions: true,
+  listSessionQuestions: true,
+  listSessionPolls: true,
+  listSessionSurveys: true,
   createWebhookSecretKey: false,
   createWebhooks: false,
   listWebhooks: true,
@@ -388,6 +395,7 @@ export function createGoToClient(options: GoToClientOptions): GoToClient {
     },
 
     ...createWebhookCalls(http),
+    ...createEngagementCalls(http, webinarUrl),
   };
 
   async function findRegistrantByEmail(args: WebinarArgs, email: string): Promise<GoToRegistrant | null> {

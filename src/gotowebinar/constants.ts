@@ -22,6 +22,7 @@ export const GOTO_WEBHOOK_EVENTS = [
   "registrant.joined",
   "webinar.created",
   "webinar.changed",
+  "survey.submitted",
 ] as const;
 export type GoToWebhookEvent = (typeof GOTO_WEBHOOK_EVENTS)[number];
 

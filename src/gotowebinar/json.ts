@@ -27,6 +27,8 @@ export const GOTO_KEY_FIELDS: ReadonlySet<string> = new Set([
   "coorganizerKey",
   "panelistKey",
   "memberKey",
+  // The asker of an AttendeeQuestion: a string in the spec, kept exact should GoTo send a number.
+  "askerKey",
   // `/admin/rest/v1/me` calls the organizer key just `key`.
   "key",
   // The legacy token response (and the simulator) carry the keys in snake case.

@@ -47,6 +47,7 @@ async function engineStatus(env: Env, webinarId: string): Promise<SyncEngineStat
     lastSyncAt: report.lastSyncAt,
     nextSyncAt: report.nextSyncAt,
     facts,
+    engagement: report.engagement,
     retrying: Object.fromEntries(
       report.outbox.retrying.map((r) => [r.registrationId, { lastError: r.lastError, nextAt: r.nextAt }]),
     ),

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { mountConsole } from "./console/routes";
 import { mountControl } from "./control";
+import { mountEngagementControl } from "./control-engagement";
 import { SimError } from "./errors";
 import {
   ambiguousAnswer,
@@ -111,6 +112,7 @@ export function createSimApp(services: SimServices, transaction: <T>(fn: () => T
   mountRegistrants(app);
   mountWebhooks(app);
   mountControl(app, transaction);
+  mountEngagementControl(app, transaction);
   mountConsole(app, transaction);
 
   app.notFound((c) => {

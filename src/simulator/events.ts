@@ -9,13 +9,19 @@ import { all, isoMillis, isoTime } from "./storage";
  * alarm then posts them (see delivery.ts). The body text is fixed at queue time, so what the test
  * or the app receives is exactly what was signed.
  */
-export type EventName = "registrant.added" | "registrant.joined" | "webinar.created" | "webinar.changed";
+export type EventName =
+  | "registrant.added"
+  | "registrant.joined"
+  | "webinar.created"
+  | "webinar.changed"
+  | "survey.submitted";
 
 export const EVENT_NAMES: readonly EventName[] = [
   "registrant.added",
   "registrant.joined",
   "webinar.created",
   "webinar.changed",
+  "survey.submitted",
 ];
 
 interface Target extends Record<string, SqlStorageValue> {
@@ -143,6 +149,35 @@ export function registrantJoinedEvent(
       email: registrant.email,
       webinarTitle: webinar.subject,
       joinTime: joinMs,
+    },
+    now,
+  );
+}
+
+/** `survey.submitted`: one attendee's answers to a session's survey (keys as bare numbers, like the other events). */
+export function surveySubmittedEvent(
+  sql: SqlStorage,
+  webinar: WebinarRow,
+  registrant: RegistrantRow,
+  session: SessionRow,
+  responses: { question: string; answers: string[] }[],
+  now: number,
+): number {
+  return queueEvent(
+    sql,
+    webinar.organizer_key,
+    "survey.submitted",
+    {
+      webinarKey: num(webinar.webinar_key),
+      sessionKey: num(session.session_key),
+      registrantKey: num(registrant.registrant_key),
+      email: registrant.email,
+      surveyName: `${webinar.subject} survey`,
+      responses: responses.map((r) => ({
+        question: r.question,
+        questionType: r.answers.length > 1 ? "MULTIPLE_ANSWER" : "MULTIPLE_CHOICE",
+        answers: r.answers,
+      })),
     },
     now,
   );

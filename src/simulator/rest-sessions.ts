@@ -3,6 +3,7 @@
 import { invalid, notFound } from "./errors";
 import { pathKey, type SimApp, type SimContext } from "./http";
 import { type JsonValue, jsonText, num } from "./json";
+import { engagementOf } from "./model-engagement";
 import type { OrganizerRow } from "./model-organizers";
 import { attendeesOf } from "./model-registrants";
 import { sessionsOf } from "./model-webinars";
@@ -24,13 +25,22 @@ export function sessionPerformance(sql: SqlStorage, webinarKey: string, sessionK
       averageAttentiveness: 0,
       averageAttendanceTimeSeconds: Math.round(average * 10) / 10,
     },
-    pollsAndSurveys: {
-      pollCount: 0,
-      surveyCount: 0,
-      questionsAsked: 0,
-      percentagePollsCompleted: 0,
-      percentageSurveysCompleted: 0,
-    },
+    pollsAndSurveys: engagementCounts(sql, sessionKey, attendees.length),
+  };
+}
+
+/** The session's polls, surveys and questions, counted as GoTo's performance report has them. */
+function engagementCounts(sql: SqlStorage, sessionKey: string, attendeeCount: number): JsonValue {
+  const polls = engagementOf(sql, sessionKey, "poll");
+  const surveys = engagementOf(sql, sessionKey, "survey");
+  const share = (rows: { registrant_key: string }[]) =>
+    attendeeCount ? Math.round((new Set(rows.map((r) => r.registrant_key)).size / attendeeCount) * 1000) / 10 : 0;
+  return {
+    pollCount: new Set(polls.map((p) => p.question)).size,
+    surveyCount: new Set(surveys.map((p) => p.question)).size,
+    questionsAsked: engagementOf(sql, sessionKey, "question").length,
+    percentagePollsCompleted: share(polls),
+    percentageSurveysCompleted: share(surveys),
   };
 }
 
@@ -48,7 +58,7 @@ function reportingSession(sql: SqlStorage, s: SessionRow, w: WebinarRow, organiz
     creatingOrganizerName: `${organizer.first_name} ${organizer.last_name}`,
     startingOrganizerKey: organizer.organizer_key,
     startingOrganizerName: `${organizer.first_name} ${organizer.last_name}`,
-    totalPollCount: 0,
+    totalPollCount: new Set(engagementOf(sql, s.session_key, "poll").map((p) => p.question)).size,
     timeZone: w.time_zone,
     experienceType: w.experience_type,
     webinarID: w.webinar_id,
@@ -68,7 +78,7 @@ function attendeeJson(a: ReturnType<typeof attendeesOf>[number]): JsonValue {
   };
 }
 
-function pastSession(c: SimContext, w: WebinarRow): SessionRow {
+export function pastSession(c: SimContext, w: WebinarRow): SessionRow {
   const key = pathKey(c, "sessionKey");
   const session = sessionsOf(c.get("sim").sql, w.webinar_key).find((s) => s.session_key === key);
   if (!session) throw notFound("Session with specified key does not exist.");
@@ -133,28 +143,9 @@ export function mountSessionRoutes(app: SimApp): void {
     return jsonText(sessionPerformance(sql, w.webinar_key, session.session_key));
   });
 
-  const attendee = (c: SimContext) => {
-    const organizer = pathOrganizer(c);
-    const { sql } = c.get("sim");
-    const w = liveOrAnyOwned(sql, pathKey(c, "webinarKey"), organizer);
-    const session = pastSession(c, w);
-    const key = pathKey(c, "registrantKey");
-    const found = attendeesOf(sql, { sessionKey: session.session_key }).find((a) => a.registrantKey === key);
-    if (!found) throw notFound("Attendee with specified key does not exist.");
-    return found;
-  };
   app.get(`${r}/organizers/:organizerKey/webinars/:webinarKey/sessions/:sessionKey/attendees/:registrantKey`, (c) =>
-    jsonText(attendeeJson(attendee(c))),
+    jsonText(attendeeJson(pathAttendee(c).attendee)),
   );
-  for (const part of ["polls", "questions", "surveys"]) {
-    app.get(
-      `${r}/organizers/:organizerKey/webinars/:webinarKey/sessions/:sessionKey/attendees/:registrantKey/${part}`,
-      (c) => {
-        attendee(c);
-        return jsonText([]);
-      },
-    );
-  }
 
   app.get(`${r}/organizers/:organizerKey/webinars/:webinarKey/attendees`, (c) => {
     const organizer = pathOrganizer(c);
@@ -167,6 +158,23 @@ export function mountSessionRoutes(app: SimApp): void {
   });
 }
 
+/** The attendee, session and webinar a per-attendee path names; 404 for an unknown session or a registrant who did not attend it. */
+export function pathAttendee(c: SimContext): {
+  webinar: WebinarRow;
+  session: SessionRow;
+  organizer: OrganizerRow;
+  attendee: ReturnType<typeof attendeesOf>[number];
+} {
+  const organizer = pathOrganizer(c);
+  const { sql } = c.get("sim");
+  const webinar = liveOrAnyOwned(sql, pathKey(c, "webinarKey"), organizer);
+  const session = pastSession(c, webinar);
+  const key = pathKey(c, "registrantKey");
+  const attendee = attendeesOf(sql, { sessionKey: session.session_key }).find((a) => a.registrantKey === key);
+  if (!attendee) throw notFound("Attendee with specified key does not exist.");
+  return { webinar, session, organizer, attendee };
+}
+
 /** Reports still answer for a webinar's past sessions; only unknown or foreign keys are 404. */
 function liveOrAny(sql: SqlStorage, webinarKey: string): WebinarRow {
   const w = one<WebinarRow>(sql, "SELECT * FROM webinars WHERE webinar_key = ?", webinarKey);
@@ -174,7 +182,7 @@ function liveOrAny(sql: SqlStorage, webinarKey: string): WebinarRow {
   return w;
 }
 
-function liveOrAnyOwned(sql: SqlStorage, webinarKey: string, organizer: OrganizerRow): WebinarRow {
+export function liveOrAnyOwned(sql: SqlStorage, webinarKey: string, organizer: OrganizerRow): WebinarRow {
   const w = liveOrAny(sql, webinarKey);
   if (w.organizer_key !== organizer.organizer_key) throw notFound();
   return w;

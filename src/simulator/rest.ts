@@ -6,6 +6,7 @@
 
 import type { SimApp } from "./http";
 import { jsonText, num } from "./json";
+import { mountEngagementRoutes } from "./rest-engagement";
 import { mountSessionRoutes } from "./rest-sessions";
 import { mountWebinarRoutes } from "./rest-webinars";
 
@@ -25,4 +26,5 @@ export function mountRest(app: SimApp): void {
 
   mountWebinarRoutes(app);
   mountSessionRoutes(app);
+  mountEngagementRoutes(app);
 }

@@ -51,6 +51,14 @@ export const SIM_MIGRATIONS: string[][] = [
       path TEXT NOT NULL, status INTEGER NOT NULL, duration_ms INTEGER NOT NULL, principal TEXT)`,
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   ],
+  [
+    // Poll answers, survey answers and questions of attendees: `answers` is a JSON array of
+    // strings; for a question, `answer` is the organizer's answer (or null).
+    `CREATE TABLE engagement (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, session_key TEXT NOT NULL,
+      registrant_key TEXT NOT NULL, question TEXT NOT NULL, answers TEXT NOT NULL, answer TEXT,
+      at_ms INTEGER NOT NULL)`,
+    "CREATE INDEX engagement_session ON engagement (session_key, kind, registrant_key)",
+  ],
 ];
 
 /** Every table `reset` empties (meta keeps the schema version). */
@@ -64,6 +72,7 @@ export const SIM_TABLES = [
   "answers",
   "registrants",
   "attendance",
+  "engagement",
   "webhook_secrets",
   "webhooks",
   "user_subscriptions",

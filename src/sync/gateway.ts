@@ -410,7 +410,8 @@ export class GoToGateway extends DurableObject<Env> {
     if (!firstSighting(this.sql, event.eventKey, Date.now())) return "duplicate";
     const connectorId = this.connectorId();
     const soon = Date.now() + 2_000;
-    if (event.eventName.startsWith("registrant.") && event.webinarKey) {
+    const forWebinar = event.eventName.startsWith("registrant.") || event.eventName === "survey.submitted";
+    if (forWebinar && event.webinarKey) {
       const webinar = await findWebinarByKey(createDb(this.env.DB), connectorId, event.webinarKey);
       if (webinar) {
         await this.env.WEBINAR_SYNC.getByName(webinar.id).receiveEvent({

@@ -1,4 +1,5 @@
 import { createDb } from "../db/client";
+import { recordEngagements } from "../db/queries/engagements";
 import { findSyncTarget } from "../db/queries/webinars";
 import { type IncomingRegistrant, ingest } from "./ingest";
 import {
@@ -8,7 +9,7 @@ import {
   type TrackedWebinar,
   unprocessedEvents,
 } from "./sync-storage";
-import { registrantFromEvent } from "./webhook-events";
+import { isRegistrantEvent, registrantFromEvent, surveyItemsFromEvent } from "./webhook-events";
 
 /** Events ingested per D1 round. */
 const EVENTS_PER_ROUND = 500;
@@ -17,8 +18,8 @@ const KEEP_PROCESSED_MS = 7 * 86_400_000;
 
 /**
  * The inbox job of a WebinarSync: webhook events waiting in the inbox go through the same
- * ingestion as a poll's registrants (as a partial list: an event never cancels anyone); each event
- * is ingested once.
+ * ingestion as a poll's registrants (as a partial list: an event never cancels anyone), survey
+ * answers become engagement like the engagement pass's; each event is ingested once.
  */
 export async function ingestInbox(env: Env, sql: SqlStorage, tracked: TrackedWebinar): Promise<void> {
   const db = createDb(env.DB);
@@ -31,6 +32,7 @@ export async function ingestInbox(env: Env, sql: SqlStorage, tracked: TrackedWeb
     const events = unprocessedEvents(sql, EVENTS_PER_ROUND);
     if (events.length === 0) break;
     const registrants = events
+      .filter((e) => isRegistrantEvent(e.payload))
       .map((e) => registrantFromEvent(e.payload))
       .filter((r): r is IncomingRegistrant => r !== null);
     const now = new Date().toISOString();
@@ -46,6 +48,13 @@ export async function ingestInbox(env: Env, sql: SqlStorage, tracked: TrackedWeb
       fetchedAt: now,
       now,
     });
+    // A survey arrives in seconds this way; the engagement pass reads the same answers later (same keys).
+    await recordEngagements(
+      db,
+      target.webinar.id,
+      events.flatMap((e) => surveyItemsFromEvent(e.payload)),
+      now,
+    );
     markEventsProcessed(
       sql,
       events.map((e) => e.eventKey),

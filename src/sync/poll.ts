@@ -2,6 +2,7 @@ import { createDb, type Db } from "../db/client";
 import { findSyncTarget, type WebinarRow, writeSyncTimes } from "../db/queries/webinars";
 import { type EndedSession, type IncomingAttendance, type SessionAttendees, sumAttendance } from "../domain/attendance";
 import { duePasses, nextPoll, pollSessions } from "../domain/polling";
+import { queueEngagement } from "./engagement";
 import { callGateway } from "./gateway-client";
 import { unwrapGatewayResult as unwrap } from "./gateway-errors";
 import { type IncomingRegistrant, ingest } from "./ingest";
@@ -118,6 +119,7 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
     for (const id of duePasses(sessions, started, done)) done.add(id);
     setState(sql, "passes_done", JSON.stringify([...done]));
   }
+  if (attendance !== null) queueEngagement(sql, Date.now());
   const finished = new Date().toISOString();
   setState(sql, "last_poll_at", String(started));
   setState(sql, "last_sync_at", finished);

@@ -1,4 +1,5 @@
 import type { GoToNewRegistrant } from "../gotowebinar/client";
+import { ENGAGEMENT_MIGRATION } from "./engagement-storage";
 import type { RegistrationQueued, RegistrationRequest } from "./outbox-contract";
 
 /**
@@ -33,9 +34,10 @@ export const SYNC_MIGRATIONS: string[][] = [
     "ALTER TABLE inbox ADD COLUMN processed_at TEXT",
     "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   ],
+  ENGAGEMENT_MIGRATION,
 ];
 
-export type JobId = "poll" | "push" | "ingest";
+export type JobId = "poll" | "push" | "ingest" | "engagement";
 
 export type JobRow = {
   id: JobId;

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { clip, type EngagementItem } from "../domain/engagement";
 import { GOTO_WEBHOOK_EVENTS } from "../gotowebinar/constants";
 import { parseGoToJson } from "../gotowebinar/json";
 import { KeySchema, RegistrantStatusSchema, TimeSchema } from "../gotowebinar/schemas";
@@ -11,7 +12,7 @@ import type { IncomingRegistrant } from "./ingest";
 const Key = v.pipe(v.string(), v.regex(/^\d{1,20}$/, "keys are decimal digits"));
 
 export const WebhookEventSchema = v.object({
-  eventName: v.picklist(GOTO_WEBHOOK_EVENTS, "eventName must be one of GoTo's four webhook events."),
+  eventName: v.picklist(GOTO_WEBHOOK_EVENTS, "eventName must be one of GoTo's five webhook events."),
   eventKey: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
   eventVersion: v.optional(v.string()),
   product: v.optional(v.string()),
@@ -48,4 +49,73 @@ export function registrantFromEvent(payload: string): IncomingRegistrant | null 
   const parsed = v.safeParse(RegistrantEventSchema, json);
   if (!parsed.success) return null;
   return parsed.output;
+}
+
+/**
+ * `survey.submitted`: only the keys and the email are sure (the payload is documented in secondary
+ * material only); every response without its question text is left out.
+ */
+const SurveyEventSchema = v.object({
+  eventName: v.literal("survey.submitted"),
+  sessionKey: KeySchema,
+  registrantKey: KeySchema,
+  email: v.nullish(v.string(), null),
+  timestamp: v.nullish(v.string(), null),
+  responses: v.nullish(v.array(v.unknown()), []),
+});
+
+const SurveyResponseSchema = v.object({
+  question: v.pipe(v.string(), v.trim(), v.nonEmpty()),
+  answers: v.nullish(v.unknown(), null),
+  answer: v.nullish(v.unknown(), null),
+});
+
+function texts(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
+  return list
+    .map((a) => (typeof a === "string" ? a.trim() : typeof a === "number" ? String(a) : ""))
+    .filter((a) => a !== "")
+    .map(clip);
+}
+
+/** A `survey.submitted` payload as engagement items (one per answered question); [] for any other event or an unusable one. */
+export function surveyItemsFromEvent(payload: string): EngagementItem[] {
+  let json: unknown;
+  try {
+    json = parseGoToJson(payload);
+  } catch {
+    return [];
+  }
+  const parsed = v.safeParse(SurveyEventSchema, json);
+  if (!parsed.success) return [];
+  const event = parsed.output;
+  const time = v.safeParse(TimeSchema, event.timestamp);
+  const occurredAt = time.success ? time.output : new Date().toISOString();
+  return (event.responses ?? []).flatMap((r) => {
+    const response = v.safeParse(SurveyResponseSchema, r);
+    if (!response.success) return [];
+    const answers = texts(response.output.answers);
+    return [
+      {
+        kind: "survey" as const,
+        sessionKey: event.sessionKey,
+        registrantKey: event.registrantKey,
+        email: event.email,
+        question: clip(response.output.question),
+        answers: answers.length > 0 ? answers : texts(response.output.answer),
+        answer: null,
+        occurredAt,
+      },
+    ];
+  });
+}
+
+/** True for an event ingestion reads as a registrant (not a survey). */
+export function isRegistrantEvent(payload: string): boolean {
+  try {
+    const json = parseGoToJson(payload) as { eventName?: unknown } | null;
+    return json?.eventName !== "survey.submitted";
+  } catch {
+    return true;
+  }
 }

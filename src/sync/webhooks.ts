@@ -58,7 +58,7 @@ const AppWebhook = v.object({ webhookKey: v.string(), callbackUrl: v.string() })
 
 /**
  * Makes sure GoTo posts this connector's events to `/webhooks/goto/<connectorId>`, idempotently:
- * the application's secret and its four webhooks are created once (kept in D1, shared by every
+ * the application's secret and its webhooks (one per event) are created once (kept in D1, shared by every
  * connector), and each connector subscribes its organizer once per webhook (kept in the
  * gateway's storage). A second run with nothing to do makes no GoTo call.
  */

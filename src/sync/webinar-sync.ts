@@ -4,6 +4,8 @@ import { findSyncTarget, writeSyncTimes } from "../db/queries/webinars";
 import { backoffDelay } from "../domain/backoff";
 import { migrateDurableStorage } from "../lib/do-schema";
 import { errorFields, log } from "../lib/log";
+import { runEngagement } from "./engagement";
+import { type EngagementProgress, engagementProgress } from "./engagement-storage";
 import { GatewayCallError } from "./gateway-errors";
 import { ingestInbox } from "./inbox";
 import type { IngestSummary } from "./ingest";
@@ -46,6 +48,8 @@ export interface SyncStatus {
   waitingForConnector: boolean;
   /** What the last poll found and wrote, and how long it took (GoTo calls and ingestion). */
   lastPoll: (IngestSummary & { attendees: number | null; ms: number }) | null;
+  /** How far the engagement pass has read the ended sessions' attendees (polls and surveys). */
+  engagement: EngagementProgress;
 }
 
 /** One alarm run works at most this long, then re-arms (alarms are capped at 15 minutes). */
@@ -64,7 +68,8 @@ const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connecte
 
 /**
  * WebinarSync: one per webinar (`getByName(webinarId)`). A `jobs` table drives its one alarm, one
- * job per module: `poll` (tiered polling of GoTo's registrants and attendees, ./poll.ts), `push`
+ * job per module: `poll` (tiered polling of GoTo's registrants and attendees, ./poll.ts), `engagement`
+ * (polls, surveys and questions after an attendance pass, ./engagement.ts), `push`
  * (the registration outbox, ./outbox.ts) and `ingest` (webhook events from the inbox,
  * ./inbox.ts), each idempotent, with retry counts in storage; the alarm is re-armed at
  * MIN(run_at) after every change and at the end of every run. Its storage is ./sync-storage.ts.
@@ -170,6 +175,7 @@ export class WebinarSync extends DurableObject<Env> {
       lastError: lastError ? (JSON.parse(lastError) as { message: string; at: string }) : null,
       waitingForConnector: getState(this.sql, "connector_waiting") !== null,
       lastPoll: lastPoll ? (JSON.parse(lastPoll) as SyncStatus["lastPoll"]) : null,
+      engagement: engagementProgress(this.sql),
     };
   }
 
@@ -198,6 +204,7 @@ export class WebinarSync extends DurableObject<Env> {
     try {
       if (job.id === "poll") await runPoll(this.env, this.sql, tracked, job);
       else if (job.id === "push") await this.push(tracked);
+      else if (job.id === "engagement") await runEngagement(this.env, this.sql, tracked, job, () => this.heartbeat());
       else await ingestInbox(this.env, this.sql, tracked);
       succeedJob(this.sql, job.id);
     } catch (error) {

@@ -565,7 +565,7 @@ describe("webhook set-up", () => {
     callbackStatus = 200;
   });
 
-  it("creates the secret, the four webhooks, activates them and subscribes the organizer; then removes both", async () => {
+  it("creates the secret, the five webhooks, activates them and subscribes the organizer; then removes both", async () => {
     const connected = await connectOrganizer("webhooks");
     const { client } = connected;
 
@@ -587,15 +587,12 @@ describe("webhook set-up", () => {
 
     await client.updateWebhooks(keys.map((webhookKey) => ({ webhookKey, state: "ACTIVE" })));
     const listed = await client.listWebhooks();
-    expect(listed.filter((w) => keys.includes(w.webhookKey)).map((w) => w.state)).toEqual([
-      "ACTIVE",
-      "ACTIVE",
-      "ACTIVE",
-      "ACTIVE",
-    ]);
+    expect(listed.filter((w) => keys.includes(w.webhookKey)).map((w) => w.state)).toEqual(
+      GOTO_WEBHOOK_EVENTS.map(() => "ACTIVE"),
+    );
 
     const subscriptions = await client.createUserSubscriptions(keys.map((webhookKey) => ({ webhookKey })));
-    expect(subscriptions).toHaveLength(4);
+    expect(subscriptions).toHaveLength(GOTO_WEBHOOK_EVENTS.length);
     expect(subscriptions.every((s) => s.userSubscriptionState === "ACTIVE" && s.activationState === "ACTIVE")).toBe(
       true,
     );

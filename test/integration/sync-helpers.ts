@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
+import { GOTO_WEBHOOK_EVENTS } from "../../src/gotowebinar/constants";
 import { signWebhook } from "../../src/gotowebinar/webhook-signature";
 import type { RegistrationRequest } from "../../src/sync/outbox-contract";
 import { rateBudget } from "../../src/sync/rate-budget";
@@ -233,7 +234,7 @@ export async function webhooksReady(connectorId: string, timeoutMs = 20_000): Pr
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const hooks = await gateway.webhooks();
-    if (hooks.subscriptions.length === 4) break;
+    if (hooks.subscriptions.length === GOTO_WEBHOOK_EVENTS.length) break;
     if (Date.now() > deadline) throw new Error(`webhooks not set up: ${JSON.stringify(hooks)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -50,6 +50,7 @@ describe("webhook set-up that fails with a 5xx", () => {
     expect(hooks.subscriptions.map((s) => s.eventName).sort()).toEqual([
       "registrant.added",
       "registrant.joined",
+      "survey.submitted",
       "webinar.changed",
       "webinar.created",
     ]);

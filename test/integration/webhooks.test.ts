@@ -49,7 +49,7 @@ describe("GoTo webhooks (F17) in simulator mode", () => {
     const gateway = env.GOTO_GATEWAY.getByName(connectorId);
     // Webhook set-up follows discovery in the same alarm.
     let hooks = await gateway.webhooks();
-    for (let i = 0; i < 200 && hooks.subscriptions.length < 4 && !hooks.error; i++) {
+    for (let i = 0; i < 200 && hooks.subscriptions.length < 5 && !hooks.error; i++) {
       await new Promise((r) => setTimeout(r, 50));
       hooks = await gateway.webhooks();
     }
@@ -57,6 +57,7 @@ describe("GoTo webhooks (F17) in simulator mode", () => {
     expect(hooks.subscriptions.map((s) => s.eventName).sort()).toEqual([
       "registrant.added",
       "registrant.joined",
+      "survey.submitted",
       "webinar.changed",
       "webinar.created",
     ]);

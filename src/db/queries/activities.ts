@@ -1,5 +1,6 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import { type Fact, kindsReading } from "../../domain/criteria";
+import { ENGAGEMENT_ACTIVITY_TYPES, type EngagementItem, engagementDetail } from "../../domain/engagement";
 import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
@@ -29,6 +30,37 @@ export const WEBINAR_ACTIVITY_TYPES = {
   denied: "webinar_registration_denied",
   cancelled: "webinar_registration_cancelled",
 } as const satisfies Record<WebinarActivityKind, string>;
+
+/**
+ * Records engagement activities of known prospects after the caller's engagement rows in the same
+ * batch. Each activity carries its engagement row's dedupe key, so a re-read adds nothing; its
+ * detail is the question and the answers, as the timeline shows them.
+ */
+export function recordEngagementActivities(
+  items: readonly {
+    prospectId: string;
+    webinarId: string;
+    dedupeKey: string;
+    item: EngagementItem;
+  }[],
+  rules: ReadonlyMap<string, number>,
+  now: string,
+): Recording {
+  const rows = items.map(({ prospectId, webinarId, dedupeKey, item }) =>
+    planActivity(
+      {
+        prospectId,
+        webinarId,
+        type: ENGAGEMENT_ACTIVITY_TYPES[item.kind],
+        dedupeKey,
+        detail: engagementDetail(item),
+        occurredAt: item.occurredAt,
+      },
+      rules,
+    ),
+  );
+  return recordActivities(rows, now);
+}
 
 /** A form's or a rule's "adjust score" action: its points are the action's, not a scoring rule's. */
 export const SCORE_ADJUSTED = "score_adjusted";

@@ -5,6 +5,7 @@ import { Document } from "../../views/layout";
 import type { SimServices } from "../http";
 import { sessionsOf } from "../model-webinars";
 import type { ConsoleData, Flash } from "./data";
+import { EngagementPanel } from "./engagement";
 import { DeliveriesPanel, FaultsPanel } from "./faults";
 import { CallLog } from "./log";
 import { OrganizersPanel } from "./organizers";
@@ -33,6 +34,7 @@ export const ConsoleBody: FC<{ sim: SimServices; data: ConsoleData; flash?: Flas
         <RegistrantPanel data={data} />
         <AttendancePanel data={data} joinDefault={joinDefault} />
       </div>
+      <EngagementPanel data={data} />
       <StatePanel sim={sim} data={data} />
       <div class="sim-grid">
         <FaultsPanel settings={settings} />

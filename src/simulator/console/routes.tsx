@@ -16,6 +16,7 @@ import {
   resetAll,
   WebinarBody,
 } from "../control";
+import { engagementInput, recordControlEngagement } from "../control-engagement";
 import { SimError } from "../errors";
 import type { SimApp, SimContext } from "../http";
 import { createOrganizer } from "../model-organizers";
@@ -121,6 +122,25 @@ export function mountConsole(app: SimApp, transaction: <T>(fn: () => T) => T): v
         sim.now(),
       );
       return { text: `Recorded attendance of ${body.email}.`, webinarKey: w.webinar_key };
+    }),
+  );
+
+  app.post("/console/engagement", (c) =>
+    act(c, (form) => {
+      const sim = c.get("sim");
+      const w = controlWebinar(sim, form.webinarKey ?? "");
+      const kind = form.kind === "survey" || form.kind === "question" ? form.kind : "poll";
+      const answers = (form.answers ?? "")
+        .split(/\r?\n/)
+        .map((a) => a.trim())
+        .filter((a) => a !== "");
+      const input = engagementInput(kind, {
+        email: form.email,
+        question: form.question,
+        ...(kind === "question" ? { answer: form.answer } : { answers }),
+      });
+      transaction(() => recordControlEngagement(sim.sql, w, input, sim.now()));
+      return { text: `Recorded the ${kind} of ${input.email}.`, webinarKey: w.webinar_key };
     }),
   );
 

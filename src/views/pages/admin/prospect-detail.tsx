@@ -1,5 +1,6 @@
 import type { FC } from "hono/jsx";
 import type { ProspectDetail } from "../../../db/queries/prospect-reports";
+import { isEngagementActivity } from "../../../domain/engagement";
 import { ruleOfDedupeKey } from "../../../domain/rules";
 import { ACTIVITY_TYPES, isActivityType } from "../../../domain/scoring";
 import { plural, pluralWord } from "../../../lib/plural";
@@ -146,7 +147,10 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
         <h2>Activity</h2>
         {timeline.length === 0 ? (
           <EmptyState title="No activity yet">
-            <p>Registered, Accepted and Attended appear here as GoTo reports them, each with its points.</p>
+            <p>
+              Registered, Accepted, Attended, poll answers, survey answers and questions appear here as GoTo reports
+              them, each with its points.
+            </p>
           </EmptyState>
         ) : (
           <ol class="timeline">
@@ -181,6 +185,9 @@ export const ProspectDetailPage: FC<{ detail: ProspectDetail; flash?: string | u
                     )}
                     {entry.activity.minutes !== null && (
                       <span class="muted"> · {plural(entry.activity.minutes, "minute")}</span>
+                    )}
+                    {entry.activity.detail && isEngagementActivity(entry.activity.type) && (
+                      <p class="timeline-detail muted wrap">{entry.activity.detail}</p>
                     )}
                   </div>
                   <div class="timeline-meta">

@@ -14,6 +14,7 @@ import type { WebinarEngagementModel } from "../../../services/webinar-engagemen
 import { CsrfField, DataTable, EmptyState, Flash, PageHeader, Pager, Time } from "../../components";
 import { WebinarAttribution } from "./attribution";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
+import { EngagementProgress, type EngagementProgressView } from "./engagement-progress";
 import { WebinarChartsSection } from "./webinar-charts";
 import { EngagementPanel, SessionsSideBySide } from "./webinar-engagement";
 import {
@@ -35,6 +36,7 @@ export interface SyncEngineStatus {
   facts: { label: string; value: string }[];
   /** Registrations the outbox is retrying, by id: why the last attempt failed and when the next is. */
   retrying: Record<string, { lastError: string; nextAt: string }>;
+  engagement?: EngagementProgressView | null;
 }
 
 export interface SyncPanelProps {
@@ -97,6 +99,7 @@ export const SyncPanel: FC<SyncPanelProps> = ({ webinar, outbox, engine, canSync
             <dd>{f.value}</dd>
           </div>
         ))}
+        <EngagementProgress progress={engine.engagement} />
         <div>
           <dt>Last sync error</dt>
           <dd>

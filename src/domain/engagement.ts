@@ -9,7 +9,7 @@ import type { ActivityType } from "./scoring";
 
 export type EngagementKind = "poll" | "survey" | "question";
 
-/** The activity of each kind: one per poll answer, survey answer or question. */
+/** The activity of each kind: one per poll answer and per question, one per survey and session. */
 export const ENGAGEMENT_ACTIVITY_TYPES = {
   poll: "webinar_poll_answered",
   survey: "webinar_survey_completed",
@@ -71,6 +71,11 @@ export function engagementDedupeKey(webinarId: string, item: EngagementItem): st
   if (who === null) return null;
   const question = item.question.replace(/\s+/g, " ").trim().toLowerCase();
   return `engagement:${webinarId}:${item.sessionKey}:${who}:${item.kind}:${textHash(question)}`;
+}
+
+/** The dedupe key of a prospect's "Completed a survey" in one session (unique per prospect). */
+export function surveyActivityKey(webinarId: string, sessionKey: string): string {
+  return `engagement:${webinarId}:${sessionKey}:survey`;
 }
 
 /** What the prospect's timeline shows: the question in quotes, then the answers. */

@@ -140,6 +140,6 @@ export function funnel(counts: {
   });
 }
 
-export function percent(share: number): string {
-  return `${Math.round(share * 1000) / 10}%`;
+export function percent(share: number | null): string {
+  return share === null ? "–" : `${Math.round(share * 1000) / 10}%`;
 }

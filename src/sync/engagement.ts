@@ -29,13 +29,15 @@ import { deleteJob, type JobRow, scheduleJob, type TrackedWebinar } from "./sync
 interface EngagementPayload {
   /** List the sessions and their attendees again and re-read the questions (a new attendance pass). */
   refresh?: boolean;
+  /** Sync now: the marketer asked for everything GoTo has, so polls and surveys are read at once. */
+  manual?: boolean;
 }
 
 /**
  * Each attendee's polls and surveys are read once per session, from this long after it ended (the
- * attendance pass at +1 hour): polls are final at the end, and by then most surveys are in; a
- * survey sent later arrives by the `survey.submitted` webhook where webhooks are on. Questions are
- * read at every pass (one call per session).
+ * attendance pass at +1 hour), or at once when the marketer presses Sync now: polls are final at
+ * the end, and by then most surveys are in; a survey sent later arrives by the `survey.submitted`
+ * webhook where webhooks are on. Questions are read at every pass (one call per session).
  */
 export const SETTLE_MS = 60 * 60_000;
 /** Attendees read per run: two calls each, about 10 s of the whole 10 requests/s budget. */
@@ -53,8 +55,9 @@ const MAX_ATTEMPTS = 3;
 const CONNECTOR_KINDS = new Set(["needs_reverification", "paused", "not_connected"]);
 
 /** Queues an engagement pass (after an attendance pass): the sessions and attendees are listed again. */
-export function queueEngagement(sql: SqlStorage, now: number): void {
-  scheduleJob(sql, "engagement", now, { payload: { refresh: true } satisfies EngagementPayload, earliest: true });
+export function queueEngagement(sql: SqlStorage, now: number, manual = false): void {
+  const payload: EngagementPayload = manual ? { refresh: true, manual: true } : { refresh: true };
+  scheduleJob(sql, "engagement", now, { payload, earliest: true });
 }
 
 /** GoTo gives a poll or survey answer no time: it happened in the session, so it counts at the session's end. */
@@ -124,7 +127,7 @@ export async function runEngagement(
     for (const s of sessions) {
       await heartbeat();
       const args = { ...keys, sessionKey: s.sessionKey };
-      const settled = Date.parse(s.endTime) + SETTLE_MS <= started;
+      const settled = payload.manual === true || Date.parse(s.endTime) + SETTLE_MS <= started;
       const attendees = settled ? unwrap(await call("listSessionAttendees", args)) : null;
       const questions = unwrap(await call("listSessionQuestions", args));
       await recordEngagements(

@@ -119,7 +119,7 @@ export async function runPoll(env: Env, sql: SqlStorage, tracked: TrackedWebinar
     for (const id of duePasses(sessions, started, done)) done.add(id);
     setState(sql, "passes_done", JSON.stringify([...done]));
   }
-  if (attendance !== null) queueEngagement(sql, Date.now());
+  if (attendance !== null) queueEngagement(sql, Date.now(), payload.manual === true);
   const finished = new Date().toISOString();
   setState(sql, "last_poll_at", String(started));
   setState(sql, "last_sync_at", finished);

@@ -177,7 +177,7 @@ test("the Webinars overview and attribution at 1280 and 390 px", async (t) => {
     "the form registrations in GoTo",
   );
   const finishedRow = rowOf(subjects[0]);
-  assert.equal((await finishedRow.locator('td[data-label="Attendance rate"]').textContent())?.trim(), "50 %");
+  assert.equal((await finishedRow.locator('td[data-label="Attendance rate"]').textContent())?.trim(), "50%");
   assert.equal((await finishedRow.locator('td[data-label="Absent"]').textContent())?.trim(), "2");
   // Two organizers, told apart; times in the webinar's zone with the viewer's own under them.
   assert.match((await finishedRow.locator('td[data-label="Organizer"]').textContent()) ?? "", /events@north\.test/);

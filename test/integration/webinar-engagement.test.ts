@@ -103,7 +103,7 @@ describe("the webinar page: sessions side by side and engagement", () => {
     expect(html).toMatch(/data-count="poll">3</);
     expect(html).toMatch(/data-count="survey">1</);
     expect(html).toMatch(/data-count="question">2</);
-    expect(html).toContain("33% of 3 attendees");
+    expect(html).toContain("33.3% of 3 attendees");
     // Poll results: the aggregate per answer, most first.
     const answers = [
       ...html.matchAll(/<bdi>(This quarter|Next year)<\/bdi>[\s\S]*?data-count="poll-answer">(\d+)</g),

@@ -1,6 +1,11 @@
 import { eq, type SQL, sql } from "drizzle-orm";
 import { type Fact, kindsReading } from "../../domain/criteria";
-import { ENGAGEMENT_ACTIVITY_TYPES, type EngagementItem, engagementDetail } from "../../domain/engagement";
+import {
+  ENGAGEMENT_ACTIVITY_TYPES,
+  type EngagementItem,
+  engagementDetail,
+  surveyActivityKey,
+} from "../../domain/engagement";
 import { type ActivityType, pointsFor } from "../../domain/scoring";
 import { newId } from "../../lib/encoding";
 import type { Db } from "../client";
@@ -46,19 +51,49 @@ export function recordEngagementActivities(
   rules: ReadonlyMap<string, number>,
   now: string,
 ): Recording {
-  const rows = items.map(({ prospectId, webinarId, dedupeKey, item }) =>
-    planActivity(
-      {
-        prospectId,
-        webinarId,
-        type: ENGAGEMENT_ACTIVITY_TYPES[item.kind],
-        dedupeKey,
-        detail: engagementDetail(item),
-        occurredAt: item.occurredAt,
-      },
-      rules,
-    ),
-  );
+  const rows: NewActivity[] = [];
+  // A survey is completed once per session, however many of its questions came in: its answers
+  // are kept per question in `engagements`, the activity (and its points) is one.
+  const surveys = new Map<string, { prospectId: string; webinarId: string; items: EngagementItem[] }>();
+  for (const { prospectId, webinarId, dedupeKey, item } of items) {
+    if (item.kind === "survey") {
+      const key = `${prospectId}\u0000${webinarId}\u0000${item.sessionKey}`;
+      const survey = surveys.get(key) ?? { prospectId, webinarId, items: [] };
+      survey.items.push(item);
+      surveys.set(key, survey);
+      continue;
+    }
+    rows.push(
+      planActivity(
+        {
+          prospectId,
+          webinarId,
+          type: ENGAGEMENT_ACTIVITY_TYPES[item.kind],
+          dedupeKey,
+          detail: engagementDetail(item),
+          occurredAt: item.occurredAt,
+        },
+        rules,
+      ),
+    );
+  }
+  for (const { prospectId, webinarId, items: answered } of surveys.values()) {
+    const first = answered[0];
+    if (!first) continue;
+    rows.push(
+      planActivity(
+        {
+          prospectId,
+          webinarId,
+          type: ENGAGEMENT_ACTIVITY_TYPES.survey,
+          dedupeKey: surveyActivityKey(webinarId, first.sessionKey),
+          detail: answered.map(engagementDetail).join(" "),
+          occurredAt: first.occurredAt,
+        },
+        rules,
+      ),
+    );
+  }
   return recordActivities(rows, now);
 }
 

@@ -6,8 +6,8 @@ import {
   attendanceRateOf,
   MAX_GROUPS,
 } from "../../../db/queries/attribution";
+import { percent } from "../../../domain/report-shape";
 import { DataTable, EmptyState, Flash, PageHeader } from "../../components";
-import { percent } from "./webinars";
 
 export const DIMENSION_LABEL: Record<AttributionDimension, string> = {
   utm_source: "UTM source",

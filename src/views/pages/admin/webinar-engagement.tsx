@@ -2,6 +2,7 @@ import type { FC } from "hono/jsx";
 import type { EngagedRow, EngagementSummary, SessionSummary } from "../../../db/queries/engagement-report";
 import type { WebinarWithCounts } from "../../../db/queries/reports";
 import { drillFields, type EngagementDrill } from "../../../domain/engagement-drill";
+import { percent as share } from "../../../domain/report-shape";
 import { plural } from "../../../lib/plural";
 import { DataTable, EmptyState, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
@@ -17,7 +18,7 @@ export function engagedHref(webinarId: string, drill: EngagementDrill, extra: Re
 }
 
 function percent(part: number, whole: number): string {
-  return whole === 0 ? "0%" : `${Math.round((part / whole) * 100)}%`;
+  return share(whole === 0 ? 0 : part / whole);
 }
 
 export const SessionsSideBySide: FC<{

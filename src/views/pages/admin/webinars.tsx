@@ -1,5 +1,7 @@
 import type { Child, FC } from "hono/jsx";
 import type { OverviewRow, OverviewSort, SortDirection } from "../../../db/queries/webinar-overview";
+import { percent } from "../../../domain/report-shape";
+import { RateChart } from "../../charts/rate-chart";
 import { DataTable, EmptyState, Flash, PageHeader, Pager } from "../../components";
 import { PhaseBadge, registrantsHref } from "./webinar-parts";
 import { ZonedTime } from "./zoned-time";
@@ -51,11 +53,6 @@ const EMPTY: Record<string, string> = {
   finished: "No finished webinars yet. Once a webinar's last session ends, it moves here with its attendance.",
   all: "No webinars yet. Verify a connector: discovery brings in its webinars, a year back and a year ahead.",
 };
-
-/** A share as a marketer reads it: "66.7 %"; a dash when there is nothing to rate yet. */
-export function percent(rate: number | null): string {
-  return rate === null ? "–" : `${Math.round(rate * 1000) / 10} %`;
-}
 
 export function organizerLabel(o: { organizerEmail: string; organizerName: string | null }): string {
   return o.organizerName ? `${o.organizerName} (${o.organizerEmail})` : o.organizerEmail;
@@ -173,33 +170,26 @@ const Filters: FC<{ values: OverviewValues; choices: OverviewChoices; errors: Re
 );
 
 /**
- * Attendance and no-show rates of the finished webinars on this page, as numbers. A chart of the
- * same rates goes in `chart`, above the table, which stays for screen readers and copy-paste.
+ * Attendance and no-show rates of the finished webinars on this page, drawn and, beside the
+ * drawing, as a table (for screen readers and copy-paste): the same figures as the rows above.
  */
-const RatesSection: FC<{ rows: OverviewRow[]; chart?: Child }> = ({ rows, chart }) => {
+const RatesSection: FC<{ rows: OverviewRow[] }> = ({ rows }) => {
   const rated = rows.filter((r) => r.attendanceRate !== null);
   if (rated.length === 0) return null;
   return (
-    <section class="panel" id="attendance-rates" aria-labelledby="attendance-rates-title">
+    <section class="panel charts" id="attendance-rates" aria-labelledby="attendance-rates-title">
       <h2 id="attendance-rates-title">Attendance and no-show rates</h2>
-      {chart}
-      <DataTable
-        columns={["Webinar", { label: "Attendance rate", class: "num" }, { label: "No-show rate", class: "num" }]}
-      >
-        {rated.map((r) => (
-          <tr>
-            <td data-label="Webinar">
-              <bdi>{r.subject}</bdi>
-            </td>
-            <td data-label="Attendance rate" class="num" data-rate="attendance">
-              {percent(r.attendanceRate)}
-            </td>
-            <td data-label="No-show rate" class="num" data-rate="no-show">
-              {percent(r.counts.registered ? r.counts.absent / r.counts.registered : null)}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
+      <RateChart
+        id="rates-chart"
+        title="Attendance and no-show rate per finished webinar"
+        desc={`For each of the ${rated.length} finished webinars on this page: the share of its registrants who attended, and the share who did not.`}
+        series={["Attendance rate", "No-show rate"]}
+        rowHeading="Webinar"
+        rows={rated.map((r) => ({
+          label: r.subject,
+          rates: [r.attendanceRate ?? 0, r.counts.registered ? r.counts.absent / r.counts.registered : 0],
+        }))}
+      />
     </section>
   );
 };
@@ -211,9 +201,7 @@ export const WebinarsPage: FC<{
   errors: Record<string, string>;
   rows: OverviewRow[];
   nextHref: string | null;
-  /** The chart of attendance and no-show rates across these webinars, when there is one. */
-  ratesChart?: Child;
-}> = ({ values, choices, errors, rows, nextHref, ratesChart }) => {
+}> = ({ values, choices, errors, rows, nextHref }) => {
   const organizers = new Map(choices.organizers.map((o) => [o.id, o]));
   const filtered = Boolean(values.organizer || values.campaign || values.from || values.to);
   const refused = Object.keys(errors).length > 0;
@@ -323,7 +311,7 @@ export const WebinarsPage: FC<{
         )}
         <Pager nextHref={nextHref} />
       </section>
-      <RatesSection rows={rows} chart={ratesChart} />
+      <RatesSection rows={rows} />
       <script src="/js/local-time.js" defer />
     </>
   );

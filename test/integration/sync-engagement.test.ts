@@ -98,6 +98,13 @@ describe("engagement through the simulator (F31)", () => {
           answers: ["Pricing", "Security"],
           ...inFirst,
         });
+        // A second question of the same survey: the survey is still completed once, scored once.
+        await controlJson("POST", `/webinars/${key}/surveys`, {
+          email: "ada@example.com",
+          question: "Would you recommend us?",
+          answers: ["Yes"],
+          ...inFirst,
+        });
         await controlJson("POST", `/webinars/${key}/questions`, {
           email: "ada@example.com",
           question: "Is there an API?",
@@ -135,12 +142,18 @@ describe("engagement through the simulator (F31)", () => {
       ["pro_eng_ada", "webinar_poll_answered", 5, "“How soon are you buying?” Answer: Next quarter"],
       ["pro_eng_ada", "webinar_poll_answered", 5, "“How soon are you buying?” Answer: This quarter"],
       ["pro_eng_ada", "webinar_question_asked", 10, "“Is there an API?” Answer: Yes, a JSON one."],
-      ["pro_eng_ada", "webinar_survey_completed", 5, "“Which topics?” Answer: Pricing; Security"],
+      [
+        "pro_eng_ada",
+        "webinar_survey_completed",
+        5,
+        "“Which topics?” Answer: Pricing; Security “Would you recommend us?” Answer: Yes",
+      ],
       ["pro_eng_bob", "webinar_poll_answered", 5, "“How soon are you buying?” Answer: Next year"],
       ["pro_eng_bob", "webinar_question_asked", 10, "“Recording?”"],
     ]);
     const engaged = await engagementRows(webinar.id);
-    expect(engaged).toHaveLength(6);
+    expect(engaged).toHaveLength(7);
+    expect(engaged.filter((e) => e.kind === "survey")).toHaveLength(2);
     expect(engaged.map((e) => e.prospect_id)).not.toContain(null);
     expect(new Set(engaged.map((e) => e.session_key)).size).toBe(2);
     expect(engaged.find((e) => e.kind === "survey")).toMatchObject({ answers: '["Pricing","Security"]' });

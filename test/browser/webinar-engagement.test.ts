@@ -1,7 +1,7 @@
 // The webinar page's attendance per session and engagement panel, in Chromium: a two-session
 // webinar synced through a verified connector with attendance recorded in the simulator shows the
-// sessions side by side; engagement rows (written straight into D1, as the engagement sync will)
-// show as poll results, survey completion and questions; a poll answer's figure drills down to
+// sessions side by side; the polls, survey and question recorded in the simulator, brought in by
+// Sync now's engagement pass, show as poll results, survey completion and questions; a poll answer's figure drills down to
 // exactly its prospects. At 1280 and 390 px without sideways scrolling; the console stays clean.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -65,6 +65,21 @@ test("sessions side by side, the engagement panel and a poll answer's drill-down
   await control(`/webinars/${key}/attendance`, { email: "ann@acme.test", ...at(s2, 0, 45) });
   await control(`/webinars/${key}/attendance`, { email: "bob@acme.test", ...at(s1, 10, 40) });
   await control(`/webinars/${key}/attendance`, { email: LONG_EMAIL, ...at(s2, 5, 50) });
+  // What they did in GoTo, each in their latest attended session; the engagement pass brings it in.
+  const buying = "How soon are you buying?";
+  await control(`/webinars/${key}/polls`, { email: "ann@acme.test", question: buying, answers: ["This quarter"] });
+  await control(`/webinars/${key}/polls`, { email: "bob@acme.test", question: buying, answers: ["Next year"] });
+  await control(`/webinars/${key}/polls`, { email: LONG_EMAIL, question: buying, answers: ["This quarter"] });
+  await control(`/webinars/${key}/surveys`, {
+    email: "ann@acme.test",
+    question: "Would you recommend us?",
+    answers: ["Yes"],
+  });
+  await control(`/webinars/${key}/questions`, {
+    email: LONG_EMAIL,
+    question: "Is there a discount for annual plans across several subsidiaries of one group of companies?",
+    answer: "Yes: talk to sales, they will bundle the subsidiaries into one contract.",
+  });
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -96,30 +111,14 @@ test("sessions side by side, the engagement panel and a poll answer's drill-down
   }
   assert.deepEqual(await sessionCards.allTextContents(), ["2", "2"], "two attendees in each session");
 
-  // Engagement as the engagement sync writes it: rows beside the prospects ingestion made.
-  const webinarId = webinarPage.split("/").at(-1) ?? "";
-  const row = (n: number, email: string, kind: string, question: string, answers: string[], answer: string | null) =>
-    `('eng_b${n}', '${webinarId}', (SELECT id FROM prospects WHERE email = '${email}'), 's', '${kind}',
-      '${question.replace(/'/g, "''")}', '${JSON.stringify(answers).replace(/'/g, "''")}',
-      ${answer === null ? "NULL" : `'${answer.replace(/'/g, "''")}'`}, '${s2.endTime}', 'dk_b${n}')`;
-  await app.sql(
-    `INSERT INTO engagements (id, webinar_id, prospect_id, session_key, kind, question, answers, answer, occurred_at, dedupe_key) VALUES
-      ${[
-        row(1, "ann@acme.test", "poll", "How soon are you buying?", ["This quarter"], null),
-        row(2, "bob@acme.test", "poll", "How soon are you buying?", ["Next year"], null),
-        row(3, LONG_EMAIL, "poll", "How soon are you buying?", ["This quarter"], null),
-        row(4, "ann@acme.test", "survey", "Would you recommend us?", ["Yes"], null),
-        row(
-          5,
-          LONG_EMAIL,
-          "question",
-          "Is there a discount for annual plans across several subsidiaries of one group of companies?",
-          [],
-          "Yes: talk to sales, they will bundle the subsidiaries into one contract.",
-        ),
-      ].join(",")}`,
-  );
-  await page.reload();
+  // Sync now reads the engagement GoTo holds (recorded above, before the connector was verified).
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByText(/Sync started/).waitFor();
+  const polls = page.locator("[data-count='poll']");
+  for (let i = 0; i < 90 && (await polls.textContent().catch(() => null))?.trim() !== "3"; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
   await page.getByRole("heading", { name: "Poll results" }).waitFor();
   assert.equal((await page.locator("[data-count='poll']").textContent())?.trim(), "3");
   assert.equal((await page.locator("[data-count='survey']").textContent())?.trim(), "1");

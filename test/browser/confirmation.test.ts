@@ -1,6 +1,9 @@
-// Instant confirmation (issue 12 Done when 2, first half): a visitor registers on an embedded form
-// on a customer's page; the thank-you inside the iframe shows the join link GoTo gave (the one in
-// the simulator's state) and an Add to calendar file that downloads and reads as RFC 5545.
+// Instant confirmation and engagement (issue 12 Done when 2): a visitor registers on an embedded
+// form on a customer's page; the thank-you inside the iframe shows the join link GoTo gave (the one
+// in the simulator's state) and an Add to calendar file that downloads and reads as RFC 5545. Then
+// a webinar that really ends while the test waits: the visitor attends, answers a poll and asks a
+// question in GoTo (the simulator), Sync now brings it in, and their timeline shows both with
+// points while the webinar's engagement panel shows them too.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -9,6 +12,7 @@ import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
 import {
   assertNoSidewaysScroll,
+  connectOrganizer,
   launchBrowser,
   logIn,
   type RunningApp,
@@ -98,13 +102,7 @@ test("a visitor on an embedded form sees their own join link at once, and adds t
   });
   const webinarKey = String(w.webinarKey);
   await logIn(page, app.url);
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
+  await connectOrganizer(page, app.url, organizer);
   for (let i = 0; i < 40 && (await page.getByText("Series, part one; and two").count()) === 0; i++) {
     await page.waitForTimeout(500);
     await page.reload();
@@ -171,5 +169,108 @@ test("a visitor on an embedded form sees their own join link at once, and adds t
 
   assert.deepEqual([...problems, ...visitorProblems, ...phoneProblems], [], "no console errors or CSP violations");
   await phone.close();
+  await context.close();
+});
+
+test("after the webinar, the visitor's poll answer and question are on their timeline with points and in the engagement panel", async (t) => {
+  if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+
+  // A short webinar that starts soon enough to register for now and ends while the test waits.
+  const organizer = "short@acme.test";
+  const subject = "Ninety-second product tour";
+  const startsAt = Date.now() + 75_000;
+  const endsAt = startsAt + 30_000;
+  await simControl(app.url, "POST", "/organizers", { email: organizer, firstName: "Short", lastName: "Tour" });
+  const w = await simControl(app.url, "POST", "/webinars", {
+    organizerEmail: organizer,
+    subject,
+    times: [{ startTime: new Date(startsAt).toISOString(), endTime: new Date(endsAt).toISOString() }],
+  });
+  const webinarKey = String(w.webinarKey);
+  await logIn(page, app.url);
+  await connectOrganizer(page, app.url, organizer);
+  await page.goto(`${app.url}/admin/forms/new`);
+  for (let i = 0; i < 40 && (await page.locator("option", { hasText: subject }).count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await page.getByLabel("Form name").fill("Tour registration");
+  const option = await page.locator("option", { hasText: subject }).first().getAttribute("value");
+  await page.getByLabel("Register for webinar").selectOption(option ?? "");
+  await page.getByLabel("Live").check();
+  await page.getByRole("button", { name: "Save form" }).click();
+  await page.getByText("Form saved.").waitFor();
+  const formUrl = (await page.locator("#hosted-link").getAttribute("href")) ?? "";
+  assert.match(formUrl, /\/f\/[\w-]+$/, "the hosted form's address is on the form page");
+
+  const visitor = await context.newPage();
+  const visitorProblems = watchConsole(visitor);
+  await visitor.goto(formUrl.startsWith("http") ? formUrl : `${app.url}${formUrl}`);
+  const email = "tour.visitor@prospect-company.example";
+  await visitor.getByLabel("Email").fill(email);
+  await visitor.getByLabel("First name").fill("Tess");
+  await visitor.getByLabel("Last name").fill("Visitor");
+  await visitor.getByRole("button", { name: "Register" }).click();
+  await visitor.getByRole("link", { name: "Join the webinar" }).waitFor({ timeout: 15_000 });
+  assert.ok(Date.now() < startsAt, "registered before the webinar started");
+
+  // The webinar runs; the visitor attends, answers the poll and asks a question, all in GoTo.
+  await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 2_000));
+  await simControl(app.url, "POST", `/webinars/${webinarKey}/attendance`, {
+    email,
+    joinTime: new Date(startsAt + 1_000).toISOString(),
+    leaveTime: new Date(endsAt - 1_000).toISOString(),
+  });
+  await simControl(app.url, "POST", `/webinars/${webinarKey}/polls`, {
+    email,
+    question: "How soon are you buying?",
+    answers: ["This quarter"],
+  });
+  await simControl(app.url, "POST", `/webinars/${webinarKey}/questions`, {
+    email,
+    question: "Does it work with our single sign-on?",
+    answer: "Yes, SAML and OIDC.",
+  });
+
+  // The marketer presses Sync now on the webinar's page; the engagement arrives in seconds.
+  await page.goto(`${app.url}/admin/webinars`);
+  await page.getByRole("link", { name: subject }).first().click();
+  const webinarPage = page.url();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByText(/Sync started/).waitFor();
+  const questions = page.locator("[data-count='question']");
+  for (let i = 0; i < 90 && (await questions.textContent().catch(() => null))?.trim() !== "1"; i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  assert.equal((await page.locator("[data-count='poll']").textContent())?.trim(), "1");
+  await page.getByText("Does it work with our single sign-on?").waitFor();
+  await page.getByText("Yes, SAML and OIDC.").waitFor();
+  await screenshot(page, "confirmation-03-engagement-panel-1280");
+
+  // The visitor's timeline: the poll answer and the question, each with its points.
+  await page.goto(`${app.url}/admin/prospects?q=${encodeURIComponent(email)}`);
+  await page.getByRole("link", { name: email }).first().click();
+  const poll = page.locator("li", { hasText: "“How soon are you buying?” Answer: This quarter" });
+  const asked = page.locator("li", { hasText: "“Does it work with our single sign-on?” Answer: Yes, SAML and OIDC." });
+  await poll.first().waitFor();
+  await asked.first().waitFor();
+  assert.match((await poll.first().textContent()) ?? "", /\+5 points/);
+  assert.match((await asked.first().textContent()) ?? "", /\+10 points/);
+  await screenshot(page, "confirmation-04-timeline-1280");
+
+  // A second Sync now brings nothing twice.
+  await page.goto(webinarPage);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await page.getByText(/Sync started/).waitFor();
+  await page.waitForTimeout(3_000);
+  await page.reload();
+  assert.equal((await page.locator("[data-count='question']").textContent())?.trim(), "1");
+  assert.equal((await page.locator("[data-count='poll']").textContent())?.trim(), "1");
+
+  assert.deepEqual([...problems, ...visitorProblems], [], "no console errors or CSP violations");
   await context.close();
 });

@@ -59,6 +59,12 @@ export const SIM_MIGRATIONS: string[][] = [
       at_ms INTEGER NOT NULL)`,
     "CREATE INDEX engagement_session ON engagement (session_key, kind, registrant_key)",
   ],
+  [
+    // A webinar's registrants in order, and one by email: without these every page of a listing
+    // and every new registrant read the registrants of every webinar the simulator holds.
+    "CREATE INDEX registrants_webinar ON registrants (webinar_key, seq)",
+    "CREATE INDEX registrants_webinar_email ON registrants (webinar_key, email_lower)",
+  ],
 ];
 
 /** Every table `reset` empties (meta keeps the schema version). */

@@ -34,6 +34,8 @@ export interface BarChartProps extends ChartProps {
 }
 
 const WIDTH = 400;
+/** A group label longer than this is cut with an ellipsis: at 14 px bold it still fits the 400-unit width (the table beside the chart keeps it whole). */
+const LABEL_CHARS = 40;
 const BAR = 18;
 const GAP = 4;
 const LABEL = 20;
@@ -77,7 +79,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
         return (
           <g class="chart-group" data-label={g.label}>
             <text x="0" y={top + 15} font-weight="600">
-              {clip(g.label, 60)}
+              {clip(g.label, LABEL_CHARS)}
             </text>
             {p.series.map((name, s) => {
               const value = g.values[s] ?? 0;

@@ -21,7 +21,7 @@ export const EngagementPanel: FC<{ data: ConsoleData }> = ({ data }) => (
           <option value="question">Asked a question</option>
         </select>
       </Field>
-      <Field id="eng-email" label="Attendee email">
+      <Field id="eng-email" label="Email of who took part">
         <input id="eng-email" name="email" type="email" required />
       </Field>
       <Field id="eng-question" label="Question">

@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // (locally in `npm start`, in the tests, and remotely in `npm run deploy`).
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/db/schema.ts",
+  schema: "./src/db/schema",
   out: "./migrations",
 });

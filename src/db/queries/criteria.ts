@@ -82,6 +82,17 @@ function paramColumn(name: string): string {
 }
 
 /**
+ * `all` (min) or `any` (max) of the 0/1 `ok` of a group's rows, as one aggregate: with
+ * f = (match = 'all'), min(ok) = 1 - max(1 - ok), so the result is f XOR max(ok XOR f). SQLite
+ * runs every aggregate of a select for every row, so `CASE match WHEN 'all' THEN min(ok) ELSE
+ * max(ok) END` judges each condition twice.
+ */
+function anyOf(matchColumn: string, ok: SQL | string): SQL {
+  const f = sql.raw(`(${matchColumn} = 'all')`);
+  return sql`abs(max(abs((${typeof ok === "string" ? sql.raw(ok) : ok}) - ${f})) - ${f})`;
+}
+
+/**
  * `WITH ... criteria_matches AS (...)`: put a statement that reads `criteria_matches` after it.
  * `pairs`, given the SQL of an owner id and a prospect id, narrows which (owner, prospect) pairs
  * are judged at all (a list's statements judge its members and its non-members apart, so each
@@ -94,7 +105,9 @@ export function criteriaMatches(
   pairs?: (owner: SQL, prospect: SQL) => SQL,
 ): SQL {
   // Each parameter is read from its condition's JSON once (the rows are materialized), not once
-  // per prospect the condition is judged for.
+  // per prospect the condition is judged for. Each (owner, prospect) pair is judged by one
+  // subquery over the owner's few condition rows, so no step sorts every pair's conditions, and
+  // the matches are materialized so a statement reading `ok` twice judges it once.
   const params = sql.raw(PARAM_NAMES.map((n) => `json_extract(c.params, '$.${n}') AS ${paramColumn(n)}`).join(", "));
   const ok = storedConditionSql(
     { kind: sql.raw("criteria_row.kind"), param: (n) => sql.raw(`criteria_row.${paramColumn(n)}`) },
@@ -103,20 +116,18 @@ export function criteriaMatches(
   return sql`WITH criteria_rows AS MATERIALIZED (
       SELECT c.owner_id, c.top_match, c.group_no, c.group_match, c.kind, ${params} FROM (${conditionRows(source)}) c
     ),
-    criteria_ok AS (
-      SELECT criteria_row.owner_id, criteria_row.top_match, criteria_row.group_no, criteria_row.group_match,
-             p.id AS prospect_id, ${ok} AS ok
-      FROM criteria_rows criteria_row JOIN prospects p ON ${scopeSql(scope)}
-      ${pairs ? sql`WHERE ${pairs(sql.raw("criteria_row.owner_id"), sql.raw("p.id"))}` : sql``}
+    criteria_owners AS MATERIALIZED (
+      SELECT owner_id, top_match FROM criteria_rows GROUP BY owner_id
     ),
-    criteria_groups AS (
-      SELECT owner_id, top_match, prospect_id,
-             CASE group_match WHEN 'all' THEN min(ok) ELSE max(ok) END AS ok
-      FROM criteria_ok GROUP BY owner_id, group_no, prospect_id
-    ),
-    criteria_matches AS (
-      SELECT owner_id, prospect_id, CASE top_match WHEN 'all' THEN min(ok) ELSE max(ok) END AS ok
-      FROM criteria_groups GROUP BY owner_id, prospect_id
+    criteria_matches AS MATERIALIZED (
+      SELECT o.owner_id, p.id AS prospect_id, (
+          SELECT ${anyOf("o.top_match", "g.ok")} FROM (
+            SELECT ${anyOf("criteria_row.group_match", ok)} AS ok FROM criteria_rows criteria_row
+            WHERE criteria_row.owner_id = o.owner_id GROUP BY criteria_row.group_no
+          ) g
+        ) AS ok
+      FROM criteria_owners o JOIN prospects p ON ${scopeSql(scope)}
+      ${pairs ? sql`WHERE ${pairs(sql.raw("o.owner_id"), sql.raw("p.id"))}` : sql``}
     )`;
 }
 

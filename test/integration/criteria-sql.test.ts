@@ -1,8 +1,15 @@
 import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { matchingIds, prospectFacts, saveCriteriaStatements } from "../../src/db/queries/criteria";
+import { criteriaMatches, matchingIds, prospectFacts, saveCriteriaStatements } from "../../src/db/queries/criteria";
 import { runBatch } from "../../src/db/queries/statements";
-import { type Criteria, evaluateCriteria, parseCriteria, WEBINAR_STATUSES } from "../../src/domain/criteria";
+import {
+  type Criteria,
+  evaluateCriteria,
+  kindsReading,
+  parseCriteria,
+  WEBINAR_STATUSES,
+} from "../../src/domain/criteria";
 import { newId } from "../../src/lib/encoding";
 import { db, iso, seedConnector, seedProspect, seedRegistration, seedWebinar } from "./report-seed";
 
@@ -165,5 +172,54 @@ describe("criteria SQL agrees with the pure evaluation", () => {
     expect(await absent()).toEqual([]);
     await env.DB.prepare("UPDATE webinars SET attendance_read_at = ? WHERE id = ?").bind(iso(-1), w).run();
     expect(await absent()).toEqual([p]);
+  });
+
+  it("re-judges after a fact's change only the stored owners with a condition that reads it", async () => {
+    const c = await seedConnector();
+    const w = await seedWebinar(c, "Reading", [[-3, -2]]);
+    const p = await seedProspect("reading@example.com");
+    await seedRegistration(p, w, "approved");
+    const owners: Record<string, string> = {};
+    const store = async (name: string, conditions: Record<string, unknown>[], match: "all" | "any" = "all") => {
+      const parsed = parseCriteria({ match, conditions });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      owners[name] = newId("rul");
+      await runBatch(db(), saveCriteriaStatements({ id: owners[name], type: "rule" }, parsed.criteria, NOW));
+    };
+    const one = { scope: "webinar", webinarId: w };
+    await store("absent", [{ kind: "webinar_status", status: "absent", ...one }]);
+    await store("registered", [{ kind: "webinar_status", status: "registered", ...one }]);
+    await store(
+      "absent or tagged",
+      [
+        { kind: "tag", tag: "vip" },
+        { kind: "webinar_status", status: "absent", ...one },
+      ],
+      "any",
+    );
+    await store("latest session", [{ kind: "attended_sessions", which: "latest", webinarId: w }]);
+    await store("any session", [{ kind: "attended_sessions", which: "any", webinarId: w }]);
+    const judged = async (facts: Parameters<typeof kindsReading>[0]) => {
+      const rows = await db().all<{ owner_id: string }>(
+        sql`${criteriaMatches({ ownerType: "rule", reading: kindsReading(facts) }, { ids: [p] }, NOW)}
+            SELECT DISTINCT owner_id FROM criteria_matches`,
+      );
+      const mine = new Map(Object.entries(owners).map(([name, id]) => [id, name]));
+      return rows.flatMap((r) => mine.get(r.owner_id) ?? []).sort();
+    };
+    expect(await judged(["attendance_read"])).toEqual(["absent", "absent or tagged"]);
+    expect(await judged(["sessions_read"])).toEqual(["latest session"]);
+    expect(await judged(["attendance_read", "sessions_read"])).toEqual([
+      "absent",
+      "absent or tagged",
+      "latest session",
+    ]);
+    expect(await judged(["registrations"])).toEqual([
+      "absent",
+      "absent or tagged",
+      "any session",
+      "latest session",
+      "registered",
+    ]);
   });
 });

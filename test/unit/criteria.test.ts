@@ -7,12 +7,14 @@ import {
   describeCriteria,
   draftFromFields,
   evaluateCriteria,
+  kindsReading,
   type NameLookup,
   nestFields,
   type ProspectFacts,
   parseCriteria,
   type RegistrationFact,
   storedConditions,
+  WEBINAR_STATUSES,
 } from "../../src/domain/criteria";
 
 const NOW = "2026-12-01T12:00:00.000Z";
@@ -408,5 +410,56 @@ describe("the builder's fields", () => {
       op: "refresh",
     });
     expect(changed.items[0]).toEqual({ kind: "score", values: { op: "at_least", value: "50" } });
+  });
+});
+
+describe("which conditions a fact's change re-judges", () => {
+  it("names the conditions that read it, narrowed to the parameter values that read it", () => {
+    expect(kindsReading(["attendance_read"])).toEqual([
+      { kind: "webinar_status", param: "status", values: ["absent"] },
+    ]);
+    expect(kindsReading(["sessions_read"])).toEqual([
+      { kind: "attended_sessions", param: "which", values: ["all", "latest"] },
+    ]);
+    // Registrations are read by every value: the whole kind.
+    expect(kindsReading(["registrations", "attendance_read"])).toContainEqual({ kind: "webinar_status" });
+    expect(kindsReading(["tags"])).toEqual([{ kind: "tag" }]);
+  });
+
+  it("is sound: a status other than absent judges the same whether the attendance was read or not", () => {
+    for (const status of WEBINAR_STATUSES.filter((s) => s !== "absent")) {
+      for (const r of [reg({}), reg({ attended: true, minutesAttended: 30 }), reg({ status: "cancelled" })]) {
+        const criteria = one({ kind: "webinar_status", status, ...tour });
+        const read = evaluateCriteria(criteria, facts({ registrations: [r] }));
+        const unread = evaluateCriteria(criteria, facts({ registrations: [{ ...r, attendanceReadAt: null }] }));
+        expect(unread, `${status} ${JSON.stringify(r)}`).toBe(read);
+      }
+    }
+    const absent = one({ kind: "webinar_status", status: "absent", ...tour });
+    expect(evaluateCriteria(absent, facts({ registrations: [reg({})] }))).toBe(true);
+    expect(evaluateCriteria(absent, facts({ registrations: [reg({ attendanceReadAt: null })] }))).toBe(false);
+  });
+
+  it("is sound: 'any session' judges the same whichever sessions were read", () => {
+    const any = one({ kind: "attended_sessions", which: "any", webinarId: "web_tour" });
+    const sessions = [{ sessionKey: "s1", minutes: 20, share: 50 }];
+    for (const attended of [reg({ attended: true, sessions }), reg({})]) {
+      const none = evaluateCriteria(any, facts({ registrations: [{ ...attended, sessionsRead: [] }] }));
+      const both = evaluateCriteria(
+        any,
+        facts({
+          registrations: [
+            {
+              ...attended,
+              sessionsRead: [
+                { sessionKey: "s1", startsAt: ENDED },
+                { sessionKey: "s2", startsAt: LATER },
+              ],
+            },
+          ],
+        }),
+      );
+      expect(none).toBe(both);
+    }
   });
 });

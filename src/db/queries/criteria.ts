@@ -1,6 +1,7 @@
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import {
   type Criteria,
+  type KindReading,
   type Match,
   PARAM_NAMES,
   type ProspectFacts,
@@ -53,9 +54,9 @@ export function scopeSql(scope: ProspectScope, alias = "p"): SQL {
   return active;
 }
 
-/** Where the conditions come from; `reading` keeps only stored owners with a condition of one of these kinds. */
+/** Where the conditions come from; `reading` keeps only stored owners with a condition it names (kindsReading). */
 export type CriteriaSource =
-  | { ownerType: "list" | "rule"; ownerId?: string; reading?: readonly string[] }
+  | { ownerType: "list" | "rule"; ownerId?: string; reading?: readonly KindReading[] }
   | { criteria: Criteria; ownerId?: string };
 
 function conditionRows(source: CriteriaSource): SQL {
@@ -70,7 +71,9 @@ function conditionRows(source: CriteriaSource): SQL {
     source.reading === undefined
       ? sql``
       : sql` AND s.owner_id IN (SELECT r.owner_id FROM criteria_conditions r
-            WHERE r.kind IN (SELECT value FROM json_each(${JSON.stringify(source.reading)})))`;
+            JOIN json_each(${JSON.stringify(source.reading)}) k ON k.value ->> 'kind' = r.kind
+            WHERE k.value ->> 'param' IS NULL
+              OR json_extract(r.params, '$.' || (k.value ->> 'param')) IN (SELECT value FROM json_each(k.value -> 'values')))`;
   return sql`SELECT s.owner_id, s.match AS top_match, c.group_no, c.group_match, c.kind, c.params
     FROM criteria_sets s JOIN criteria_conditions c ON c.owner_id = s.owner_id
     WHERE s.owner_type = ${source.ownerType}${owner}${reading}`;

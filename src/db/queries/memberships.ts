@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { KindReading } from "../../domain/criteria";
 import { criteriaMatches, type ProspectScope } from "./criteria";
 
 /**
@@ -13,8 +14,8 @@ export interface MembershipOptions {
   listId?: string;
   /** Only add members (a merge keeps the union of both prospects' memberships on the master). */
   addOnly?: boolean;
-  /** Only lists with a condition of one of these kinds (the others cannot have changed). */
-  reading?: readonly string[];
+  /** Only lists with a condition of these (kindsReading: the others cannot have changed). */
+  reading?: readonly KindReading[];
 }
 
 export function refreshMemberships(scope: ProspectScope, now: string, options: MembershipOptions = {}): SQL[] {

@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { KindReading } from "../../domain/criteria";
 import { criteriaMatches, type ProspectScope, scopeSql } from "./criteria";
 
 /**
@@ -42,8 +43,8 @@ export interface RuleRunOptions {
   activityIds?: readonly string[];
   /** The batch brings a webinar's registrants up to date once its attendance was read after its end. */
   attendanceOf?: string;
-  /** Only rules with a condition of one of these kinds (the others cannot have changed). */
-  reading?: readonly string[];
+  /** Only rules with a condition of these (kindsReading: the others cannot have changed). */
+  reading?: readonly KindReading[];
 }
 
 function activeRule(alias: string, ruleId: string | undefined): SQL {

@@ -37,6 +37,18 @@ export interface CriterionKind<K extends string = string, P extends object = Rec
    * webinar's end) re-judges only the criteria holding a kind that reads it.
    */
   readonly reads: readonly Fact[];
+  /**
+   * Facts of `reads` that a condition reads only for some values of one parameter ("Webinar
+   * status" reads the attendance read only for "absent"): a change of that fact alone re-judges
+   * only the criteria holding such a condition.
+   */
+  readonly readsOnlyWhen?: Partial<Record<Fact, ParamValues>>;
+}
+
+/** One parameter's values. */
+export interface ParamValues {
+  param: string;
+  values: readonly string[];
 }
 
 /** What about a prospect a condition can depend on. */

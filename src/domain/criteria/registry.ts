@@ -1,5 +1,5 @@
 import { pollAnswered, questionAsked, surveyCompleted } from "./engagement-kinds";
-import type { CriterionKind, Fact } from "./kind";
+import type { CriterionKind, Fact, ParamValues } from "./kind";
 import { campaign, company, country, emailDomain, listMember, score, tag } from "./prospect-kinds";
 import { attendedSessionsKind, attendedShare } from "./session-kinds";
 import { attendedMinutes, webinarStatus } from "./webinar-kinds";
@@ -41,7 +41,18 @@ export function kindOf(name: string): CriterionKind<string, object> | null {
 
 export const KIND_NAMES: readonly string[] = CRITERION_KINDS.map((k) => k.kind);
 
-/** The kinds whose judgement reads any of these facts. */
-export function kindsReading(facts: readonly Fact[]): string[] {
-  return CRITERION_KINDS.filter((k) => k.reads.some((f) => facts.includes(f))).map((k) => k.kind);
+/** Conditions of a kind, or only those whose parameter has one of some values. */
+export type KindReading = { kind: string } & Partial<ParamValues>;
+
+/** The conditions whose judgement reads any of these facts. */
+export function kindsReading(facts: readonly Fact[]): KindReading[] {
+  return CRITERION_KINDS.flatMap((k): KindReading[] => {
+    const read = k.reads.filter((f) => facts.includes(f));
+    if (read.length === 0) return [];
+    const only = read.map((f) => k.readsOnlyWhen?.[f]);
+    const param = only[0]?.param;
+    // Narrowed only when every fact read is narrowed by the same parameter.
+    if (param === undefined || only.some((o) => o?.param !== param)) return [{ kind: k.kind }];
+    return [{ kind: k.kind, param, values: [...new Set(only.flatMap((o) => o?.values ?? []))] }];
+  });
 }

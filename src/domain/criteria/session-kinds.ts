@@ -105,6 +105,7 @@ export const attendedSessionsKind = defineKind({
         ELSE 0 END))`,
   references: (p) => [{ type: "webinar", id: p.webinarId, param: "webinarId" }],
   reads: ["registrations", "sessions_read"],
+  readsOnlyWhen: { sessions_read: { param: "which", values: ["all", "latest"] } },
 });
 
 export const attendedShare = defineKind({

@@ -162,6 +162,7 @@ export const webinarStatus = defineKind({
     ),
   references: scopeReferences,
   reads: ["registrations", "attendance_read"],
+  readsOnlyWhen: { attendance_read: { param: "status", values: ["absent"] } },
 });
 
 export const MAX_MINUTES = 24 * 60;

@@ -1,6 +1,16 @@
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
-import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
+import {
+  DataTable,
+  EmptyState,
+  FilterSelect,
+  Flash,
+  invalidAttrs,
+  LabelledField,
+  PageHeader,
+  Pager,
+  Time,
+} from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import { personName } from "./webinar-parts";
 
@@ -20,22 +30,6 @@ export function filterQuery(filters: ProspectFilterValues): string {
   for (const name of FILTER_NAMES) if (filters[name] !== "") params.set(name, filters[name]);
   return params.toString();
 }
-
-/** A labelled filter control with its error tied to it. */
-const FilterField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
-  <div class={p.error ? "field has-error" : "field"}>
-    <label for={`f-${p.name}`}>{p.label}</label>
-    {p.children}
-    {p.error && (
-      <small class="error" id={`f-${p.name}-error`}>
-        {p.error}
-      </small>
-    )}
-  </div>
-);
-
-const invalid = (name: string, errors: Record<string, string>) =>
-  errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
 
 /** Prospects: search and filter, export what matches, pick two to merge. */
 export const ProspectsPage: FC<{
@@ -76,20 +70,18 @@ export const ProspectsPage: FC<{
       {linkError && <Flash kind="error">{linkError}</Flash>}
       <section class="panel">
         <form method="get" action="/admin/prospects" class="grid-form" novalidate>
-          <FilterField name="q" label="Search by email or name" error={errors.q}>
-            <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalid("q", errors)} />
-          </FilterField>
-          <FilterField name="list" label="List" error={errors.list}>
-            <select id="f-list" name="list" {...invalid("list", errors)}>
-              <option value="">Any list</option>
-              {choices.lists.map((l) => (
-                <option value={l.id} selected={filters.list === l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          </FilterField>
-          <FilterField name="tag" label="Tag" error={errors.tag}>
+          <LabelledField name="q" label="Search by email or name" error={errors.q}>
+            <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalidAttrs("q", errors.q)} />
+          </LabelledField>
+          <FilterSelect
+            name="list"
+            label="List"
+            any="Any list"
+            value={filters.list}
+            choices={choices.lists}
+            errors={errors}
+          />
+          <LabelledField name="tag" label="Tag" error={errors.tag}>
             <input
               id="f-tag"
               name="tag"
@@ -98,25 +90,23 @@ export const ProspectsPage: FC<{
               value={filters.tag}
               maxlength={100}
               placeholder="Any tag"
-              {...invalid("tag", errors)}
+              {...invalidAttrs("tag", errors.tag)}
             />
             <datalist id="f-tag-choices">
               {choices.tags.map((t) => (
                 <option value={t} />
               ))}
             </datalist>
-          </FilterField>
-          <FilterField name="campaign" label="Campaign" error={errors.campaign}>
-            <select id="f-campaign" name="campaign" {...invalid("campaign", errors)}>
-              <option value="">Any campaign</option>
-              {choices.campaigns.map((cmp) => (
-                <option value={cmp.id} selected={filters.campaign === cmp.id}>
-                  {cmp.name}
-                </option>
-              ))}
-            </select>
-          </FilterField>
-          <FilterField name="min_score" label="Score at least" error={errors.min_score}>
+          </LabelledField>
+          <FilterSelect
+            name="campaign"
+            label="Campaign"
+            any="Any campaign"
+            value={filters.campaign}
+            choices={choices.campaigns}
+            errors={errors}
+          />
+          <LabelledField name="min_score" label="Score at least" error={errors.min_score}>
             <input
               id="f-min_score"
               name="min_score"
@@ -124,10 +114,10 @@ export const ProspectsPage: FC<{
               step={1}
               inputmode="numeric"
               value={filters.min_score}
-              {...invalid("min_score", errors)}
+              {...invalidAttrs("min_score", errors.min_score)}
             />
-          </FilterField>
-          <FilterField name="max_score" label="Score at most" error={errors.max_score}>
+          </LabelledField>
+          <LabelledField name="max_score" label="Score at most" error={errors.max_score}>
             <input
               id="f-max_score"
               name="max_score"
@@ -135,9 +125,9 @@ export const ProspectsPage: FC<{
               step={1}
               inputmode="numeric"
               value={filters.max_score}
-              {...invalid("max_score", errors)}
+              {...invalidAttrs("max_score", errors.max_score)}
             />
-          </FilterField>
+          </LabelledField>
           <p class="form-actions">
             <button type="submit" class="button primary">
               Search
@@ -220,16 +210,11 @@ export const ProspectsPage: FC<{
                 </tr>
               ))}
             </DataTable>
-            <p class="pager">
+            <Pager nextHref={nextHref}>
               <button type="submit" class="button">
                 Merge the two chosen
               </button>
-              {nextHref && (
-                <a class="button" href={nextHref}>
-                  Next page
-                </a>
-              )}
-            </p>
+            </Pager>
           </form>
         )}
       </section>

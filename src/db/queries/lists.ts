@@ -5,6 +5,7 @@ import type { Db } from "../client";
 import { campaigns, listMembers, lists, prospects, webinars } from "../schema";
 import { afterFactsChanged } from "./activities";
 import { criteriaMatches, saveCriteriaStatements } from "./criteria";
+import { keysetPage } from "./keyset-page";
 import { qualified } from "./qualified";
 import type { Keyset } from "./reports";
 import type { Statement } from "./statements";
@@ -30,9 +31,8 @@ export async function listPage(
     .where(opts.after ? sql`(${lists.createdAt}, ${lists.id}) < (${opts.after.at}, ${opts.after.id})` : undefined)
     .orderBy(desc(lists.createdAt), desc(lists.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit).map((r) => ({ ...r.list, members: r.members }));
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.createdAt, id: last.id } : null };
+  const { rows, next } = keysetPage(found, opts.limit, (r) => ({ at: r.list.createdAt, id: r.list.id }));
+  return { rows: rows.map((r) => ({ ...r.list, members: r.members })), next };
 }
 
 export async function findList(db: Db, id: string): Promise<ListRow | null> {
@@ -106,9 +106,7 @@ export async function memberPage(
     .where(and(...where))
     .orderBy(desc(listMembers.addedAt), desc(listMembers.prospectId))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.addedAt, id: last.prospectId } : null };
+  return keysetPage(found, opts.limit, (r) => ({ at: r.addedAt, id: r.prospectId }));
 }
 
 export async function countActiveProspects(db: Db): Promise<number> {

@@ -10,6 +10,7 @@ import {
   unmatchedRegistrants,
   webinars,
 } from "../schema";
+import { keysetPage } from "./keyset-page";
 
 /**
  * Read queries of the webinar report and the JSON API. The admin pages and the
@@ -134,12 +135,11 @@ export async function webinarPage(
     .where(where.length ? and(...where) : undefined)
     .orderBy(...order)
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const counts = await countsFor(db, page, opts.now);
-  const last = page.at(-1);
+  const { rows, next } = keysetPage(found, opts.limit, (w) => ({ at: w.startsAt, id: w.id }));
+  const counts = await countsFor(db, rows, opts.now);
   return {
-    rows: page.map((w) => ({ ...w, phase: webinarPhase(w, opts.now), counts: counts.get(w.id) ?? emptyCounts() })),
-    next: found.length > opts.limit && last ? { at: last.startsAt, id: last.id } : null,
+    rows: rows.map((w) => ({ ...w, phase: webinarPhase(w, opts.now), counts: counts.get(w.id) ?? emptyCounts() })),
+    next,
   };
 }
 
@@ -208,12 +208,7 @@ export async function registrantPage(
     .where(and(...where))
     .orderBy(asc(registrations.registeredAt), asc(registrations.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    next: found.length > opts.limit && last ? { at: last.registeredAt, id: last.registrationId } : null,
-  };
+  return keysetPage(found, opts.limit, (r) => ({ at: r.registeredAt, id: r.registrationId }));
 }
 
 export interface OutboxRow {

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { EngagementDrill } from "../../domain/engagement-drill";
 import type { Db } from "../client";
 import { keysetPage } from "./keyset-page";
+import type { PersonSummary } from "./person-columns";
 import type { Keyset } from "./reports";
 
 /**
@@ -168,13 +169,7 @@ function drillDetail(webinarId: string, drill: EngagementDrill): SQL {
   }
 }
 
-export interface EngagedRow {
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
+export interface EngagedRow extends PersonSummary {
   detail: string | null;
 }
 

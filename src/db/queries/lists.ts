@@ -6,6 +6,7 @@ import { campaigns, listMembers, lists, prospects, webinars } from "../schema";
 import { afterFactsChanged } from "./activities";
 import { criteriaMatches, saveCriteriaStatements } from "./criteria";
 import { keysetPage } from "./keyset-page";
+import { type PersonSummary, personColumns } from "./person-columns";
 import { qualified } from "./qualified";
 import type { Keyset } from "./reports";
 import type { Statement } from "./statements";
@@ -57,13 +58,7 @@ export async function findOrCreateList(db: Db, name: string): Promise<ListRow> {
 }
 
 /** A list's member as its page and the API show it. */
-export interface MemberRow {
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
+export interface MemberRow extends PersonSummary {
   campaignName: string | null;
   prospectCreatedAt: string;
   addedAt: string;
@@ -91,11 +86,7 @@ export async function memberPage(
   const found = await db
     .select({
       prospectId: prospects.id,
-      email: prospects.email,
-      firstName: prospects.firstName,
-      lastName: prospects.lastName,
-      company: prospects.company,
-      score: prospects.score,
+      ...personColumns,
       campaignName: campaigns.name,
       prospectCreatedAt: prospects.createdAt,
       addedAt: listMembers.addedAt,

@@ -11,6 +11,7 @@ import {
   webinars,
 } from "../schema";
 import { keysetPage } from "./keyset-page";
+import { type PersonSummary, personColumns } from "./person-columns";
 
 /**
  * Read queries of the webinar report and the JSON API. The admin pages and the
@@ -143,14 +144,8 @@ export async function webinarPage(
   };
 }
 
-export interface RegistrantRow {
+export interface RegistrantRow extends PersonSummary {
   registrationId: string;
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
   campaignName: string | null;
   status: (typeof registrations.$inferSelect)["status"];
   attended: boolean;
@@ -190,11 +185,7 @@ export async function registrantPage(
     .select({
       registrationId: registrations.id,
       prospectId: registrations.prospectId,
-      email: prospects.email,
-      firstName: prospects.firstName,
-      lastName: prospects.lastName,
-      company: prospects.company,
-      score: prospects.score,
+      ...personColumns,
       campaignName: campaigns.name,
       status: registrations.status,
       attended: registrations.attended,

@@ -1,7 +1,13 @@
 import type { FC } from "hono/jsx";
 import type { RuleDraft } from "../../../domain/rules";
 import { CsrfField, Field, Flash, PageHeader } from "../../components";
-import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
+import {
+  CriteriaBuilder,
+  type CriteriaChoices,
+  CriteriaPreview,
+  PreviewPanel,
+  type PreviewResult,
+} from "./criteria-builder";
 import { ActionsBuilder, ErrorText, RULE_FORM_ID } from "./rule-actions";
 
 /** The Add rule and Edit rule form: name, criteria builder, actions, how often, where to start, the live preview. */
@@ -179,18 +185,13 @@ export const RuleFormPage: FC<RuleFormProps> = (p) => {
             {p.editing ? "Save changes" : "Save rule"}
           </button>
         </form>
-        <aside class="panel builder-preview">
-          <h2>Who matches</h2>
-          <div
-            id="criteria-preview"
-            hx-post={`${BASE}/preview`}
-            hx-include={`#${RULE_FORM_ID}`}
-            hx-trigger={`input from:#${RULE_FORM_ID} delay:500ms, change from:#${RULE_FORM_ID}`}
-            hx-swap="innerHTML"
-          >
-            <RulePreview preview={p.preview} problems={problems} />
-          </div>
-        </aside>
+        <PreviewPanel
+          action={`${BASE}/preview`}
+          formId={RULE_FORM_ID}
+          trigger={`input from:#${RULE_FORM_ID} delay:500ms, change from:#${RULE_FORM_ID}`}
+        >
+          <RulePreview preview={p.preview} problems={problems} />
+        </PreviewPanel>
       </div>
     </div>
   );

@@ -50,7 +50,7 @@ export interface FieldProps {
 }
 
 /** A labelled control (the children, whose id is `f-<name>`) with its error message under it. */
-export const LabelledField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
+export const LabelledField: FC<{ name: string; label: string; error?: string | undefined; children: Child }> = (p) => (
   <div class={p.error ? "field has-error" : "field"}>
     <label for={`f-${p.name}`}>{p.label}</label>
     {p.children}

@@ -85,20 +85,25 @@ export const Field: FC<FieldProps> = (p) => (
   </LabelledField>
 );
 
+/** A filter form's values as sent, and its messages, by field name. */
+export interface FilterForm {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
 /** A filter's drop-down: `any` first (the empty value: no filter), then the choices, the current one selected. */
 export const FilterSelect: FC<{
   name: string;
   label: string;
   any: string;
-  value: string;
   choices: readonly { id: string; name: string }[];
-  errors: Record<string, string>;
-}> = (p) => (
-  <LabelledField name={p.name} label={p.label} error={p.errors[p.name]}>
-    <select id={`f-${p.name}`} name={p.name} {...invalidAttrs(p.name, p.errors[p.name])}>
+  form: FilterForm;
+}> = ({ name, form, ...p }) => (
+  <LabelledField name={name} label={p.label} error={form.errors[name]}>
+    <select id={`f-${name}`} name={name} {...invalidAttrs(name, form.errors[name])}>
       <option value="">{p.any}</option>
       {p.choices.map((c) => (
-        <option value={c.id} selected={p.value === c.id}>
+        <option value={c.id} selected={form.values[name] === c.id}>
           {c.name}
         </option>
       ))}

@@ -15,13 +15,8 @@ import {
   PostButton,
   Time,
 } from "../../components";
-import {
-  CriteriaBuilder,
-  type CriteriaChoices,
-  CriteriaPreview,
-  PreviewPanel,
-  type PreviewResult,
-} from "./criteria-builder";
+import type { CriteriaChoices, PreviewResult } from "./criteria-builder";
+import { CriteriaBuilder, CriteriaPreview, PreviewPanel } from "./criteria-builder";
 
 const KindBadge: FC<{ kind: ListRow["kind"] }> = ({ kind }) => (
   <span class={kind === "dynamic" ? "badge ok" : "badge muted"}>{kind === "dynamic" ? "Dynamic" : "Static"}</span>

@@ -42,6 +42,7 @@ export const ProspectsPage: FC<{
   bulk?: BulkPanelProps | undefined;
 }> = ({ filters, choices, errors, prospects, nextHref, exportHref, bulk }) => {
   const filtered = FILTER_NAMES.some((name) => filters[name] !== "");
+  const form = { values: filters, errors };
   // A broken page or export link: its message does not belong to one of the fields.
   const linkError = Object.entries(errors).find(([name]) => !(FILTER_NAMES as readonly string[]).includes(name))?.[1];
   return (
@@ -73,14 +74,7 @@ export const ProspectsPage: FC<{
           <LabelledField name="q" label="Search by email or name" error={errors.q}>
             <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalidAttrs("q", errors.q)} />
           </LabelledField>
-          <FilterSelect
-            name="list"
-            label="List"
-            any="Any list"
-            value={filters.list}
-            choices={choices.lists}
-            errors={errors}
-          />
+          <FilterSelect name="list" label="List" any="Any list" choices={choices.lists} form={form} />
           <LabelledField name="tag" label="Tag" error={errors.tag}>
             <input
               id="f-tag"
@@ -98,14 +92,7 @@ export const ProspectsPage: FC<{
               ))}
             </datalist>
           </LabelledField>
-          <FilterSelect
-            name="campaign"
-            label="Campaign"
-            any="Any campaign"
-            value={filters.campaign}
-            choices={choices.campaigns}
-            errors={errors}
-          />
+          <FilterSelect name="campaign" label="Campaign" any="Any campaign" choices={choices.campaigns} form={form} />
           <LabelledField name="min_score" label="Score at least" error={errors.min_score}>
             <input
               id="f-min_score"

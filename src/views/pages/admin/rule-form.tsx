@@ -1,13 +1,8 @@
 import type { FC } from "hono/jsx";
 import type { RuleDraft } from "../../../domain/rules";
 import { CsrfField, Field, Flash, PageHeader } from "../../components";
-import {
-  CriteriaBuilder,
-  type CriteriaChoices,
-  CriteriaPreview,
-  PreviewPanel,
-  type PreviewResult,
-} from "./criteria-builder";
+import type { CriteriaChoices, PreviewResult } from "./criteria-builder";
+import { CriteriaBuilder, CriteriaPreview, PreviewPanel } from "./criteria-builder";
 import { ActionsBuilder, ErrorText, RULE_FORM_ID } from "./rule-actions";
 
 /** The Add rule and Edit rule form: name, criteria builder, actions, how often, where to start, the live preview. */

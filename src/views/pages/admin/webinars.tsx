@@ -100,66 +100,56 @@ const Filters: FC<{ values: OverviewValues; choices: OverviewChoices; errors: Re
   values,
   choices,
   errors,
-}) => (
-  <form method="get" action="/admin/webinars" class="grid-form" novalidate>
-    <input type="hidden" name="show" value={values.show || "all"} />
-    <FilterSelect
-      name="organizer"
-      label="Organizer"
-      any="Every organizer"
-      value={values.organizer}
-      choices={choices.organizers.map((o) => ({
-        id: o.id,
-        name: `${organizerLabel(o)}${o.deleted ? " (deleted connector)" : ""}`,
-      }))}
-      errors={errors}
-    />
-    <FilterSelect
-      name="campaign"
-      label="Campaign"
-      any="Any campaign"
-      value={values.campaign}
-      choices={choices.campaigns}
-      errors={errors}
-    />
-    <LabelledField name="from" label="Starting on or after (UTC)" error={errors.from}>
-      <input id="f-from" name="from" type="date" value={values.from} {...invalidAttrs("from", errors.from)} />
-    </LabelledField>
-    <LabelledField name="to" label="Starting on or before (UTC)" error={errors.to}>
-      <input id="f-to" name="to" type="date" value={values.to} {...invalidAttrs("to", errors.to)} />
-    </LabelledField>
-    <LabelledField name="sort" label="Sort by" error={errors.sort}>
-      <select id="f-sort" name="sort" {...invalidAttrs("sort", errors.sort)}>
-        {(Object.keys(SORT_LABEL) as OverviewSort[]).map((s) => (
-          <option value={s} selected={values.sort === s}>
-            {SORT_LABEL[s]}
+}) => {
+  const form = { values: { ...values }, errors };
+  const organizers = choices.organizers.map((o) => ({
+    id: o.id,
+    name: `${organizerLabel(o)}${o.deleted ? " (deleted connector)" : ""}`,
+  }));
+  return (
+    <form method="get" action="/admin/webinars" class="grid-form" novalidate>
+      <input type="hidden" name="show" value={values.show || "all"} />
+      <FilterSelect name="organizer" label="Organizer" any="Every organizer" choices={organizers} form={form} />
+      <FilterSelect name="campaign" label="Campaign" any="Any campaign" choices={choices.campaigns} form={form} />
+      <LabelledField name="from" label="Starting on or after (UTC)" error={errors.from}>
+        <input id="f-from" name="from" type="date" value={values.from} {...invalidAttrs("from", errors.from)} />
+      </LabelledField>
+      <LabelledField name="to" label="Starting on or before (UTC)" error={errors.to}>
+        <input id="f-to" name="to" type="date" value={values.to} {...invalidAttrs("to", errors.to)} />
+      </LabelledField>
+      <LabelledField name="sort" label="Sort by" error={errors.sort}>
+        <select id="f-sort" name="sort" {...invalidAttrs("sort", errors.sort)}>
+          {(Object.keys(SORT_LABEL) as OverviewSort[]).map((s) => (
+            <option value={s} selected={values.sort === s}>
+              {SORT_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </LabelledField>
+      <LabelledField name="dir" label="Order" error={errors.dir}>
+        <select id="f-dir" name="dir" {...invalidAttrs("dir", errors.dir)}>
+          <option value="desc" selected={values.dir === "desc"}>
+            Highest or latest first
           </option>
-        ))}
-      </select>
-    </LabelledField>
-    <LabelledField name="dir" label="Order" error={errors.dir}>
-      <select id="f-dir" name="dir" {...invalidAttrs("dir", errors.dir)}>
-        <option value="desc" selected={values.dir === "desc"}>
-          Highest or latest first
-        </option>
-        <option value="asc" selected={values.dir === "asc"}>
-          Lowest or earliest first
-        </option>
-      </select>
-    </LabelledField>
-    <p class="form-actions">
-      <button type="submit" class="button primary">
-        Apply
-      </button>{" "}
-      <a
-        class="button subtle"
-        href={`/admin/webinars${values.show && values.show !== "all" ? `?show=${values.show}` : ""}`}
-      >
-        Clear
-      </a>
-    </p>
-  </form>
-);
+          <option value="asc" selected={values.dir === "asc"}>
+            Lowest or earliest first
+          </option>
+        </select>
+      </LabelledField>
+      <p class="form-actions">
+        <button type="submit" class="button primary">
+          Apply
+        </button>{" "}
+        <a
+          class="button subtle"
+          href={`/admin/webinars${values.show && values.show !== "all" ? `?show=${values.show}` : ""}`}
+        >
+          Clear
+        </a>
+      </p>
+    </form>
+  );
+};
 
 /**
  * Attendance and no-show rates of the finished webinars on this page, drawn and, beside the

@@ -3,6 +3,7 @@ import type { ProspectListItem } from "../../../db/queries/prospect-reports";
 import {
   DataTable,
   EmptyState,
+  type FilterForm,
   FilterSelect,
   Flash,
   invalidAttrs,
@@ -30,6 +31,25 @@ export function filterQuery(filters: ProspectFilterValues): string {
   for (const name of FILTER_NAMES) if (filters[name] !== "") params.set(name, filters[name]);
   return params.toString();
 }
+
+/** A bound of the score range: a whole number, or empty for no bound. */
+const ScoreField: FC<{ name: "min_score" | "max_score"; label: string; form: FilterForm }> = ({
+  name,
+  label,
+  form,
+}) => (
+  <LabelledField name={name} label={label} error={form.errors[name]}>
+    <input
+      id={`f-${name}`}
+      name={name}
+      type="number"
+      step={1}
+      inputmode="numeric"
+      value={form.values[name]}
+      {...invalidAttrs(name, form.errors[name])}
+    />
+  </LabelledField>
+);
 
 /** Prospects: search and filter, export what matches, pick two to merge. */
 export const ProspectsPage: FC<{
@@ -93,28 +113,8 @@ export const ProspectsPage: FC<{
             </datalist>
           </LabelledField>
           <FilterSelect name="campaign" label="Campaign" any="Any campaign" choices={choices.campaigns} form={form} />
-          <LabelledField name="min_score" label="Score at least" error={errors.min_score}>
-            <input
-              id="f-min_score"
-              name="min_score"
-              type="number"
-              step={1}
-              inputmode="numeric"
-              value={filters.min_score}
-              {...invalidAttrs("min_score", errors.min_score)}
-            />
-          </LabelledField>
-          <LabelledField name="max_score" label="Score at most" error={errors.max_score}>
-            <input
-              id="f-max_score"
-              name="max_score"
-              type="number"
-              step={1}
-              inputmode="numeric"
-              value={filters.max_score}
-              {...invalidAttrs("max_score", errors.max_score)}
-            />
-          </LabelledField>
+          <ScoreField name="min_score" label="Score at least" form={form} />
+          <ScoreField name="max_score" label="Score at most" form={form} />
           <p class="form-actions">
             <button type="submit" class="button primary">
               Search

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { KIND_NAMES } from "../domain/criteria";
 import { LIST_PARAMS } from "./list-response";
+import { Prospect } from "./report-schemas";
 
 /** Shapes of the list routes (interfaces.md). The same schemas validate the queries and describe the answers. */
 
@@ -37,16 +38,9 @@ export const List = v.object({
 
 export const ListList = v.object({ data: v.array(List), next_cursor: v.nullable(v.string()) });
 
+/** A member is the prospect as `GET /prospects` shows it, and when it joined. */
 export const ListMember = v.object({
-  id: v.string(),
-  email: v.string(),
-  first_name: v.nullable(v.string()),
-  last_name: v.nullable(v.string()),
-  company: v.nullable(v.string()),
-  score: v.number(),
-  campaign: v.pipe(v.nullable(v.string()), v.description("The campaign's name")),
-  created_at: IsoTime,
-  merged_emails: v.pipe(v.array(v.string()), v.description("Emails of prospects merged into this one")),
+  ...Prospect.entries,
   joined_at: v.pipe(IsoTime, v.description("When the prospect joined the list")),
 });
 

@@ -1,5 +1,6 @@
 import { vValidator } from "@hono/valibot-validator";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import * as v from "valibot";
 import type { AppEnv } from "../env";
 import { formFields, stringFields } from "../lib/request";
@@ -9,6 +10,11 @@ import { fieldErrors } from "../lib/validation";
 export interface InvalidInput {
   values: Record<string, string>;
   errors: Record<string, string>;
+}
+
+/** A link with a value we do not know (a filter, a cursor): the admin's 400 page, saying what to choose. */
+export function brokenLink({ errors }: InvalidInput): never {
+  throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
 }
 
 type Invalid = (c: Context<AppEnv>, input: InvalidInput) => Response | Promise<Response>;

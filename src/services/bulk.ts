@@ -2,7 +2,7 @@ import { createDb } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
 import { findJob, type JobRow, queueJobStatements } from "../db/queries/jobs";
 import { createStaticListStatement, findList, findListByName } from "../db/queries/lists";
-import { runBatch, type Statement } from "../db/queries/statements";
+import { isUniqueViolation, runBatch, type Statement } from "../db/queries/statements";
 import {
   type BulkAction,
   type BulkActionInput,
@@ -90,7 +90,7 @@ export async function startBulkAction(
     await runBatch(db, statements);
   } catch (error) {
     // Two forms racing to create one list name: the unique index refuses this batch as a whole.
-    if (String(error).includes("UNIQUE") && String(error).includes("lists.name")) {
+    if (isUniqueViolation(error, "lists.name")) {
       return { ok: false, errors: { new_list: "There is already a list with this name; choose it from the menu." } };
     }
     throw error;

@@ -1,4 +1,4 @@
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
 import { forgetCriteriaInForce } from "../db/queries/criteria";
 import { type JobRow, latestJob, queueJobStatements } from "../db/queries/jobs";
@@ -15,14 +15,14 @@ import {
   updateCriteriaStatements,
 } from "../db/queries/lists";
 import { findActiveProspect } from "../db/queries/prospect-reports";
-import { runBatch, type Statement } from "../db/queries/statements";
+import { isUniqueViolation, runBatch, type Statement } from "../db/queries/statements";
 import {
   type Criteria,
   type CriteriaErrors,
   checkReferences,
   criteriaSentence,
   describeCriteria,
-  parseCriteria,
+  parseStoredCriteria,
 } from "../domain/criteria";
 import { newId } from "../lib/encoding";
 import { errorFields, log } from "../lib/log";
@@ -48,14 +48,7 @@ const DYNAMIC = "A dynamic list can only use static lists (a dynamic list's memb
 /** The stored criteria of a dynamic list, or null (a static list, or JSON that no longer validates). */
 export function listCriteria(list: ListRow): Criteria | null {
   if (list.kind !== "dynamic" || !list.criteria) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(list.criteria);
-  } catch {
-    return null;
-  }
-  const parsed = parseCriteria(json);
-  return parsed.ok ? parsed.criteria : null;
+  return parseStoredCriteria(list.criteria);
 }
 
 /** The criteria in words, with the names of the webinars, campaigns and lists they point at. */
@@ -117,20 +110,33 @@ export async function saveDynamicList(
       ip: input.actor.ip,
     }),
   ];
-  try {
-    await runBatch(db, statements);
-    forgetCriteriaInForce();
-  } catch (error) {
-    // Two saves racing for one name: the unique index refuses the second, and its batch as a whole.
-    if (String(error).includes("UNIQUE") && String(error).includes("lists.name")) {
-      return { ok: false, errors: { name: "There is already a list with this name; choose another." } };
-    }
-    throw error;
+  if (!(await runCriteriaSave(db, statements, "lists.name"))) {
+    return { ok: false, errors: { name: "There is already a list with this name; choose another." } };
   }
   await wakeRunner(env);
   const list = await findList(db, id);
   if (!list) throw new Error(`list ${id} vanished after saving`);
   return { ok: true, list, jobId };
+}
+
+/**
+ * Runs the batch that saves a list's or a rule's criteria, then drops the criteria in force that
+ * this isolate holds; false when the name's unique index refused the batch (two saves racing for
+ * one name: the index refuses the second, and its batch as a whole).
+ */
+export async function runCriteriaSave(
+  db: Db,
+  statements: readonly Statement[],
+  nameIndex: "lists.name" | "rules.name",
+): Promise<boolean> {
+  try {
+    await runBatch(db, statements);
+  } catch (error) {
+    if (isUniqueViolation(error, nameIndex)) return false;
+    throw error;
+  }
+  forgetCriteriaInForce();
+  return true;
 }
 
 /** The runner is told after the batch; if it cannot be reached now, the list page's progress poll tells it again. */

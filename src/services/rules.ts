@@ -1,4 +1,4 @@
-import { createDb } from "../db/client";
+import { createDb, type Db } from "../db/client";
 import { auditStatement } from "../db/queries/audit";
 import { forgetCriteriaInForce } from "../db/queries/criteria";
 import { type JobRow, latestJob, queueJobStatements } from "../db/queries/jobs";
@@ -20,7 +20,7 @@ import {
   checkReferences,
   criteriaSentence,
   describeCriteria,
-  parseCriteria,
+  parseStoredCriteria,
 } from "../domain/criteria";
 import {
   actionReferences,
@@ -31,7 +31,7 @@ import {
 } from "../domain/rules";
 import { newId } from "../lib/encoding";
 import type { Actor } from "./lists";
-import { wakeRunner } from "./lists";
+import { runCriteriaSave, wakeRunner } from "./lists";
 import { type ApplyHow, RULE_APPLY } from "./rule-apply";
 
 /**
@@ -47,14 +47,16 @@ const NAME_TAKEN = "There is already a rule with this name; choose another.";
 
 /** The stored criteria of a rule; null when the JSON no longer validates (a kind removed since). */
 export function ruleCriteria(rule: { criteria: string }): Criteria | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(rule.criteria);
-  } catch {
-    return null;
-  }
-  const parsed = parseCriteria(json);
-  return parsed.ok ? parsed.criteria : null;
+  return parseStoredCriteria(rule.criteria);
+}
+
+/** The lists and campaigns these actions point at, read in one go. */
+function targetsOfActions(db: Db, actions: readonly RuleAction[]): ReturnType<typeof actionTargets> {
+  const refs = actionReferences(actions);
+  return actionTargets(db, {
+    lists: refs.filter((r) => r.type === "list").map((r) => r.id),
+    campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
+  });
 }
 
 export interface RuleWords {
@@ -69,16 +71,15 @@ export async function rulesWords(
 ): Promise<Map<string, RuleWords>> {
   const db = createDb(env.DB);
   const criteria = new Map(rules.map((r) => [r.id, ruleCriteria(r)]));
-  const refs = rules.flatMap((r) => actionReferences(r.actions));
   const [targets, actions] = await Promise.all([
     criteriaTargets(
       db,
       [...criteria.values()].filter((c): c is Criteria => c !== null),
     ),
-    actionTargets(db, {
-      lists: refs.filter((r) => r.type === "list").map((r) => r.id),
-      campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
-    }),
+    targetsOfActions(
+      db,
+      rules.flatMap((r) => r.actions),
+    ),
   ]);
   return new Map(
     rules.map((r) => {
@@ -112,14 +113,10 @@ export async function ruleWords(
 export async function saveRule(env: Env, input: { rule: RuleInput; actor: Actor }): Promise<RuleSaveOutcome> {
   const db = createDb(env.DB);
   const { rule } = input;
-  const refs = actionReferences(rule.actions);
   const [sameName, targets, actions] = await Promise.all([
     findRuleByName(db, rule.name),
     criteriaTargets(db, [rule.criteria]),
-    actionTargets(db, {
-      lists: refs.filter((r) => r.type === "list").map((r) => r.id),
-      campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
-    }),
+    targetsOfActions(db, rule.actions),
   ]);
   const errors: CriteriaErrors = {
     ...checkReferences(rule.criteria, targets.exists),
@@ -156,16 +153,7 @@ export async function saveRule(env: Env, input: { rule: RuleInput; actor: Actor 
       ip: input.actor.ip,
     }),
   ];
-  try {
-    await runBatch(db, statements);
-    forgetCriteriaInForce();
-  } catch (error) {
-    // Two saves racing for one name: the unique index refuses the second, and its batch as a whole.
-    if (String(error).includes("UNIQUE") && String(error).includes("rules.name")) {
-      return { ok: false, errors: { name: NAME_TAKEN } };
-    }
-    throw error;
-  }
+  if (!(await runCriteriaSave(db, statements, "rules.name"))) return { ok: false, errors: { name: NAME_TAKEN } };
   await wakeRunner(env);
   const saved = await findRule(db, id);
   if (!saved) throw new Error(`rule ${id} vanished after saving`);
@@ -193,15 +181,11 @@ export async function editRule(
   const { rule } = input;
   const before = await findRule(db, input.id);
   if (!before) return { ok: false, gone: true };
-  const refs = actionReferences([...rule.actions, ...before.actions]);
   const oldCriteria = ruleCriteria(before);
   const [sameName, targets, actions] = await Promise.all([
     findRuleByName(db, rule.name),
     criteriaTargets(db, oldCriteria ? [rule.criteria, oldCriteria] : [rule.criteria]),
-    actionTargets(db, {
-      lists: refs.filter((r) => r.type === "list").map((r) => r.id),
-      campaigns: refs.filter((r) => r.type === "campaign").map((r) => r.id),
-    }),
+    targetsOfActions(db, [...rule.actions, ...before.actions]),
   ]);
   const errors: CriteriaErrors = {
     ...checkReferences(rule.criteria, targets.exists),
@@ -245,15 +229,7 @@ export async function editRule(
       ip: input.actor.ip,
     }),
   ];
-  try {
-    await runBatch(db, statements);
-    forgetCriteriaInForce();
-  } catch (error) {
-    if (String(error).includes("UNIQUE") && String(error).includes("rules.name")) {
-      return { ok: false, errors: { name: NAME_TAKEN } };
-    }
-    throw error;
-  }
+  if (!(await runCriteriaSave(db, statements, "rules.name"))) return { ok: false, errors: { name: NAME_TAKEN } };
   if (jobId) await wakeRunner(env);
   const saved = await findRule(db, before.id);
   if (!saved) return { ok: false, gone: true };

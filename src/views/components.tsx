@@ -49,34 +49,67 @@ export interface FieldProps {
   minlength?: number;
 }
 
+/** A labelled control (the children, whose id is `f-<name>`) with its error message under it. */
+export const LabelledField: FC<{ name: string; label: string; error?: string | undefined; children: Child }> = (p) => (
+  <div class={p.error ? "field has-error" : "field"}>
+    <label for={`f-${p.name}`}>{p.label}</label>
+    {p.children}
+    {p.error && (
+      <small class="error" id={`f-${p.name}-error`}>
+        {p.error}
+      </small>
+    )}
+  </div>
+);
+
+/** The attributes that tie the control `f-<name>` to its error message, when it has one. */
+export function invalidAttrs(name: string, error: string | undefined): Record<string, string> {
+  return error ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
+}
+
 /** A labelled input with its error message tied to it for screen readers. */
-export const Field: FC<FieldProps> = (p) => {
-  const id = `f-${p.name}`;
-  const errorId = `${id}-error`;
-  return (
-    <div class={p.error ? "field has-error" : "field"}>
-      <label for={id}>{p.label}</label>
-      <input
-        id={id}
-        name={p.name}
-        type={p.type ?? "text"}
-        value={p.value ?? ""}
-        required={p.required}
-        autocomplete={p.autocomplete}
-        maxlength={p.maxlength}
-        minlength={p.minlength}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={p.error ? errorId : undefined}
-      />
-      {p.hint && <small class="hint">{p.hint}</small>}
-      {p.error && (
-        <small class="error" id={errorId}>
-          {p.error}
-        </small>
-      )}
-    </div>
-  );
-};
+export const Field: FC<FieldProps> = (p) => (
+  <LabelledField name={p.name} label={p.label} error={p.error}>
+    <input
+      id={`f-${p.name}`}
+      name={p.name}
+      type={p.type ?? "text"}
+      value={p.value ?? ""}
+      required={p.required}
+      autocomplete={p.autocomplete}
+      maxlength={p.maxlength}
+      minlength={p.minlength}
+      {...invalidAttrs(p.name, p.error)}
+    />
+    {p.hint && <small class="hint">{p.hint}</small>}
+  </LabelledField>
+);
+
+/** A filter form's values as sent, and its messages, by field name. */
+export interface FilterForm {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+/** A filter's drop-down: `any` first (the empty value: no filter), then the choices, the current one selected. */
+export const FilterSelect: FC<{
+  name: string;
+  label: string;
+  any: string;
+  choices: readonly { id: string; name: string }[];
+  form: FilterForm;
+}> = ({ name, form, ...p }) => (
+  <LabelledField name={name} label={p.label} error={form.errors[name]}>
+    <select id={`f-${name}`} name={name} {...invalidAttrs(name, form.errors[name])}>
+      <option value="">{p.any}</option>
+      {p.choices.map((c) => (
+        <option value={c.id} selected={form.values[name] === c.id}>
+          {c.name}
+        </option>
+      ))}
+    </select>
+  </LabelledField>
+);
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "never";
@@ -88,13 +121,19 @@ export function formatTime(iso: string | null | undefined): string {
 export const Time: FC<{ iso: string | null | undefined }> = ({ iso }) =>
   iso ? <time datetime={iso}>{formatTime(iso)}</time> : <span class="muted">never</span>;
 
-/** The link to the next page of a keyset-paged list; nothing when there is no next page. */
-export const Pager: FC<{ nextHref: string | null | undefined }> = ({ nextHref }) =>
-  nextHref ? (
+/**
+ * The link to the next page of a keyset-paged list, after the list's own buttons if it has any;
+ * nothing when there is neither.
+ */
+export const Pager: FC<{ nextHref: string | null | undefined; children?: Child }> = ({ nextHref, children }) =>
+  nextHref || children ? (
     <p class="pager">
-      <a class="button" href={nextHref}>
-        Next page
-      </a>
+      {children}
+      {nextHref && (
+        <a class="button" href={nextHref}>
+          Next page
+        </a>
+      )}
     </p>
   ) : null;
 

@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { EngagementDrill } from "../../domain/engagement-drill";
 import type { Db } from "../client";
+import { keysetPage } from "./keyset-page";
+import type { PersonSummary } from "./person-columns";
 import type { Keyset } from "./reports";
 
 /**
@@ -167,13 +169,7 @@ function drillDetail(webinarId: string, drill: EngagementDrill): SQL {
   }
 }
 
-export interface EngagedRow {
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
+export interface EngagedRow extends PersonSummary {
   detail: string | null;
 }
 
@@ -202,15 +198,17 @@ export async function engagedPage(
       FROM prospects p
       WHERE p.id IN (${drillIds(opts.webinarId, opts.drill)}) AND p.merged_into_id IS NULL ${after}
       ORDER BY p.id LIMIT ${opts.limit + 1}`);
-  const page = found.slice(0, opts.limit).map((r) => ({
-    prospectId: r.id,
-    email: r.email,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    company: r.company,
-    score: r.score,
-    detail: r.detail,
-  }));
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.prospectId, id: last.prospectId } : null };
+  const { rows, next } = keysetPage(found, opts.limit, (r) => ({ at: r.id, id: r.id }));
+  return {
+    rows: rows.map((r) => ({
+      prospectId: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      company: r.company,
+      score: r.score,
+      detail: r.detail,
+    })),
+    next,
+  };
 }

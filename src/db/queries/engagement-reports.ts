@@ -1,6 +1,7 @@
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { engagements, prospects } from "../schema";
+import { keysetPage } from "./keyset-page";
 import type { Keyset } from "./reports";
 
 export type EngagementKind = "poll" | "survey" | "question";
@@ -59,10 +60,6 @@ export async function engagementPage(
     .where(and(...where))
     .orderBy(asc(engagements.occurredAt), asc(engagements.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit).map(({ answer, answers, ...r }) => ({
-    ...r,
-    answers: answersOf(answers, answer),
-  }));
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.occurredAt, id: last.id } : null };
+  const { rows, next } = keysetPage(found, opts.limit, (r) => ({ at: r.occurredAt, id: r.id }));
+  return { rows: rows.map(({ answer, answers, ...r }) => ({ ...r, answers: answersOf(answers, answer) })), next };
 }

@@ -5,6 +5,8 @@ import type { Db } from "../client";
 import { campaigns, listMembers, lists, prospects, webinars } from "../schema";
 import { afterFactsChanged } from "./activities";
 import { criteriaMatches, saveCriteriaStatements } from "./criteria";
+import { keysetPage } from "./keyset-page";
+import { type PersonSummary, personColumns } from "./person-columns";
 import { qualified } from "./qualified";
 import type { Keyset } from "./reports";
 import type { Statement } from "./statements";
@@ -30,9 +32,8 @@ export async function listPage(
     .where(opts.after ? sql`(${lists.createdAt}, ${lists.id}) < (${opts.after.at}, ${opts.after.id})` : undefined)
     .orderBy(desc(lists.createdAt), desc(lists.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit).map((r) => ({ ...r.list, members: r.members }));
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.createdAt, id: last.id } : null };
+  const { rows, next } = keysetPage(found, opts.limit, (r) => ({ at: r.list.createdAt, id: r.list.id }));
+  return { rows: rows.map((r) => ({ ...r.list, members: r.members })), next };
 }
 
 export async function findList(db: Db, id: string): Promise<ListRow | null> {
@@ -57,13 +58,7 @@ export async function findOrCreateList(db: Db, name: string): Promise<ListRow> {
 }
 
 /** A list's member as its page and the API show it. */
-export interface MemberRow {
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
+export interface MemberRow extends PersonSummary {
   campaignName: string | null;
   prospectCreatedAt: string;
   addedAt: string;
@@ -91,11 +86,7 @@ export async function memberPage(
   const found = await db
     .select({
       prospectId: prospects.id,
-      email: prospects.email,
-      firstName: prospects.firstName,
-      lastName: prospects.lastName,
-      company: prospects.company,
-      score: prospects.score,
+      ...personColumns,
       campaignName: campaigns.name,
       prospectCreatedAt: prospects.createdAt,
       addedAt: listMembers.addedAt,
@@ -106,9 +97,7 @@ export async function memberPage(
     .where(and(...where))
     .orderBy(desc(listMembers.addedAt), desc(listMembers.prospectId))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const last = page.at(-1);
-  return { rows: page, next: found.length > opts.limit && last ? { at: last.addedAt, id: last.prospectId } : null };
+  return keysetPage(found, opts.limit, (r) => ({ at: r.addedAt, id: r.prospectId }));
 }
 
 export async function countActiveProspects(db: Db): Promise<number> {

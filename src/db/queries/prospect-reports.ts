@@ -10,6 +10,7 @@ import {
   registrations,
   webinars,
 } from "../schema";
+import { keysetPage } from "./keyset-page";
 import type { Keyset } from "./reports";
 import { type ActionTaken, prospectRuleActions } from "./rules";
 
@@ -120,19 +121,18 @@ export async function prospectPage(
     .where(and(...where))
     .orderBy(desc(prospects.createdAt), desc(prospects.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
+  const { rows, next } = keysetPage(found, opts.limit, (r) => ({ at: r.prospect.createdAt, id: r.prospect.id }));
   const merged = await mergedEmailsOf(
     db,
-    page.map((r) => r.prospect.id),
+    rows.map((r) => r.prospect.id),
   );
-  const last = page.at(-1)?.prospect;
   return {
-    rows: page.map((r) => ({
+    rows: rows.map((r) => ({
       ...r.prospect,
       campaignName: r.campaignName,
       mergedEmails: merged.get(r.prospect.id) ?? [],
     })),
-    next: found.length > opts.limit && last ? { at: last.createdAt, id: last.id } : null,
+    next,
   };
 }
 

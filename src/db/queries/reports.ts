@@ -10,6 +10,8 @@ import {
   unmatchedRegistrants,
   webinars,
 } from "../schema";
+import { keysetPage } from "./keyset-page";
+import { type PersonSummary, personColumns } from "./person-columns";
 
 /**
  * Read queries of the webinar report and the JSON API. The admin pages and the
@@ -134,23 +136,16 @@ export async function webinarPage(
     .where(where.length ? and(...where) : undefined)
     .orderBy(...order)
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const counts = await countsFor(db, page, opts.now);
-  const last = page.at(-1);
+  const { rows, next } = keysetPage(found, opts.limit, (w) => ({ at: w.startsAt, id: w.id }));
+  const counts = await countsFor(db, rows, opts.now);
   return {
-    rows: page.map((w) => ({ ...w, phase: webinarPhase(w, opts.now), counts: counts.get(w.id) ?? emptyCounts() })),
-    next: found.length > opts.limit && last ? { at: last.startsAt, id: last.id } : null,
+    rows: rows.map((w) => ({ ...w, phase: webinarPhase(w, opts.now), counts: counts.get(w.id) ?? emptyCounts() })),
+    next,
   };
 }
 
-export interface RegistrantRow {
+export interface RegistrantRow extends PersonSummary {
   registrationId: string;
-  prospectId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  company: string | null;
-  score: number;
   campaignName: string | null;
   status: (typeof registrations.$inferSelect)["status"];
   attended: boolean;
@@ -190,11 +185,7 @@ export async function registrantPage(
     .select({
       registrationId: registrations.id,
       prospectId: registrations.prospectId,
-      email: prospects.email,
-      firstName: prospects.firstName,
-      lastName: prospects.lastName,
-      company: prospects.company,
-      score: prospects.score,
+      ...personColumns,
       campaignName: campaigns.name,
       status: registrations.status,
       attended: registrations.attended,
@@ -208,12 +199,7 @@ export async function registrantPage(
     .where(and(...where))
     .orderBy(asc(registrations.registeredAt), asc(registrations.id))
     .limit(opts.limit + 1);
-  const page = found.slice(0, opts.limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    next: found.length > opts.limit && last ? { at: last.registeredAt, id: last.registrationId } : null,
-  };
+  return keysetPage(found, opts.limit, (r) => ({ at: r.registeredAt, id: r.registrationId }));
 }
 
 export interface OutboxRow {

@@ -25,6 +25,11 @@ export function prepareStatement(d1: D1Database, statement: Statement): D1Prepar
   return d1.prepare(query.sql).bind(...query.params);
 }
 
+/** Whether `error` is D1 refusing a write for the unique index on `column` (e.g. `"lists.name"`). */
+export function isUniqueViolation(error: unknown, column: string): boolean {
+  return String(error).includes("UNIQUE") && String(error).includes(column);
+}
+
 export async function runBatch(db: Db, statements: readonly Statement[]): Promise<D1Result[]> {
   if (statements.length === 0) return [];
   const d1 = d1Of(db);

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type WebinarPhase, webinarPhase } from "../../domain/webinars";
 import type { Db } from "../client";
 import { connectors, engagements, registrations, webinars } from "../schema";
+import { keysetPage } from "./keyset-page";
 import { countsFor, type Keyset, type WebinarCounts, type WebinarFilter, type WebinarRow } from "./reports";
 
 /**
@@ -131,12 +132,12 @@ export async function overviewPage(
         ...(ascending ? [asc(webinars.startsAt), asc(webinars.id)] : [desc(webinars.startsAt), desc(webinars.id)]),
       )
       .limit(limit + 1);
-    const page = found.slice(0, limit);
-    const last = page.at(-1);
-    return {
-      rows: await withFigures(db, page, now),
-      next: found.length > limit && last ? { kind: "date", at: { at: last.startsAt, id: last.id } } : null,
-    };
+    const { rows, next } = keysetPage(
+      found,
+      limit,
+      (w): OverviewPosition => ({ kind: "date", at: { at: w.startsAt, id: w.id } }),
+    );
+    return { rows: await withFigures(db, rows, now), next };
   }
   const sort = filter.sort;
   const all = await db

@@ -147,6 +147,18 @@ export function parseCriteria(input: unknown): CriteriaResult {
   return { ok: true, criteria: { match, conditions } };
 }
 
+/** Criteria stored as JSON text; null when the text is not JSON or no longer validates (a kind removed since). */
+export function parseStoredCriteria(text: string): Criteria | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = parseCriteria(json);
+  return parsed.ok ? parsed.criteria : null;
+}
+
 /** Every condition with its path, groups flattened. */
 export function eachCondition(criteria: Criteria): { condition: Condition; path: string }[] {
   return criteria.conditions.flatMap((item, i) =>

@@ -10,7 +10,7 @@ import type { AppEnv } from "../../env";
 import { CSV_BOM, type CsvFileName, csvFileName, csvHeader, csvHeaders, csvRows, localDate } from "../../lib/csv";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import { DayParam, dayAfter, dayStart, ExportFormatParam } from "../../lib/validation";
-import { validQuery } from "../../middleware/validate";
+import { brokenLink, validQuery } from "../../middleware/validate";
 import { attributionExport } from "../../views/csv-exports";
 import {
   AttributionPage,
@@ -91,9 +91,9 @@ attributionRoutes.get(
 
 attributionRoutes.get(
   "/:id/attribution",
-  validQuery(WebinarQuery, async (c, { errors }) => {
+  validQuery(WebinarQuery, async (c, input) => {
     if (!(await findWebinar(createDb(c.env.DB), c.req.param("id") ?? ""))) throw noWebinar();
-    throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
+    return brokenLink(input);
   }),
   async (c) => {
     const db = createDb(c.env.DB);

@@ -14,7 +14,7 @@ import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import { ExportFormatParam } from "../../lib/validation";
-import { type InvalidInput, validForm, validQuery } from "../../middleware/validate";
+import { brokenLink, validForm, validQuery } from "../../middleware/validate";
 import { startBulkAction } from "../../services/bulk";
 import { engagedDrillDown } from "../../services/webinar-engagement";
 import { ENGAGED_EXPORT } from "../../views/engagement-exports";
@@ -30,10 +30,6 @@ const BulkForm = bulkActionForm(DrillEntries);
 
 /** The prospects behind the webinar page's attendance per session and engagement figures. */
 export const webinarEngagementRoutes = new Hono<AppEnv>();
-
-function brokenLink({ errors }: InvalidInput): never {
-  throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
-}
 
 async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
   const webinar = await webinarWithCounts(createDb(c.env.DB), c.req.param("id") ?? "", new Date().toISOString());

@@ -21,7 +21,7 @@ import { CSV_PAGE_SIZE, csvStream } from "../../lib/csv-stream";
 import { decodeKeyset, encodeKeyset, PageCursorParam } from "../../lib/cursor";
 import { clientIp, isPartialHtmx } from "../../lib/request";
 import { ExportFormatParam } from "../../lib/validation";
-import { type InvalidInput, validForm, validQuery } from "../../middleware/validate";
+import { brokenLink, validForm, validQuery } from "../../middleware/validate";
 import { startBulkAction } from "../../services/bulk";
 import { type SyncNowOutcome, syncWebinarNow, webinarDetail, webinarSyncPanel } from "../../services/webinar-detail";
 import { REGISTRANT_EXPORT } from "../../views/csv-exports";
@@ -51,11 +51,6 @@ const BulkForm = bulkActionForm({ status: StatusParam });
 
 /** Webinars: the list, the webinar page, the prospects behind each count, Sync now. */
 export const webinarRoutes = new Hono<AppEnv>();
-
-/** A drill-down or list link with a filter we do not know: the admin's 400 page saying what to choose. */
-function brokenLink({ errors }: InvalidInput): never {
-  throw new HTTPException(400, { message: Object.values(errors)[0] ?? "Invalid link." });
-}
 
 async function loadWebinar(c: Context<AppEnv>): Promise<WebinarWithCounts> {
   const webinar = await webinarWithCounts(createDb(c.env.DB), c.req.param("id") ?? "", new Date().toISOString());

@@ -1,15 +1,17 @@
 import type { FC } from "hono/jsx";
 import {
+  axisMax,
   ChartFigure,
   type ChartProps,
+  ChartTable,
   clip,
   colour,
   fillOf,
   formatCount,
   GRID,
   MUTED_INK,
-  niceMax,
   Patterns,
+  WIDTH,
 } from "./frame";
 
 export interface BarGroup {
@@ -28,12 +30,10 @@ export interface BarChartProps extends ChartProps {
   max?: number;
   /** The table's first column heading. */
   groupHeading: string;
-  empty?: string;
   /** Extra table columns after the values, one cell per group each. */
   extraColumns?: { heading: string; cells: string[] }[];
 }
 
-const WIDTH = 400;
 /** A group label longer than this is cut with an ellipsis: at 14 px bold it still fits the 400-unit width (the table beside the chart keeps it whole). */
 const LABEL_CHARS = 40;
 const BAR = 18;
@@ -52,8 +52,7 @@ export const BarChart: FC<BarChartProps> = (p) => {
   const legendHeight = multi ? 22 : 0;
   const groupHeight = LABEL + p.series.length * (BAR + GAP) + GROUP_GAP;
   const height = legendHeight + p.groups.length * groupHeight + 4;
-  const largest = Math.max(0, ...p.groups.flatMap((g) => g.values));
-  const max = p.max ?? niceMax(largest);
+  const max = p.max ?? axisMax(p.groups.flatMap((g) => g.values));
   const plot = WIDTH - VALUE_ROOM;
   const label = (g: BarGroup, s: number): string => g.valueLabels?.[s] ?? formatCount(g.values[s] ?? 0);
   const svg = (
@@ -112,50 +111,20 @@ export const BarChart: FC<BarChartProps> = (p) => {
     </>
   );
   const table = (
-    <table>
-      <caption class="visually-hidden">{p.title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{p.groupHeading}</th>
-          {p.series.map((s) => (
-            <th scope="col" class="num">
-              {s}
-            </th>
-          ))}
-          {p.extraColumns?.map((c) => (
-            <th scope="col" class="num">
-              {c.heading}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {p.groups.map((g, gi) => (
-          <tr>
-            <th scope="row">{g.label}</th>
-            {p.series.map((_, s) => (
-              <td class="num" data-value={g.values[s] ?? 0}>
-                {label(g, s)}
-              </td>
-            ))}
-            {p.extraColumns?.map((c) => (
-              <td class="num">{c.cells[gi] ?? ""}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ChartTable
+      title={p.title}
+      heading={p.groupHeading}
+      columns={[...p.series, ...(p.extraColumns?.map((c) => c.heading) ?? [])]}
+      rows={p.groups.map((g, gi) => ({
+        label: g.label,
+        cells: [
+          ...p.series.map((_, s) => ({ text: label(g, s), value: g.values[s] ?? 0 })),
+          ...(p.extraColumns?.map((c) => ({ text: c.cells[gi] ?? "" })) ?? []),
+        ],
+      }))}
+    />
   );
   return (
-    <ChartFigure
-      id={p.id}
-      title={p.title}
-      desc={p.desc}
-      width={WIDTH}
-      height={height}
-      svg={svg}
-      table={table}
-      empty={p.groups.length === 0 ? (p.empty ?? "Nothing to show yet.") : undefined}
-    />
+    <ChartFigure chart={p} isEmpty={p.groups.length === 0} width={WIDTH} height={height} svg={svg} table={table} />
   );
 };

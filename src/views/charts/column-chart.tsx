@@ -1,5 +1,17 @@
 import type { FC } from "hono/jsx";
-import { ChartFigure, type ChartProps, colour, fillOf, formatCount, GRID, MUTED_INK, niceMax, Patterns } from "./frame";
+import {
+  axisMax,
+  ChartFigure,
+  type ChartProps,
+  ChartTable,
+  colour,
+  fillOf,
+  formatCount,
+  GRID,
+  MUTED_INK,
+  Patterns,
+  WIDTH,
+} from "./frame";
 
 export interface ColumnChartProps extends ChartProps {
   /** One column per bin, left to right: its short label under the axis and its count. */
@@ -8,10 +20,8 @@ export interface ColumnChartProps extends ChartProps {
   axisLabel: string;
   /** The table's headings: the bin and the count. */
   headings: [string, string];
-  empty?: string;
 }
 
-const WIDTH = 400;
 const HEIGHT = 220;
 const LEFT = 8;
 const TOP = 18;
@@ -19,7 +29,7 @@ const BOTTOM = 44;
 
 /** Vertical columns touching each other (a histogram), each with its count on top. */
 export const ColumnChart: FC<ColumnChartProps> = (p) => {
-  const max = niceMax(Math.max(0, ...p.bins.map((b) => b.n)));
+  const max = axisMax(p.bins.map((b) => b.n));
   const plotH = HEIGHT - TOP - BOTTOM;
   const slot = (WIDTH - LEFT * 2) / Math.max(1, p.bins.length);
   const base = TOP + plotH;
@@ -62,39 +72,13 @@ export const ColumnChart: FC<ColumnChartProps> = (p) => {
     </>
   );
   const table = (
-    <table>
-      <caption class="visually-hidden">{p.title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{p.headings[0]}</th>
-          <th scope="col" class="num">
-            {p.headings[1]}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {p.bins.map((b) => (
-          <tr>
-            <th scope="row">{b.label}</th>
-            <td class="num" data-value={b.n}>
-              {formatCount(b.n)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-  const empty = p.bins.every((b) => b.n === 0) ? (p.empty ?? "Nothing to show yet.") : undefined;
-  return (
-    <ChartFigure
-      id={p.id}
+    <ChartTable
       title={p.title}
-      desc={p.desc}
-      width={WIDTH}
-      height={HEIGHT}
-      svg={svg}
-      table={table}
-      empty={empty}
+      heading={p.headings[0]}
+      columns={[p.headings[1]]}
+      rows={p.bins.map((b) => ({ label: b.label, cells: [{ text: formatCount(b.n), value: b.n }] }))}
     />
   );
+  const isEmpty = p.bins.every((b) => b.n === 0);
+  return <ChartFigure chart={p} isEmpty={isEmpty} width={WIDTH} height={HEIGHT} svg={svg} table={table} />;
 };

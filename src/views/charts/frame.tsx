@@ -66,12 +66,20 @@ export function formatCount(n: number): string {
 }
 
 /** Rounds up to 1, 2 or 5 times a power of ten, so the axis ends on a readable figure. */
-export function niceMax(n: number): number {
+function niceMax(n: number): number {
   if (n <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(n));
   for (const step of [1, 2, 5, 10]) if (step * power >= n) return step * power;
   return 10 * power;
 }
+
+/** The axis end for these values: a round figure at or above the largest (1 when all are 0). */
+export function axisMax(values: readonly number[]): number {
+  return niceMax(Math.max(0, ...values));
+}
+
+/** Every chart's drawing width in SVG units; the viewBox scales it to the page. */
+export const WIDTH = 400;
 
 /** Cuts a label drawn in the SVG (the table beside it has the whole of it). */
 export function clip(label: string, max: number): string {
@@ -84,43 +92,82 @@ export interface ChartProps {
   title: string;
   /** What the chart shows, in a sentence or two, for screen readers (the SVG's `<desc>`). */
   desc: string;
+  /** Shown instead of the chart when there is nothing to draw (a general sentence by default). */
+  empty?: string | undefined;
 }
 
-/** A chart with its heading and its numbers as a table beside it. */
-export const ChartFigure: FC<
-  ChartProps & {
-    width: number;
-    height: number;
-    svg: Child;
-    table: Child;
-    empty?: string | undefined;
-    /** The table under the chart rather than beside it (a wide table). */
-    stacked?: boolean | undefined;
-  }
-> = (p) => (
-  <figure class={p.stacked ? "chart stacked" : "chart"} id={p.id} aria-labelledby={`${p.id}-heading`}>
-    <h3 class="chart-title" id={`${p.id}-heading`}>
-      {p.title}
+/** One row of a chart's table: its heading cell, then one figure per column. */
+export interface TableRow {
+  label: string;
+  cells: { text: string; value?: number | undefined; series?: string | undefined }[];
+}
+
+/** A chart's numbers as a table: the first column names the row, the others are figures. */
+export const ChartTable: FC<{ title: string; heading: string; columns: string[]; rows: TableRow[] }> = (p) => (
+  <table>
+    <caption class="visually-hidden">{p.title}</caption>
+    <thead>
+      <tr>
+        <th scope="col">{p.heading}</th>
+        {p.columns.map((c) => (
+          <th scope="col" class="num">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>
+      {p.rows.map((r) => (
+        <tr>
+          <th scope="row">{r.label}</th>
+          {r.cells.map((c) => (
+            <td class="num" data-series={c.series} data-value={c.value}>
+              {c.text}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
+/**
+ * A chart with its heading and its numbers as a table beside it; when `isEmpty`, the chart's
+ * empty message (or a general one) instead.
+ */
+export const ChartFigure: FC<{
+  chart: ChartProps;
+  isEmpty: boolean;
+  width: number;
+  height: number;
+  svg: Child;
+  table: Child;
+  /** The table under the chart rather than beside it (a wide table). */
+  stacked?: boolean | undefined;
+}> = ({ chart: c, ...p }) => (
+  <figure class={p.stacked ? "chart stacked" : "chart"} id={c.id} aria-labelledby={`${c.id}-heading`}>
+    <h3 class="chart-title" id={`${c.id}-heading`}>
+      {c.title}
     </h3>
-    {p.empty ? (
-      <p class="muted">{p.empty}</p>
+    {p.isEmpty ? (
+      <p class="muted">{c.empty ?? "Nothing to show yet."}</p>
     ) : (
       <div class="chart-body">
         <svg
           class="chart-svg"
           viewBox={`0 0 ${p.width} ${p.height}`}
           role="img"
-          aria-labelledby={`${p.id}-title ${p.id}-desc`}
+          aria-labelledby={`${c.id}-title ${c.id}-desc`}
           font-family="system-ui, sans-serif"
           font-size="14"
           fill={INK}
         >
-          <title id={`${p.id}-title`}>{p.title}</title>
-          <desc id={`${p.id}-desc`}>{p.desc}</desc>
+          <title id={`${c.id}-title`}>{c.title}</title>
+          <desc id={`${c.id}-desc`}>{c.desc}</desc>
           {p.svg}
         </svg>
         {/* A scrolling region a keyboard can reach, named for screen readers. */}
-        <section class="chart-table table-wrap" tabindex={0} aria-label={`${p.title}: the numbers`}>
+        <section class="chart-table table-wrap" tabindex={0} aria-label={`${c.title}: the numbers`}>
           {p.table}
         </section>
       </div>

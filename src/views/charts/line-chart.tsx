@@ -1,5 +1,18 @@
 import type { FC } from "hono/jsx";
-import { ChartFigure, type ChartProps, clip, colour, dash, formatCount, GRID, INK, MUTED_INK, niceMax } from "./frame";
+import {
+  axisMax,
+  ChartFigure,
+  type ChartProps,
+  ChartTable,
+  clip,
+  colour,
+  dash,
+  formatCount,
+  GRID,
+  INK,
+  MUTED_INK,
+  WIDTH,
+} from "./frame";
 
 export interface LineSeries {
   label: string;
@@ -17,10 +30,8 @@ export interface LineChartProps extends ChartProps {
   xHeading: string;
   /** A shorter form of an x label for the axis (e.g. "Nov 3" for a date). */
   shortX?: (x: string) => string;
-  empty?: string;
 }
 
-const WIDTH = 400;
 const PLOT_H = 170;
 const TOP = 14;
 const LEFT = 44;
@@ -30,7 +41,7 @@ const LEGEND_ROW = 21;
 /** Lines over the x positions, a legend of line samples under the axis, the numbers as a table. */
 export const LineChart: FC<LineChartProps> = (p) => {
   const all = p.total ? [...p.series, p.total] : p.series;
-  const max = niceMax(Math.max(0, ...all.flatMap((s) => s.values)));
+  const max = axisMax(all.flatMap((s) => s.values));
   const plotW = WIDTH - LEFT - RIGHT;
   const n = p.xs.length;
   const xAt = (i: number): number => LEFT + (n <= 1 ? plotW / 2 : (i / (n - 1)) * plotW);
@@ -112,43 +123,15 @@ export const LineChart: FC<LineChartProps> = (p) => {
     </>
   );
   const table = (
-    <table>
-      <caption class="visually-hidden">{p.title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{p.xHeading}</th>
-          {all.map((s) => (
-            <th scope="col" class="num">
-              {s.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {p.xs.map((x, i) => (
-          <tr>
-            <th scope="row">{x}</th>
-            {all.map((s) => (
-              <td class="num" data-series={s.label} data-value={s.values[i] ?? 0}>
-                {formatCount(s.values[i] ?? 0)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-  return (
-    <ChartFigure
-      id={p.id}
+    <ChartTable
       title={p.title}
-      desc={p.desc}
-      width={WIDTH}
-      height={height}
-      svg={svg}
-      table={table}
-      stacked
-      empty={n === 0 ? (p.empty ?? "Nothing to show yet.") : undefined}
+      heading={p.xHeading}
+      columns={all.map((s) => s.label)}
+      rows={p.xs.map((x, i) => ({
+        label: x,
+        cells: all.map((s) => ({ text: formatCount(s.values[i] ?? 0), value: s.values[i] ?? 0, series: s.label })),
+      }))}
     />
   );
+  return <ChartFigure chart={p} isEmpty={n === 0} width={WIDTH} height={height} svg={svg} table={table} stacked />;
 };

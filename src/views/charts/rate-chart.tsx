@@ -13,9 +13,7 @@ export interface RateRow {
  * Rates side by side per row (e.g. each webinar's attendance and no-show rates), on one 0–100 %
  * axis, each bar labelled with its percentage; the table beside it has the same figures.
  */
-export const RateChart: FC<ChartProps & { rows: RateRow[]; series: string[]; rowHeading: string; empty?: string }> = (
-  p,
-) => (
+export const RateChart: FC<ChartProps & { rows: RateRow[]; series: string[]; rowHeading: string }> = (p) => (
   <BarChart
     id={p.id}
     title={p.title}
@@ -23,7 +21,7 @@ export const RateChart: FC<ChartProps & { rows: RateRow[]; series: string[]; row
     series={p.series}
     groupHeading={p.rowHeading}
     max={1}
-    empty={p.empty ?? "Nothing to show yet."}
+    empty={p.empty}
     groups={p.rows.map((r) => ({ label: r.label, values: r.rates, valueLabels: r.rates.map(percent) }))}
   />
 );

@@ -1,4 +1,4 @@
-import type { FC } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import {
   type Choice,
   CRITERIA_LIMITS,
@@ -323,3 +323,22 @@ export const CriteriaPreview: FC<{ preview: PreviewResult | null; problems: numb
       )}
     </div>
   );
+
+/**
+ * The live preview beside a criteria form: when `trigger` fires, htmx posts the whole form to
+ * `action` and puts the answer inside.
+ */
+export const PreviewPanel: FC<{ action: string; formId: string; trigger: string; children: Child }> = (p) => (
+  <aside class="panel builder-preview">
+    <h2>Who matches</h2>
+    <div
+      id="criteria-preview"
+      hx-post={p.action}
+      hx-include={`#${p.formId}`}
+      hx-trigger={p.trigger}
+      hx-swap="innerHTML"
+    >
+      {p.children}
+    </div>
+  </aside>
+);

@@ -1,6 +1,16 @@
 import type { FC } from "hono/jsx";
 import type { FilterRow } from "../../../db/queries/filters";
-import { CsrfField, DataTable, EmptyState, Flash, PageHeader, PostButton, Time } from "../../components";
+import {
+  CsrfField,
+  DataTable,
+  EmptyState,
+  Flash,
+  invalidAttrs,
+  LabelledField,
+  PageHeader,
+  PostButton,
+  Time,
+} from "../../components";
 
 export const FiltersPage: FC<{
   filters: FilterRow[];
@@ -36,8 +46,7 @@ export const FiltersPage: FC<{
             </option>
           </select>
         </div>
-        <div class={state.error ? "field has-error" : "field"}>
-          <label for="f-value">Value</label>
+        <LabelledField name="value" label="Value" error={state.error}>
           <input
             id="f-value"
             name="value"
@@ -45,17 +54,10 @@ export const FiltersPage: FC<{
             maxlength={300}
             value={state.value ?? ""}
             placeholder="203.0.113.0/24, 2001:db8::/32 or acme.com"
-            aria-invalid={state.error ? "true" : undefined}
-            aria-describedby={state.error ? "f-value-error" : undefined}
+            {...invalidAttrs("value", state.error)}
           />
-          {state.error && (
-            <small class="error" id="f-value-error">
-              {state.error}
-            </small>
-          )}
-        </div>
-        <div class="field">
-          <label for="f-note">Note</label>
+        </LabelledField>
+        <LabelledField name="note" label="Note">
           <input
             id="f-note"
             name="note"
@@ -64,7 +66,7 @@ export const FiltersPage: FC<{
             value={state.note ?? ""}
             placeholder="Office network"
           />
-        </div>
+        </LabelledField>
         <button type="submit" class="button primary">
           Add filter
         </button>

@@ -15,7 +15,8 @@ import {
   PostButton,
   Time,
 } from "../../components";
-import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
+import type { CriteriaChoices, PreviewResult } from "./criteria-builder";
+import { CriteriaBuilder, CriteriaPreview, PreviewPanel } from "./criteria-builder";
 
 const KindBadge: FC<{ kind: ListRow["kind"] }> = ({ kind }) => (
   <span class={kind === "dynamic" ? "badge ok" : "badge muted"}>{kind === "dynamic" ? "Dynamic" : "Static"}</span>
@@ -128,21 +129,16 @@ export const DynamicListPage: FC<DynamicListFormProps> = (p) => {
             Save list
           </button>
         </form>
-        <aside class="panel builder-preview">
-          <h2>Who matches</h2>
-          <div
-            id="criteria-preview"
-            hx-post="/admin/lists/preview"
-            hx-include={`#${LIST_FORM_ID}`}
-            // Typing, and choices in selects (they fire input too), debounced: a kind or scope change
-            // re-renders the builder first, which brings its own preview out of band, so this one
-            // reads the form after that swap instead of racing it.
-            hx-trigger={`input from:#${LIST_FORM_ID} delay:600ms`}
-            hx-swap="innerHTML"
-          >
-            <CriteriaPreview preview={p.preview} problems={problems} />
-          </div>
-        </aside>
+        <PreviewPanel
+          action="/admin/lists/preview"
+          formId={LIST_FORM_ID}
+          // Typing, and choices in selects (they fire input too), debounced: a kind or scope change
+          // re-renders the builder first, which brings its own preview out of band, so this one
+          // reads the form after that swap instead of racing it.
+          trigger={`input from:#${LIST_FORM_ID} delay:600ms`}
+        >
+          <CriteriaPreview preview={p.preview} problems={problems} />
+        </PreviewPanel>
       </div>
     </div>
   );

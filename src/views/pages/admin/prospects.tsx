@@ -1,6 +1,17 @@
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
 import type { ProspectListItem } from "../../../db/queries/prospect-reports";
-import { DataTable, EmptyState, Flash, PageHeader, Time } from "../../components";
+import {
+  DataTable,
+  EmptyState,
+  type FilterForm,
+  FilterSelect,
+  Flash,
+  invalidAttrs,
+  LabelledField,
+  PageHeader,
+  Pager,
+  Time,
+} from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
 import { personName } from "./webinar-parts";
 
@@ -21,21 +32,24 @@ export function filterQuery(filters: ProspectFilterValues): string {
   return params.toString();
 }
 
-/** A labelled filter control with its error tied to it. */
-const FilterField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
-  <div class={p.error ? "field has-error" : "field"}>
-    <label for={`f-${p.name}`}>{p.label}</label>
-    {p.children}
-    {p.error && (
-      <small class="error" id={`f-${p.name}-error`}>
-        {p.error}
-      </small>
-    )}
-  </div>
+/** A bound of the score range: a whole number, or empty for no bound. */
+const ScoreField: FC<{ name: "min_score" | "max_score"; label: string; form: FilterForm }> = ({
+  name,
+  label,
+  form,
+}) => (
+  <LabelledField name={name} label={label} error={form.errors[name]}>
+    <input
+      id={`f-${name}`}
+      name={name}
+      type="number"
+      step={1}
+      inputmode="numeric"
+      value={form.values[name]}
+      {...invalidAttrs(name, form.errors[name])}
+    />
+  </LabelledField>
 );
-
-const invalid = (name: string, errors: Record<string, string>) =>
-  errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
 
 /** Prospects: search and filter, export what matches, pick two to merge. */
 export const ProspectsPage: FC<{
@@ -48,6 +62,7 @@ export const ProspectsPage: FC<{
   bulk?: BulkPanelProps | undefined;
 }> = ({ filters, choices, errors, prospects, nextHref, exportHref, bulk }) => {
   const filtered = FILTER_NAMES.some((name) => filters[name] !== "");
+  const form = { values: filters, errors };
   // A broken page or export link: its message does not belong to one of the fields.
   const linkError = Object.entries(errors).find(([name]) => !(FILTER_NAMES as readonly string[]).includes(name))?.[1];
   return (
@@ -76,20 +91,11 @@ export const ProspectsPage: FC<{
       {linkError && <Flash kind="error">{linkError}</Flash>}
       <section class="panel">
         <form method="get" action="/admin/prospects" class="grid-form" novalidate>
-          <FilterField name="q" label="Search by email or name" error={errors.q}>
-            <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalid("q", errors)} />
-          </FilterField>
-          <FilterField name="list" label="List" error={errors.list}>
-            <select id="f-list" name="list" {...invalid("list", errors)}>
-              <option value="">Any list</option>
-              {choices.lists.map((l) => (
-                <option value={l.id} selected={filters.list === l.id}>
-                  {l.name}
-                </option>
-              ))}
-            </select>
-          </FilterField>
-          <FilterField name="tag" label="Tag" error={errors.tag}>
+          <LabelledField name="q" label="Search by email or name" error={errors.q}>
+            <input id="f-q" name="q" type="search" value={filters.q} maxlength={200} {...invalidAttrs("q", errors.q)} />
+          </LabelledField>
+          <FilterSelect name="list" label="List" any="Any list" choices={choices.lists} form={form} />
+          <LabelledField name="tag" label="Tag" error={errors.tag}>
             <input
               id="f-tag"
               name="tag"
@@ -98,46 +104,17 @@ export const ProspectsPage: FC<{
               value={filters.tag}
               maxlength={100}
               placeholder="Any tag"
-              {...invalid("tag", errors)}
+              {...invalidAttrs("tag", errors.tag)}
             />
             <datalist id="f-tag-choices">
               {choices.tags.map((t) => (
                 <option value={t} />
               ))}
             </datalist>
-          </FilterField>
-          <FilterField name="campaign" label="Campaign" error={errors.campaign}>
-            <select id="f-campaign" name="campaign" {...invalid("campaign", errors)}>
-              <option value="">Any campaign</option>
-              {choices.campaigns.map((cmp) => (
-                <option value={cmp.id} selected={filters.campaign === cmp.id}>
-                  {cmp.name}
-                </option>
-              ))}
-            </select>
-          </FilterField>
-          <FilterField name="min_score" label="Score at least" error={errors.min_score}>
-            <input
-              id="f-min_score"
-              name="min_score"
-              type="number"
-              step={1}
-              inputmode="numeric"
-              value={filters.min_score}
-              {...invalid("min_score", errors)}
-            />
-          </FilterField>
-          <FilterField name="max_score" label="Score at most" error={errors.max_score}>
-            <input
-              id="f-max_score"
-              name="max_score"
-              type="number"
-              step={1}
-              inputmode="numeric"
-              value={filters.max_score}
-              {...invalid("max_score", errors)}
-            />
-          </FilterField>
+          </LabelledField>
+          <FilterSelect name="campaign" label="Campaign" any="Any campaign" choices={choices.campaigns} form={form} />
+          <ScoreField name="min_score" label="Score at least" form={form} />
+          <ScoreField name="max_score" label="Score at most" form={form} />
           <p class="form-actions">
             <button type="submit" class="button primary">
               Search
@@ -220,16 +197,11 @@ export const ProspectsPage: FC<{
                 </tr>
               ))}
             </DataTable>
-            <p class="pager">
+            <Pager nextHref={nextHref}>
               <button type="submit" class="button">
                 Merge the two chosen
               </button>
-              {nextHref && (
-                <a class="button" href={nextHref}>
-                  Next page
-                </a>
-              )}
-            </p>
+            </Pager>
           </form>
         )}
       </section>

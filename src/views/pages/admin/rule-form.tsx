@@ -1,7 +1,8 @@
 import type { FC } from "hono/jsx";
 import type { RuleDraft } from "../../../domain/rules";
 import { CsrfField, Field, Flash, PageHeader } from "../../components";
-import { CriteriaBuilder, type CriteriaChoices, CriteriaPreview, type PreviewResult } from "./criteria-builder";
+import type { CriteriaChoices, PreviewResult } from "./criteria-builder";
+import { CriteriaBuilder, CriteriaPreview, PreviewPanel } from "./criteria-builder";
 import { ActionsBuilder, ErrorText, RULE_FORM_ID } from "./rule-actions";
 
 /** The Add rule and Edit rule form: name, criteria builder, actions, how often, where to start, the live preview. */
@@ -16,6 +17,26 @@ const Choice: FC<{ name: string; value: string; checked: boolean; label: string;
       <small class="muted"> {p.hint}</small>
     </span>
   </label>
+);
+
+/** One radio choice of the form (its field `name`), with the error of that field under it. */
+const ChoiceSet: FC<{
+  name: string;
+  legend: string;
+  note?: string;
+  /** The option that is checked. */
+  value: string;
+  options: { value: string; label: string; hint: string }[];
+  errors: Record<string, string>;
+}> = (p) => (
+  <fieldset class={p.errors[p.name] ? "choices has-error" : "choices"}>
+    <legend>{p.legend}</legend>
+    {p.note && <p class="muted small">{p.note}</p>}
+    {p.options.map((o) => (
+      <Choice name={p.name} value={o.value} checked={p.value === o.value} label={o.label} hint={o.hint} />
+    ))}
+    <ErrorText id={`r-${p.name}-error`} message={p.errors[p.name]} />
+  </fieldset>
 );
 
 export interface RuleFormProps {
@@ -56,55 +77,49 @@ export const RulePreview: FC<{ preview: PreviewResult | null; problems: number }
     </div>
   );
 
-type StartProps = { draft: RuleDraft; errors: Record<string, string> };
+/** Where a rule starts, on Add rule; on Edit, what happens to prospects who already match, said before saving. */
+const START_CHOICES = {
+  add: {
+    legend: "On save",
+    options: [
+      {
+        value: "existing",
+        label: "Apply to prospects who already match",
+        hint: "A job with a progress bar acts on them; the rule page shows it.",
+      },
+      {
+        value: "new",
+        label: "Only from now on",
+        hint: "Prospects who match now are left as they are; the rule acts on new matches.",
+      },
+    ],
+  },
+  edit: {
+    legend: "Prospects who already match",
+    note: "What the rule already did stays. A prospect it already acted on is not acted on again for the same match: a once-per-prospect rule never acts twice on anyone, whatever the new criteria. Changed actions apply to the next matches only.",
+    options: [
+      {
+        value: "existing",
+        label: "Apply to prospects who match now",
+        hint: "A job acts on those who match the saved criteria and were not acted on yet.",
+      },
+      {
+        value: "new",
+        label: "Only from now on",
+        hint: "Prospects who match the saved criteria now are noted, not acted on; the rule acts on new matches.",
+      },
+    ],
+  },
+};
 
-const AddStartChoices: FC<StartProps> = ({ draft, errors }) => (
-  <fieldset class={errors.start ? "choices has-error" : "choices"}>
-    <legend>On save</legend>
-    <Choice
-      name="start"
-      value="existing"
-      checked={draft.start !== "new"}
-      label="Apply to prospects who already match"
-      hint="A job with a progress bar acts on them; the rule page shows it."
-    />
-    <Choice
-      name="start"
-      value="new"
-      checked={draft.start === "new"}
-      label="Only from now on"
-      hint="Prospects who match now are left as they are; the rule acts on new matches."
-    />
-    <ErrorText id="r-start-error" message={errors.start} />
-  </fieldset>
-);
-
-/** Editing: what happens to prospects who already match, said before the marketer saves. */
-const EditStartChoices: FC<StartProps> = ({ draft, errors }) => (
-  <fieldset class={errors.start ? "choices has-error" : "choices"}>
-    <legend>Prospects who already match</legend>
-    <p class="muted small">
-      What the rule already did stays. A prospect it already acted on is not acted on again for the same match: a
-      once-per-prospect rule never acts twice on anyone, whatever the new criteria. Changed actions apply to the next
-      matches only.
-    </p>
-    <Choice
-      name="start"
-      value="existing"
-      checked={draft.start !== "new"}
-      label="Apply to prospects who match now"
-      hint="A job acts on those who match the saved criteria and were not acted on yet."
-    />
-    <Choice
-      name="start"
-      value="new"
-      checked={draft.start === "new"}
-      label="Only from now on"
-      hint="Prospects who match the saved criteria now are noted, not acted on; the rule acts on new matches."
-    />
-    <ErrorText id="r-start-error" message={errors.start} />
-  </fieldset>
-);
+const MODE_OPTIONS = [
+  { value: "once", label: "Once per prospect", hint: "A prospect who matches again later is not acted on again." },
+  {
+    value: "repeat",
+    label: "Each time a prospect newly matches",
+    hint: "After it stopped matching, a new match acts again.",
+  },
+];
 
 /** Automation > Add rule (and a rule's Edit): name, criteria builder, actions, how often, where to start; the live preview beside. */
 export const RuleFormPage: FC<RuleFormProps> = (p) => {
@@ -148,45 +163,30 @@ export const RuleFormPage: FC<RuleFormProps> = (p) => {
           <CriteriaBuilder draft={p.draft.criteria} ctx={ctx} />
           <h2>Then</h2>
           <ActionsBuilder actions={p.draft.actions} choices={p.choices} errors={p.errors} />
-          <fieldset class={p.errors.mode ? "choices has-error" : "choices"}>
-            <legend>How often</legend>
-            <Choice
-              name="mode"
-              value="once"
-              checked={p.draft.mode !== "repeat"}
-              label="Once per prospect"
-              hint="A prospect who matches again later is not acted on again."
-            />
-            <Choice
-              name="mode"
-              value="repeat"
-              checked={p.draft.mode === "repeat"}
-              label="Each time a prospect newly matches"
-              hint="After it stopped matching, a new match acts again."
-            />
-            <ErrorText id="r-mode-error" message={p.errors.mode} />
-          </fieldset>
-          {p.editing ? (
-            <EditStartChoices draft={p.draft} errors={p.errors} />
-          ) : (
-            <AddStartChoices draft={p.draft} errors={p.errors} />
-          )}
+          <ChoiceSet
+            name="mode"
+            legend="How often"
+            value={p.draft.mode === "repeat" ? "repeat" : "once"}
+            options={MODE_OPTIONS}
+            errors={p.errors}
+          />
+          <ChoiceSet
+            name="start"
+            {...START_CHOICES[p.editing ? "edit" : "add"]}
+            value={p.draft.start === "new" ? "new" : "existing"}
+            errors={p.errors}
+          />
           <button type="submit" name="op" value="save" class="button primary">
             {p.editing ? "Save changes" : "Save rule"}
           </button>
         </form>
-        <aside class="panel builder-preview">
-          <h2>Who matches</h2>
-          <div
-            id="criteria-preview"
-            hx-post={`${BASE}/preview`}
-            hx-include={`#${RULE_FORM_ID}`}
-            hx-trigger={`input from:#${RULE_FORM_ID} delay:500ms, change from:#${RULE_FORM_ID}`}
-            hx-swap="innerHTML"
-          >
-            <RulePreview preview={p.preview} problems={problems} />
-          </div>
-        </aside>
+        <PreviewPanel
+          action={`${BASE}/preview`}
+          formId={RULE_FORM_ID}
+          trigger={`input from:#${RULE_FORM_ID} delay:500ms, change from:#${RULE_FORM_ID}`}
+        >
+          <RulePreview preview={p.preview} problems={problems} />
+        </PreviewPanel>
       </div>
     </div>
   );

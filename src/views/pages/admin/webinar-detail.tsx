@@ -19,7 +19,9 @@ import { WebinarChartsSection } from "./webinar-charts";
 import { EngagementPanel, SessionsSideBySide } from "./webinar-engagement";
 import {
   COUNT_LABEL,
+  DrillActions,
   PhaseBadge,
+  ProspectCells,
   personName,
   REGISTRATION_LABEL,
   RegistrationBadge,
@@ -305,21 +307,17 @@ export const RegistrantsPage: FC<{
           : `${plural(webinar.counts[filter], "prospect")}.`
       }
       actions={
-        <>
-          {rows.length > 0 && (
-            <a
-              class="button primary"
-              href={registrantsCsvHref(webinar.id, filter)}
-              download
-              title={`All ${plural(webinar.counts[filter], `${COUNT_LABEL[filter].toLowerCase()} prospect`)} as a CSV file, not only this page`}
-            >
-              Export CSV
-            </a>
-          )}
-          <a class="button subtle" href={`/admin/webinars/${webinar.id}`}>
-            Back to the webinar
-          </a>
-        </>
+        <DrillActions
+          webinarId={webinar.id}
+          csv={
+            rows.length > 0
+              ? {
+                  href: registrantsCsvHref(webinar.id, filter),
+                  title: `All ${plural(webinar.counts[filter], `${COUNT_LABEL[filter].toLowerCase()} prospect`)} as a CSV file, not only this page`,
+                }
+              : null
+          }
+        />
       }
     />
     <nav class="tabs" aria-label="Which count">
@@ -340,14 +338,7 @@ export const RegistrantsPage: FC<{
         >
           {rows.map((r) => (
             <tr>
-              <td data-label="Prospect">
-                <a href={`/admin/prospects/${r.prospectId}`}>
-                  <bdi>{personName(r) || r.email}</bdi>
-                </a>
-              </td>
-              <td data-label="Email">
-                <bdi>{r.email}</bdi>
-              </td>
+              <ProspectCells row={r} />
               <td data-label="Registration" title={REGISTRATION_LABEL[r.status]}>
                 <RegistrationBadge status={r.status} /> {r.attended && <span class="badge ok">Attended</span>}
               </td>

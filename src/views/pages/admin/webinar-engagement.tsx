@@ -6,7 +6,7 @@ import { percent as share } from "../../../domain/report-shape";
 import { plural } from "../../../lib/plural";
 import { DataTable, EmptyState, PageHeader, Pager, Time } from "../../components";
 import { BulkPanel, type BulkPanelProps } from "./bulk";
-import { personName } from "./webinar-parts";
+import { DrillActions, ProspectCells, personName } from "./webinar-parts";
 
 /**
  * The webinar page's attendance per session (sessions side by side) and engagement panel (poll
@@ -235,21 +235,17 @@ export const EngagedPage: FC<{
       title={`${title}: ${webinar.subject}`}
       lead={`${plural(count, "prospect")}.`}
       actions={
-        <>
-          {rows.length > 0 && (
-            <a
-              class="button primary"
-              href={engagedHref(webinar.id, drill, { format: "csv" })}
-              download
-              title={`All ${plural(count, "prospect")} as a CSV file, not only this page`}
-            >
-              Export CSV
-            </a>
-          )}
-          <a class="button subtle" href={`/admin/webinars/${webinar.id}`}>
-            Back to the webinar
-          </a>
-        </>
+        <DrillActions
+          webinarId={webinar.id}
+          csv={
+            rows.length > 0
+              ? {
+                  href: engagedHref(webinar.id, drill, { format: "csv" }),
+                  title: `All ${plural(count, "prospect")} as a CSV file, not only this page`,
+                }
+              : null
+          }
+        />
       }
     />
     <section class="panel">
@@ -263,14 +259,7 @@ export const EngagedPage: FC<{
         >
           {rows.map((r) => (
             <tr>
-              <td data-label="Prospect">
-                <a href={`/admin/prospects/${r.prospectId}`}>
-                  <bdi>{personName(r) || r.email}</bdi>
-                </a>
-              </td>
-              <td data-label="Email">
-                <bdi>{r.email}</bdi>
-              </td>
+              <ProspectCells row={r} />
               <td data-label="Company">
                 <bdi>{r.company ?? ""}</bdi>
               </td>

@@ -60,3 +60,36 @@ export function registrantsCsvHref(webinarId: string, filter: RegistrantFilter):
 export function personName(p: { firstName: string | null; lastName: string | null }): string {
   return [p.firstName, p.lastName].filter((s) => s && s.trim() !== "").join(" ");
 }
+
+/** A registrant row's first two cells: the prospect (its name, or its email) linking to it, and the email. */
+export const ProspectCells: FC<{
+  row: { prospectId: string; email: string; firstName: string | null; lastName: string | null };
+}> = ({ row }) => (
+  <>
+    <td data-label="Prospect">
+      <a href={`/admin/prospects/${row.prospectId}`}>
+        <bdi>{personName(row) || row.email}</bdi>
+      </a>
+    </td>
+    <td data-label="Email">
+      <bdi>{row.email}</bdi>
+    </td>
+  </>
+);
+
+/** A webinar drill-down page's actions: its CSV export (when it has rows) and the way back to the webinar. */
+export const DrillActions: FC<{ webinarId: string; csv: { href: string; title: string } | null }> = ({
+  webinarId,
+  csv,
+}) => (
+  <>
+    {csv && (
+      <a class="button primary" href={csv.href} download title={csv.title}>
+        Export CSV
+      </a>
+    )}
+    <a class="button subtle" href={`/admin/webinars/${webinarId}`}>
+      Back to the webinar
+    </a>
+  </>
+);

@@ -1,8 +1,17 @@
-import type { Child, FC } from "hono/jsx";
+import type { FC } from "hono/jsx";
 import type { OverviewRow, OverviewSort, SortDirection } from "../../../db/queries/webinar-overview";
 import { percent } from "../../../domain/report-shape";
 import { RateChart } from "../../charts/rate-chart";
-import { DataTable, EmptyState, Flash, PageHeader, Pager } from "../../components";
+import {
+  DataTable,
+  EmptyState,
+  FilterSelect,
+  Flash,
+  invalidAttrs,
+  LabelledField,
+  PageHeader,
+  Pager,
+} from "../../components";
 import { PhaseBadge, registrantsHref } from "./webinar-parts";
 import { ZonedTime } from "./zoned-time";
 
@@ -87,87 +96,60 @@ const SortHeading: FC<{ sort: OverviewSort; values: OverviewValues }> = ({ sort,
   );
 };
 
-const FilterField: FC<{ name: string; label: string; error: string | undefined; children: Child }> = (p) => (
-  <div class={p.error ? "field has-error" : "field"}>
-    <label for={`f-${p.name}`}>{p.label}</label>
-    {p.children}
-    {p.error && (
-      <small class="error" id={`f-${p.name}-error`}>
-        {p.error}
-      </small>
-    )}
-  </div>
-);
-
-const invalid = (name: string, errors: Record<string, string>) =>
-  errors[name] ? { "aria-invalid": "true", "aria-describedby": `f-${name}-error` } : {};
-
 const Filters: FC<{ values: OverviewValues; choices: OverviewChoices; errors: Record<string, string> }> = ({
   values,
   choices,
   errors,
-}) => (
-  <form method="get" action="/admin/webinars" class="grid-form" novalidate>
-    <input type="hidden" name="show" value={values.show || "all"} />
-    <FilterField name="organizer" label="Organizer" error={errors.organizer}>
-      <select id="f-organizer" name="organizer" {...invalid("organizer", errors)}>
-        <option value="">Every organizer</option>
-        {choices.organizers.map((o) => (
-          <option value={o.id} selected={values.organizer === o.id}>
-            {organizerLabel(o)}
-            {o.deleted ? " (deleted connector)" : ""}
+}) => {
+  const form = { values: { ...values }, errors };
+  const organizers = choices.organizers.map((o) => ({
+    id: o.id,
+    name: `${organizerLabel(o)}${o.deleted ? " (deleted connector)" : ""}`,
+  }));
+  return (
+    <form method="get" action="/admin/webinars" class="grid-form" novalidate>
+      <input type="hidden" name="show" value={values.show || "all"} />
+      <FilterSelect name="organizer" label="Organizer" any="Every organizer" choices={organizers} form={form} />
+      <FilterSelect name="campaign" label="Campaign" any="Any campaign" choices={choices.campaigns} form={form} />
+      <LabelledField name="from" label="Starting on or after (UTC)" error={errors.from}>
+        <input id="f-from" name="from" type="date" value={values.from} {...invalidAttrs("from", errors.from)} />
+      </LabelledField>
+      <LabelledField name="to" label="Starting on or before (UTC)" error={errors.to}>
+        <input id="f-to" name="to" type="date" value={values.to} {...invalidAttrs("to", errors.to)} />
+      </LabelledField>
+      <LabelledField name="sort" label="Sort by" error={errors.sort}>
+        <select id="f-sort" name="sort" {...invalidAttrs("sort", errors.sort)}>
+          {(Object.keys(SORT_LABEL) as OverviewSort[]).map((s) => (
+            <option value={s} selected={values.sort === s}>
+              {SORT_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </LabelledField>
+      <LabelledField name="dir" label="Order" error={errors.dir}>
+        <select id="f-dir" name="dir" {...invalidAttrs("dir", errors.dir)}>
+          <option value="desc" selected={values.dir === "desc"}>
+            Highest or latest first
           </option>
-        ))}
-      </select>
-    </FilterField>
-    <FilterField name="campaign" label="Campaign" error={errors.campaign}>
-      <select id="f-campaign" name="campaign" {...invalid("campaign", errors)}>
-        <option value="">Any campaign</option>
-        {choices.campaigns.map((cmp) => (
-          <option value={cmp.id} selected={values.campaign === cmp.id}>
-            {cmp.name}
+          <option value="asc" selected={values.dir === "asc"}>
+            Lowest or earliest first
           </option>
-        ))}
-      </select>
-    </FilterField>
-    <FilterField name="from" label="Starting on or after (UTC)" error={errors.from}>
-      <input id="f-from" name="from" type="date" value={values.from} {...invalid("from", errors)} />
-    </FilterField>
-    <FilterField name="to" label="Starting on or before (UTC)" error={errors.to}>
-      <input id="f-to" name="to" type="date" value={values.to} {...invalid("to", errors)} />
-    </FilterField>
-    <FilterField name="sort" label="Sort by" error={errors.sort}>
-      <select id="f-sort" name="sort" {...invalid("sort", errors)}>
-        {(Object.keys(SORT_LABEL) as OverviewSort[]).map((s) => (
-          <option value={s} selected={values.sort === s}>
-            {SORT_LABEL[s]}
-          </option>
-        ))}
-      </select>
-    </FilterField>
-    <FilterField name="dir" label="Order" error={errors.dir}>
-      <select id="f-dir" name="dir" {...invalid("dir", errors)}>
-        <option value="desc" selected={values.dir === "desc"}>
-          Highest or latest first
-        </option>
-        <option value="asc" selected={values.dir === "asc"}>
-          Lowest or earliest first
-        </option>
-      </select>
-    </FilterField>
-    <p class="form-actions">
-      <button type="submit" class="button primary">
-        Apply
-      </button>{" "}
-      <a
-        class="button subtle"
-        href={`/admin/webinars${values.show && values.show !== "all" ? `?show=${values.show}` : ""}`}
-      >
-        Clear
-      </a>
-    </p>
-  </form>
-);
+        </select>
+      </LabelledField>
+      <p class="form-actions">
+        <button type="submit" class="button primary">
+          Apply
+        </button>{" "}
+        <a
+          class="button subtle"
+          href={`/admin/webinars${values.show && values.show !== "all" ? `?show=${values.show}` : ""}`}
+        >
+          Clear
+        </a>
+      </p>
+    </form>
+  );
+};
 
 /**
  * Attendance and no-show rates of the finished webinars on this page, drawn and, beside the

@@ -264,36 +264,6 @@ export async function logIn(page: Page, url: string, email = ADMIN.email, passwo
   await page.waitForURL(/\/admin/);
 }
 
-/**
- * Adds a GoToWebinar connector for `organizer` (already in the simulator) and verifies it through
- * the simulator's consent page, as a marketer does; discovery then starts in the gateway's alarm.
- */
-export async function connectOrganizer(page: Page, appUrl: string, organizer: string): Promise<void> {
-  await page.goto(`${appUrl}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-}
-
-/** Calls the simulator's control API of a running app (interfaces.md); a failed call fails the test with its answer. */
-export async function simControl(
-  appUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${appUrl}/sim/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 /** Nothing on the loaded page is wider than the window: long values wrap instead of scrolling it sideways. */
 export async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
   await page.waitForLoadState("load");

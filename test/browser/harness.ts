@@ -2,7 +2,7 @@
 // app with the GoToWebinar simulator; fresh local state, simulator mode) and the system Chromium
 // driven by playwright-core. Screenshots of every page visited go to test/browser/screenshots/
 // (ignored by git) so anyone can look at what the tests saw. What the tests do in the app and in
-// the simulator (connect an organizer, Sync now, build a form...) is in steps.ts.
+// the simulator (connect an organizer, Sync now, build a form...) is in steps.ts and simulator.ts.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";

@@ -1,7 +1,7 @@
-// What the browser tests do again and again, as GoTo and as a marketer: put organizers, webinars,
-// registrants and attendance in the simulator; connect an organizer and wait for discovery; press
-// Sync now and wait for its counts; build a live form and register on it; export a CSV. A test
-// whose subject is one of these steps does it click by click itself (connectors.test.ts, forms.test.ts).
+// What the browser tests do again and again as a marketer, once GoTo (simulator.ts) holds the
+// webinars: connect an organizer and wait for discovery; press Sync now and wait for the count
+// cards; build or post a live form and register on it; export a CSV. A test whose subject is one
+// of these steps does it click by click itself (connectors.test.ts, forms.test.ts).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import type { FrameLocator, Page } from "playwright-core";

@@ -28,7 +28,11 @@ export interface Session {
 
 /** GoTo as the tests set it up: the simulator's control API (interfaces.md) of a running app. */
 export class Simulator {
-  constructor(private readonly appUrl: string) {}
+  private readonly appUrl: string;
+
+  constructor(appUrl: string) {
+    this.appUrl = appUrl;
+  }
 
   /** Any control call; a failed one fails the test with its answer. */
   control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {

@@ -170,9 +170,10 @@ test("after the webinar, the visitor's poll answer and question are on their tim
     answer: "Yes, SAML and OIDC.",
   });
 
-  // The marketer presses Sync now on the webinar's page; the engagement arrives in seconds.
+  // The marketer presses Sync now on the webinar's page; the engagement arrives in seconds (the
+  // session's questions first, then each attendee's poll answers: wait for both).
   const webinarPage = await syncWebinar(page, subject);
-  await waitForCounts(page, { question: "1" });
+  await waitForCounts(page, { question: "1", poll: "1" });
   assert.equal((await page.locator("[data-count='poll']").textContent())?.trim(), "1");
   await page.getByText("Does it work with our single sign-on?").waitFor();
   await page.getByText("Yes, SAML and OIDC.").waitFor();

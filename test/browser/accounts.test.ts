@@ -1,23 +1,13 @@
 // The marketer's first minutes: log in, see the dashboard, create and revoke an API key, log out.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { ADMIN, launchBrowser, logIn, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { ADMIN, appAndBrowser, logIn, screenshot, watchConsole } from "./harness.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = appAndBrowser();
 
 test("log in, see the dashboard, create and revoke an API key, log out", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page: Page = await context.newPage();
@@ -90,6 +80,7 @@ test("log in, see the dashboard, create and revoke an API key, log out", async (
 });
 
 test("the admin pages work on a phone", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
@@ -105,6 +96,7 @@ test("the admin pages work on a phone", async (t) => {
 });
 
 test("Your sessions lists both logins, ends the other one, and fits a phone", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const laptop = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

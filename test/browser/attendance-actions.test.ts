@@ -6,101 +6,36 @@
 // changes nothing; the Attended drill-down exported as CSV has exactly the attendees; Absent is
 // added to a new list and tagged with the drill-down's bulk actions. Pages at 1280 and 390 px.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { parseCsv } from "../csv-parse.ts";
-import {
-  assertNoSidewaysScroll,
-  launchBrowser,
-  logIn,
-  type RunningApp,
-  screenshot,
-  simControl,
-  startApp,
-  watchConsole,
-} from "./harness.ts";
+import { test } from "node:test";
+import { appAndBrowser, assertNoSidewaysScroll, openAdmin, reloadUntil, screenshot } from "./harness.ts";
+import { connectAndDiscover, emailsShown, exportCsv, syncWebinar, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const MINUTE = 60_000;
+const ORGANIZER = ["tours@acme.test", "Tia", "Tours"] as const;
 const SUBJECT = "Product tour";
 const LIST = "Attended Product tour for at least 20 minutes";
 const RULE = "No-shows of the product tour";
 const NEW_LIST = "Absent from the product tour";
 const LONG_EMAIL = "dana.a-very-long-address-that-must-wrap-on-a-phone-screen@subsidiary.example-company.test";
 
-/** Clicks Export CSV and reads the file the browser saved. */
-async function exportCsv(page: Page): Promise<Record<string, string>[]> {
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("link", { name: "Export CSV" }).click(),
-  ]);
-  const text = readFileSync(await download.path(), "utf8");
-  const [header = [], ...records] = parseCsv(text);
-  return records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
-}
-
-/** The emails in the table of the page shown (member lists, drill-downs, prospects). */
-async function emailsShown(page: Page): Promise<string[]> {
-  const cells = await page.locator('table tbody td[data-label="Email"]').allTextContents();
-  return cells.map((c) => c.trim()).sort();
-}
-
 test("dynamic list, absent rule, sync twice, export attendees, act on absentees in bulk", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
-  const organizer = "tours@acme.test";
-  const start = Date.now() - 50 * MINUTE;
-  const end = Date.now() + 100_000; // ends while the marketer builds the list and the rule
-  await control("/organizers", { email: organizer, firstName: "Tia", lastName: "Tours" });
-  const webinar = await control("/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() }],
-  });
-  const key = String(webinar.webinarKey);
-  for (const [email, firstName, lastName] of [
+  // The webinar ends while the marketer builds the list and the rule.
+  const { key, start, end } = await sim.webinarEndingSoon(ORGANIZER, SUBJECT, [
     ["ann@acme.test", "Ann", "Able"],
     ["bob@acme.test", "Bob", "Brief"],
     ["cat@acme.test", "Cat", "Cole"],
     [LONG_EMAIL, "Dana", "Longname"],
-  ]) {
-    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
-  }
+  ]);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = watchConsole(page, [409, 422]);
-  await logIn(page, app.url);
-  const nav = page.getByRole("navigation", { name: "Main" });
-
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  const { context, page, problems, nav } = await openAdmin(browser, app.url, {
+    acceptDownloads: true,
+    allowedStatuses: [409, 422],
+  });
+  await connectAndDiscover(page, app.url, ORGANIZER[0], SUBJECT);
 
   // The static list the rule adds to, then the dynamic list of who attended 20 minutes or more.
   await nav.getByRole("link", { name: "Lists" }).click();
@@ -148,48 +83,22 @@ test("dynamic list, absent rule, sync twice, export attendees, act on absentees 
   const rulePage = page.url();
 
   // The webinar ends: Ann stayed 39 minutes, Bob 10; Cat and Dana did not come. Sync now.
-  await control(`/webinars/${key}/attendance`, {
-    email: "ann@acme.test",
-    joinTime: new Date(start + MINUTE).toISOString(),
-    leaveTime: new Date(start + 40 * MINUTE).toISOString(),
-  });
-  await control(`/webinars/${key}/attendance`, {
-    email: "bob@acme.test",
-    joinTime: new Date(start + 5 * MINUTE).toISOString(),
-    leaveTime: new Date(start + 15 * MINUTE).toISOString(),
-  });
-  const wait = end + 2_000 - Date.now();
-  if (wait > 0) await page.waitForTimeout(wait);
-  const syncNow = async () => {
-    await nav.getByRole("link", { name: "Webinars" }).click();
-    await page.getByRole("link", { name: SUBJECT }).click();
-    await page.getByRole("button", { name: "Sync now" }).click();
-    await page.getByText(/Sync started/).waitFor();
-  };
-  await syncNow();
+  await sim.attend(key, "ann@acme.test", start + MINUTE, start + 40 * MINUTE);
+  await sim.attend(key, "bob@acme.test", start + 5 * MINUTE, start + 15 * MINUTE);
+  await page.waitForTimeout(Math.max(0, end + 2_000 - Date.now()));
+  const webinarPage = await syncWebinar(page, SUBJECT);
   const absentCount = page.locator('[data-count="absent"]');
   const attendedCount = page.locator('[data-count="attended"]');
-  for (
-    let i = 0;
-    i < 90 &&
-    ((await absentCount.textContent())?.trim() !== "2" || (await attendedCount.textContent())?.trim() !== "2");
-    i++
-  ) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { absent: "2", attended: "2" });
   assert.equal((await absentCount.textContent())?.trim(), "2");
   assert.equal((await attendedCount.textContent())?.trim(), "2");
-  const webinarPage = page.url();
 
   // What the sync set off, in the same unit of work: the list, the tag, the list, the score.
   const settled = async () => {
     await page.goto(rulePage);
-    for (let i = 0; i < 40 && (await page.locator("table.responsive tbody tr").count()) < 6; i++) {
-      await page.waitForTimeout(500);
-      await page.reload();
-    }
-    return page.locator("table.responsive tbody tr").count();
+    const rows = page.locator("table.responsive tbody tr");
+    await reloadUntil(page, "the rule's six actions", async () => (await rows.count()) >= 6, 40);
+    return rows.count();
   };
   assert.equal(await settled(), 6, "three actions on each of the two absentees");
   const check = async () => {
@@ -208,7 +117,7 @@ test("dynamic list, absent rule, sync twice, export attendees, act on absentees 
   await screenshot(page, "attendance-02-absentee");
 
   // A second Sync now changes nothing.
-  await syncNow();
+  await syncWebinar(page, SUBJECT);
   await page.waitForTimeout(3_000);
   assert.equal(await settled(), 6);
   await check();
@@ -217,7 +126,7 @@ test("dynamic list, absent rule, sync twice, export attendees, act on absentees 
   await page.goto(webinarPage);
   await page.locator('a.link-card:has([data-count="attended"])').click();
   await page.getByRole("heading", { name: /Attended/ }).waitFor();
-  const rows = await exportCsv(page);
+  const { rows } = await exportCsv(page);
   assert.deepEqual(rows.map((r) => r.Email).sort(), ["ann@acme.test", "bob@acme.test"]);
 
   // Absent: add all of them to a new list, then tag them, with the drill-down's bulk actions.

@@ -6,47 +6,23 @@
 // points while the webinar's engagement panel shows them too.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
+import { test } from "node:test";
+import { appAndBrowser, assertNoSidewaysScroll, customerSite, openAdmin, screenshot, watchConsole } from "./harness.ts";
 import {
-  assertNoSidewaysScroll,
+  buildLiveForm,
+  connectAndDiscover,
   connectOrganizer,
-  launchBrowser,
-  logIn,
-  type RunningApp,
-  screenshot,
-  simControl,
-  startApp,
-  watchConsole,
-} from "./harness.ts";
+  fillRegistration,
+  syncNow,
+  syncWebinar,
+  waitForCounts,
+} from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-let site: Server;
-let siteUrl = "";
-let sitePage = "";
+const suite = appAndBrowser();
+const site = customerSite();
 
 const DAY = 86_400_000;
 const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours * 3_600_000).toISOString();
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-  site = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(sitePage);
-  });
-  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
-  siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  site?.close();
-});
 
 /** Reads an .ics strictly enough to fail on a broken one: CRLF, 75-octet lines, nesting, the events' properties. */
 function readCalendar(text: string): { props: Map<string, string>; events: Map<string, string>[] } {
@@ -84,55 +60,36 @@ function readCalendar(text: string): { props: Map<string, string>; events: Map<s
 }
 
 test("a visitor on an embedded form sees their own join link at once, and adds the webinar to a calendar", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-
   const organizer = "confirm@acme.test";
-  await simControl(app.url, "POST", "/organizers", { email: organizer, firstName: "Con", lastName: "Firm" });
-  const w = await simControl(app.url, "POST", "/webinars", {
-    organizerEmail: organizer,
-    subject: "Series, part one; and two",
-    timeZone: "Europe/Berlin",
-    times: [
+  await sim.organizer(organizer, "Con", "Firm");
+  const webinarKey = await sim.webinar(
+    organizer,
+    "Series, part one; and two",
+    [
       { startTime: at(9), endTime: at(9, 1) },
       { startTime: at(16), endTime: at(16, 1) },
     ],
-  });
-  const webinarKey = String(w.webinarKey);
-  await logIn(page, app.url);
-  await connectOrganizer(page, app.url, organizer);
-  for (let i = 0; i < 40 && (await page.getByText("Series, part one; and two").count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
-  await page.goto(`${app.url}/admin/forms/new`);
-  await page.getByLabel("Form name").fill("Series registration");
-  await page.getByLabel("Register for webinar").selectOption({ index: 1 });
-  await page.getByLabel("Live").check();
-  await page.getByRole("button", { name: "Save form" }).click();
-  await page.getByText("Form saved.").waitFor();
+    "Europe/Berlin",
+  );
+  const { context, page, problems } = await openAdmin(browser, app.url, { acceptDownloads: true });
+  await connectAndDiscover(page, app.url, organizer, "Series, part one; and two");
+  await buildLiveForm(page, app.url, "Series registration");
   const snippet = await page.locator("#embed-snippet").inputValue();
 
-  sitePage = `<!doctype html><html><head><title>Customer site</title></head><body><h1>Join our series</h1>${snippet}</body></html>`;
+  site.page = `<!doctype html><html><head><title>Customer site</title></head><body><h1>Join our series</h1>${snippet}</body></html>`;
   const visitor = await context.newPage();
   const visitorProblems = watchConsole(visitor);
-  await visitor.goto(`${siteUrl}/landing`);
+  await visitor.goto(`${site.url}/landing`);
   const frame = visitor.frameLocator("iframe[data-rollcall-form]");
   const email = "joiner.with.a.rather.long.address@visitor-company.example";
-  await frame.getByLabel("Email").fill(email);
-  await frame.getByLabel("First name").fill("Jo");
-  await frame.getByLabel("Last name").fill("Iner");
-  await frame.getByRole("button", { name: "Register" }).click();
+  await fillRegistration(frame, email, "Jo", "Iner");
   const join = frame.getByRole("link", { name: "Join the webinar" });
   await join.waitFor({ timeout: 15_000 });
   await screenshot(visitor, "confirmation-01-embedded-join-link");
 
-  const state = (await simControl(app.url, "GET", `/state?webinarKey=${webinarKey}`)) as {
-    registrants?: { email: string; joinUrl: string }[];
-  };
-  const joinUrl = state.registrants?.find((r) => r.email === email)?.joinUrl;
+  const joinUrl = (await sim.registrants(webinarKey)).find((r) => r.email === email)?.joinUrl;
   assert.ok(joinUrl, "the registrant is in the simulator with a join URL");
   assert.equal(await join.getAttribute("href"), joinUrl, "the page shows the link GoTo gave");
 
@@ -173,36 +130,21 @@ test("a visitor on an embedded form sees their own join link at once, and adds t
 });
 
 test("after the webinar, the visitor's poll answer and question are on their timeline with points and in the engagement panel", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
 
   // A short webinar that starts soon enough to register for now and ends while the test waits.
   const organizer = "short@acme.test";
   const subject = "Ninety-second product tour";
   const startsAt = Date.now() + 75_000;
   const endsAt = startsAt + 30_000;
-  await simControl(app.url, "POST", "/organizers", { email: organizer, firstName: "Short", lastName: "Tour" });
-  const w = await simControl(app.url, "POST", "/webinars", {
-    organizerEmail: organizer,
-    subject,
-    times: [{ startTime: new Date(startsAt).toISOString(), endTime: new Date(endsAt).toISOString() }],
-  });
-  const webinarKey = String(w.webinarKey);
-  await logIn(page, app.url);
+  await sim.organizer(organizer, "Short", "Tour");
+  const webinarKey = await sim.webinar(organizer, subject, [
+    { startTime: new Date(startsAt).toISOString(), endTime: new Date(endsAt).toISOString() },
+  ]);
+  const { context, page, problems } = await openAdmin(browser, app.url);
   await connectOrganizer(page, app.url, organizer);
-  await page.goto(`${app.url}/admin/forms/new`);
-  for (let i = 0; i < 40 && (await page.locator("option", { hasText: subject }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
-  await page.getByLabel("Form name").fill("Tour registration");
-  const option = await page.locator("option", { hasText: subject }).first().getAttribute("value");
-  await page.getByLabel("Register for webinar").selectOption(option ?? "");
-  await page.getByLabel("Live").check();
-  await page.getByRole("button", { name: "Save form" }).click();
-  await page.getByText("Form saved.").waitFor();
+  await buildLiveForm(page, app.url, "Tour registration", { webinar: subject });
   const formUrl = (await page.locator("#hosted-link").getAttribute("href")) ?? "";
   assert.match(formUrl, /\/f\/[\w-]+$/, "the hosted form's address is on the form page");
 
@@ -210,42 +152,28 @@ test("after the webinar, the visitor's poll answer and question are on their tim
   const visitorProblems = watchConsole(visitor);
   await visitor.goto(formUrl.startsWith("http") ? formUrl : `${app.url}${formUrl}`);
   const email = "tour.visitor@prospect-company.example";
-  await visitor.getByLabel("Email").fill(email);
-  await visitor.getByLabel("First name").fill("Tess");
-  await visitor.getByLabel("Last name").fill("Visitor");
-  await visitor.getByRole("button", { name: "Register" }).click();
+  await fillRegistration(visitor, email, "Tess", "Visitor");
   await visitor.getByRole("link", { name: "Join the webinar" }).waitFor({ timeout: 15_000 });
   assert.ok(Date.now() < startsAt, "registered before the webinar started");
 
   // The webinar runs; the visitor attends, answers the poll and asks a question, all in GoTo.
   await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now()) + 2_000));
-  await simControl(app.url, "POST", `/webinars/${webinarKey}/attendance`, {
-    email,
-    joinTime: new Date(startsAt + 1_000).toISOString(),
-    leaveTime: new Date(endsAt - 1_000).toISOString(),
-  });
-  await simControl(app.url, "POST", `/webinars/${webinarKey}/polls`, {
+  await sim.attend(webinarKey, email, startsAt + 1_000, endsAt - 1_000);
+  await sim.control("POST", `/webinars/${webinarKey}/polls`, {
     email,
     question: "How soon are you buying?",
     answers: ["This quarter"],
   });
-  await simControl(app.url, "POST", `/webinars/${webinarKey}/questions`, {
+  await sim.control("POST", `/webinars/${webinarKey}/questions`, {
     email,
     question: "Does it work with our single sign-on?",
     answer: "Yes, SAML and OIDC.",
   });
 
-  // The marketer presses Sync now on the webinar's page; the engagement arrives in seconds.
-  await page.goto(`${app.url}/admin/webinars`);
-  await page.getByRole("link", { name: subject }).first().click();
-  const webinarPage = page.url();
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await page.getByText(/Sync started/).waitFor();
-  const questions = page.locator("[data-count='question']");
-  for (let i = 0; i < 90 && (await questions.textContent().catch(() => null))?.trim() !== "1"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  // The marketer presses Sync now on the webinar's page; the engagement arrives in seconds (the
+  // session's questions first, then each attendee's poll answers: wait for both).
+  const webinarPage = await syncWebinar(page, subject);
+  await waitForCounts(page, { question: "1", poll: "1" });
   assert.equal((await page.locator("[data-count='poll']").textContent())?.trim(), "1");
   await page.getByText("Does it work with our single sign-on?").waitFor();
   await page.getByText("Yes, SAML and OIDC.").waitFor();
@@ -264,8 +192,7 @@ test("after the webinar, the visitor's poll answer and question are on their tim
 
   // A second Sync now brings nothing twice.
   await page.goto(webinarPage);
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await page.getByText(/Sync started/).waitFor();
+  await syncNow(page);
   await page.waitForTimeout(3_000);
   await page.reload();
   assert.equal((await page.locator("[data-count='question']").textContent())?.trim(), "1");

@@ -1,57 +1,30 @@
 // A marketer connects a GoToWebinar organizer: Add Connector, Verify on the simulator's consent
 // page, the green check, and the webinars discovery found (past and upcoming).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import { appAndBrowser, openAdmin, reloadUntil, screenshot } from "./harness.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const DAY = 24 * 60 * 60 * 1000;
 const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours * 3600_000).toISOString();
+const TOUR = "Product tour: spring release";
 
 test("add a GoToWebinar connector, verify it, see the green check and the discovered webinars", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const organizer = "webinars@acme.test";
-  await control("/organizers", { email: organizer, firstName: "Wendy", lastName: "Webinar" });
-  await control("/webinars", {
-    organizerEmail: organizer,
-    subject: "Product tour: spring release",
-    times: [{ startTime: at(12), endTime: at(12, 1) }],
-    timeZone: "Europe/Berlin",
-  });
-  await control("/webinars", {
-    organizerEmail: organizer,
-    subject: "Customer roundtable (3 sessions)",
-    times: [0, 7, 14].map((d) => ({ startTime: at(20 + d), endTime: at(20 + d, 1) })),
-  });
-  await control("/webinars", {
-    organizerEmail: organizer,
-    subject: "Onboarding basics (last month)",
-    times: [{ startTime: at(-30), endTime: at(-30, 1) }],
-  });
+  await sim.organizer(organizer, "Wendy", "Webinar");
+  await sim.webinar(organizer, TOUR, [{ startTime: at(12), endTime: at(12, 1) }], "Europe/Berlin");
+  await sim.webinar(
+    organizer,
+    "Customer roundtable (3 sessions)",
+    [0, 7, 14].map((d) => ({ startTime: at(20 + d), endTime: at(20 + d, 1) })),
+  );
+  await sim.webinar(organizer, "Onboarding basics (last month)", [{ startTime: at(-30), endTime: at(-30, 1) }]);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  await logIn(page, app.url);
+  const { context, page, problems, nav } = await openAdmin(browser, app.url);
 
-  const nav = page.getByRole("navigation", { name: "Main" });
   await nav.getByRole("link", { name: "Connectors" }).click();
   await page.getByText("No connectors yet").waitFor();
   await screenshot(page, "connectors-01-empty");
@@ -78,12 +51,8 @@ test("add a GoToWebinar connector, verify it, see the green check and the discov
   await screenshot(page, "connectors-05-verified");
 
   // Discovery runs in the gateway's alarm; the page shows its webinars once it has run.
-  for (let i = 0; i < 40; i++) {
-    if ((await page.getByText("Product tour: spring release").count()) > 0) break;
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
-  await page.getByText("Product tour: spring release").waitFor();
+  await reloadUntil(page, "the discovered webinars", async () => (await page.getByText(TOUR).count()) > 0, 40);
+  await page.getByText(TOUR).waitFor();
   await page.getByText("Customer roundtable (3 sessions)").waitFor();
   await page.getByText("Onboarding basics (last month)").waitFor();
   await page.getByText("2 upcoming, 1 past, 0 cancelled").waitFor();

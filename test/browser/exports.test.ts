@@ -3,101 +3,50 @@
 // their attendance; a verified connector discovers it; Sync now ingests it. The downloads are read
 // back with a strict RFC 4180 reader.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { parseCsv } from "../csv-parse.ts";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { appAndBrowser, openAdmin, screenshot } from "./harness.ts";
+import { connectAndDiscover, exportCsv as download, syncWebinar, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const HOUR = 3600_000;
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 const SUBJECT = "Product tour: Zoë's édition";
 
-/** Clicks Export CSV and reads the file the browser saved. */
+/** Clicks Export CSV and reads the file the browser saved, which starts with a byte order mark. */
 async function exportCsv(page: Page): Promise<{ name: string; rows: Record<string, string>[] }> {
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("link", { name: "Export CSV" }).click(),
-  ]);
-  const text = readFileSync(await download.path(), "utf8");
+  const { name, text, rows } = await download(page);
   assert.ok(text.startsWith("\uFEFF"), "the file starts with a byte order mark");
-  const [header = [], ...records] = parseCsv(text);
-  return {
-    name: download.suggestedFilename(),
-    rows: records.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""]))),
-  };
+  return { name, rows };
 }
 
 test("export a webinar's attendees and a filtered prospect list as CSV", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const organizer = "tours@acme.test";
-  await control("/organizers", { email: organizer, firstName: "Tia", lastName: "Tours" });
-  const webinar = await control("/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: at(-50), endTime: at(-49) }],
-  });
-  const key = String(webinar.webinarKey);
+  await sim.organizer(organizer, "Tia", "Tours");
+  const key = await sim.webinar(organizer, SUBJECT, [{ startTime: at(-50), endTime: at(-49) }]);
   const people: [string, string, string, number | null][] = [
     ["ann@acme.test", "Ann", "Able", 45],
     ["bob@acme.test", '=HYPERLINK("http://evil.test")', "Baker", 10],
     ["cat@acme.test", "Cat", "Černá, Ltd", null],
   ];
   for (const [email, firstName, lastName, minutes] of people) {
-    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
+    await sim.register(key, [[email, firstName, lastName]]);
     if (minutes !== null) {
-      await control(`/webinars/${key}/attendance`, {
-        email,
-        joinTime: at(-50),
-        leaveTime: new Date(Date.parse(at(-50)) + minutes * 60_000).toISOString(),
-      });
+      await sim.attend(key, email, at(-50), Date.parse(at(-50)) + minutes * 60_000);
     }
   }
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = watchConsole(page, [409, 422]);
-  await logIn(page, app.url);
-  const nav = page.getByRole("navigation", { name: "Main" });
-
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
-  await page.getByRole("link", { name: SUBJECT }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await page.getByText(/Sync started/).waitFor();
+  const { context, page, problems, nav } = await openAdmin(browser, app.url, {
+    acceptDownloads: true,
+    allowedStatuses: [409, 422],
+  });
+  await connectAndDiscover(page, app.url, organizer, SUBJECT);
+  await syncWebinar(page, SUBJECT);
   const attended = page.locator('[data-count="attended"]');
-  for (let i = 0; i < 90 && (await attended.textContent())?.trim() !== "2"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { attended: "2" });
   assert.equal((await attended.textContent())?.trim(), "2");
   await screenshot(page, "exports-01-webinar-counts");
 

@@ -1,15 +1,27 @@
 // Browser-test harness: a real `wrangler dev` of the development Worker (wrangler.dev.toml: the
 // app with the GoToWebinar simulator; fresh local state, simulator mode) and the system Chromium
 // driven by playwright-core. Screenshots of every page visited go to test/browser/screenshots/
-// (ignored by git) so anyone can look at what the tests saw.
+// (ignored by git) so anyone can look at what the tests saw. What the tests do in the app and in
+// the simulator (connect an organizer, Sync now, build a form...) is in steps.ts and simulator.ts.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+
+import { Simulator } from "./simulator.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SCREENSHOTS = join(ROOT, "test", "browser", "screenshots");
@@ -157,6 +169,68 @@ export async function launchBrowser(): Promise<Browser | null> {
   });
 }
 
+export interface AppAndBrowser {
+  readonly app: RunningApp;
+  /** Null outside CI on a machine without Chromium: the tests skip. */
+  readonly browser: Browser | null;
+  /** The app's GoToWebinar simulator. */
+  readonly sim: Simulator;
+}
+
+/** Starts Chromium and the app before a file's tests and stops both after them; read them inside a test. */
+export function appAndBrowser(vars: Record<string, string> = {}): AppAndBrowser {
+  let app: RunningApp | undefined;
+  let browser: Browser | null = null;
+  let sim: Simulator | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+    app = await startApp(vars);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error("the app starts before the file's tests: use it inside a test");
+      return app;
+    },
+    get browser() {
+      return browser;
+    },
+    get sim() {
+      sim ??= new Simulator(this.app.url);
+      return sim;
+    },
+  };
+}
+
+export interface CustomerSite {
+  /** Its origin (another port than the app's), once the tests run. */
+  readonly url: string;
+  /** The HTML it answers every path with, as a test sets it; /thanks answers with the customer's own thank-you. */
+  page: string;
+}
+
+/** A customer's web site on another origin, up for the file's tests, serving whatever page a test sets. */
+export function customerSite(): CustomerSite {
+  let server: Server | undefined;
+  const site = { url: "", page: "" };
+  before(async () => {
+    const started = createHttpServer((req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(req.url?.startsWith("/thanks") ? "<h1>Thanks from the customer site</h1>" : site.page);
+    });
+    server = started;
+    await new Promise<void>((resolve) => started.listen(0, "127.0.0.1", resolve));
+    site.url = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
+  });
+  after(() => {
+    server?.close();
+  });
+  return site;
+}
+
 /** Saves a full-page screenshot; name it `<test file>-<step number>-<what>` so they sort by flow. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -190,39 +264,61 @@ export async function logIn(page: Page, url: string, email = ADMIN.email, passwo
   await page.waitForURL(/\/admin/);
 }
 
-/**
- * Adds a GoToWebinar connector for `organizer` (already in the simulator) and verifies it through
- * the simulator's consent page, as a marketer does; discovery then starts in the gateway's alarm.
- */
-export async function connectOrganizer(page: Page, appUrl: string, organizer: string): Promise<void> {
-  await page.goto(`${appUrl}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-}
-
-/** Calls the simulator's control API of a running app (interfaces.md); a failed call fails the test with its answer. */
-export async function simControl(
-  appUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(`${appUrl}/sim/control${path}`, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `control ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 /** Nothing on the loaded page is wider than the window: long values wrap instead of scrolling it sideways. */
 export async function assertNoSidewaysScroll(page: Page, what: string): Promise<void> {
   await page.waitForLoadState("load");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `${what}: the page scrolls sideways by ${overflow}px`);
+}
+
+export interface AdminPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and CSP violations of the page (watchConsole). */
+  problems: string[];
+  /** The main navigation. */
+  nav: Locator;
+}
+
+/**
+ * A new browser context (1280 × 900 unless `options` say otherwise) with a page logged in as the
+ * admin and its console watched; `allowedStatuses` as for watchConsole.
+ */
+export async function openAdmin(
+  browser: Browser,
+  appUrl: string,
+  { allowedStatuses = [], ...options }: BrowserContextOptions & { allowedStatuses?: number[] } = {},
+): Promise<AdminPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const problems = watchConsole(page, allowedStatuses);
+  await logIn(page, appUrl);
+  return { context, page, problems, nav: page.getByRole("navigation", { name: "Main" }) };
+}
+
+/**
+ * Reloads the page every half second until `ready` holds (discovery, a sync, a job: work the app
+ * does in the background); fails naming `what` when it still does not after `tries` reloads.
+ */
+export async function reloadUntil(page: Page, what: string, ready: () => Promise<boolean>, tries = 60): Promise<void> {
+  for (let i = 0; !(await ready()); i++) {
+    if (i >= tries) assert.fail(`timed out waiting for ${what}`);
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+}
+
+/** Asks `probe` every half second until it answers something, and answers that; fails naming `what` after `timeoutMs`. */
+export async function poll<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -4,26 +4,11 @@
 // simulator holds the webinar and its attendance, a verified connector discovers it, Sync now
 // ingests it. Screenshots at 1280 and 390 px wide.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import { appAndBrowser, openAdmin, screenshot } from "./harness.ts";
+import { connectAndDiscover, syncWebinar, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const HOUR = 3600_000;
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
@@ -32,53 +17,27 @@ const LONG_EMAIL = "alexandra.konstantinopoulou-vanderberghe.marketing-operation
 const LIST_NAME = "Attended the Product tour for at least twenty minutes (EMEA, Q4 nurture, follow-up track)";
 
 test("build a dynamic list with the criteria builder; keep a static list by hand", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const organizer = "tours@acme.test";
-  await control("/organizers", { email: organizer, firstName: "Tess", lastName: "Tours" });
-  const webinar = await control("/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: at(-3), endTime: at(-2) }],
-  });
-  const key = String(webinar.webinarKey);
-  for (const [email, firstName, lastName] of [
+  await sim.organizer(organizer, "Tess", "Tours");
+  const key = await sim.webinar(organizer, SUBJECT, [{ startTime: at(-3), endTime: at(-2) }]);
+  await sim.register(key, [
     ["ann@acme.test", "Ann", "Able"],
     ["bob@acme.test", "Bob", "Baker"],
     ["cat@acme.test", "Cat", "Cole"],
     [LONG_EMAIL, "Alexandra", "Konstantinopoulou-Vanderberghe"],
-  ]) {
-    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
-  }
-  await control(`/webinars/${key}/attendance`, { email: "ann@acme.test", joinTime: at(-3), leaveTime: at(-2.5) });
-  await control(`/webinars/${key}/attendance`, { email: "bob@acme.test", joinTime: at(-3), leaveTime: at(-2.85) });
-  await control(`/webinars/${key}/attendance`, { email: LONG_EMAIL, joinTime: at(-3), leaveTime: at(-2.4) });
+  ]);
+  await sim.attend(key, "ann@acme.test", at(-3), at(-2.5));
+  await sim.attend(key, "bob@acme.test", at(-3), at(-2.85));
+  await sim.attend(key, LONG_EMAIL, at(-3), at(-2.4));
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
+  const { context, page, problems, nav } = await openAdmin(browser, app.url, { allowedStatuses: [422] });
   page.on("dialog", (dialog) => dialog.accept());
-  const problems = watchConsole(page, [422]);
-  await logIn(page, app.url);
-  const nav = page.getByRole("navigation", { name: "Main" });
-
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
-  await page.getByRole("link", { name: SUBJECT }).click();
-  await page.getByRole("button", { name: "Sync now" }).click();
+  await connectAndDiscover(page, app.url, organizer, SUBJECT);
+  await syncWebinar(page, SUBJECT);
   const attended = page.locator('[data-count="attended"]');
-  for (let i = 0; i < 90 && (await attended.textContent())?.trim() !== "3"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { attended: "3" });
   assert.equal((await attended.textContent())?.trim(), "3");
 
   // Lists > Add dynamic list: the first condition is "Attended for at least 20 minutes" of a webinar.

@@ -5,12 +5,12 @@
 // sticks out of the window (outside a box meant to scroll, like a wide table's), no long value is
 // cut off, no console error, no failed request (a missing /favicon.ico among them), no CSP violation.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { APIRequestContext, Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp } from "./harness.ts";
+import { test } from "node:test";
+import type { APIRequestContext, Page } from "playwright-core";
+import { appAndBrowser, logIn, screenshot } from "./harness.ts";
+import { buildLiveForm, connectOrganizer } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
+const suite = appAndBrowser();
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -22,20 +22,9 @@ const USER_EMAIL = "marketing.operations.specialist.for.emea@extraordinarily-lon
 const SUBJECT = "Quarterly product tour: everything new in integrations, reporting and automation for EMEA teams";
 const LONG_VALUES = [LONG_EMAIL, ATTENDEE, FILTERED, USER_EMAIL, "competitor-with-a-long-name.example"];
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-const control = (method: string, path: string, body?: unknown) => simControl(app.url, method, path, body);
-
 /** Posts an admin form with the page's CSRF token, as the browser would; answers the final URL. */
 async function adminPost(page: Page, path: string, fields: Record<string, string>): Promise<string> {
+  const { app } = suite;
   const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
   const request: APIRequestContext = page.request;
   const res = await request.post(`${app.url}${path}`, {
@@ -62,40 +51,23 @@ interface Ids {
 }
 
 async function setUp(page: Page): Promise<Ids> {
+  const { app, sim } = suite;
   const organizer = "sweep.organizer.with.a.long.name@extraordinarily-long-company-domain.example";
-  await control("POST", "/organizers", { email: organizer, firstName: "Swee", lastName: "Per" });
-  await control("POST", "/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: at(9 * DAY), endTime: at(9 * DAY + HOUR) }],
-    timeZone: "America/Los_Angeles",
-  });
-  const past = await control("POST", "/webinars", {
-    organizerEmail: organizer,
-    subject: `${SUBJECT} (last quarter)`,
-    times: [{ startTime: at(-2 * DAY), endTime: at(-2 * DAY + HOUR) }],
-    timeZone: "Europe/Berlin",
-  });
-  const pastKey = String(past.webinarKey);
-  for (const email of [ATTENDEE, LONG_EMAIL]) {
-    await control("POST", `/webinars/${pastKey}/registrants`, { email, firstName: "Long", lastName: "Name" });
-  }
-  await control("POST", `/webinars/${pastKey}/attendance`, {
-    email: ATTENDEE,
-    joinTime: at(-2 * DAY + 60_000),
-    leaveTime: at(-2 * DAY + 40 * 60_000),
-  });
+  await sim.organizer(organizer, "Swee", "Per");
+  const oneHour = (from: number) => [{ startTime: at(from), endTime: at(from + HOUR) }];
+  await sim.webinar(organizer, SUBJECT, oneHour(9 * DAY), "America/Los_Angeles");
+  const pastKey = await sim.webinar(organizer, `${SUBJECT} (last quarter)`, oneHour(-2 * DAY), "Europe/Berlin");
+  await sim.register(pastKey, [
+    [ATTENDEE, "Long", "Name"],
+    [LONG_EMAIL, "Long", "Name"],
+  ]);
+  await sim.attend(pastKey, ATTENDEE, at(-2 * DAY + 60_000), at(-2 * DAY + 40 * 60_000));
 
   await logIn(page, app.url);
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByLabel("Campaign").fill("A campaign with a long name for EMEA field marketing events");
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  const connector = /\/admin\/connectors\/(con_[\w-]+)/.exec(page.url())?.[1] ?? "";
+  const connectorUrl = await connectOrganizer(page, app.url, organizer, {
+    campaign: "A campaign with a long name for EMEA field marketing events",
+  });
+  const connector = /\/admin\/connectors\/(con_[\w-]+)/.exec(connectorUrl)?.[1] ?? "";
   assert.ok(connector, "connector id");
 
   let upcoming = "";
@@ -135,14 +107,7 @@ async function setUp(page: Page): Promise<Ids> {
   await page.getByRole("button", { name: "Add filter" }).click();
   await page.getByText("competitor-with-a-long-name.example").first().waitFor();
 
-  await page.goto(`${app.url}/admin/forms/new`);
-  await page.getByLabel("Form name").fill("EMEA quarterly product tour registration form for partner sites");
-  await page.getByLabel("Register for webinar").selectOption({ index: 1 });
-  await page.getByLabel("Live").check();
-  await page.getByRole("button", { name: "Save form" }).click();
-  await page.getByText("Form saved.").waitFor();
-  const form = /\/admin\/forms\/(frm_[\w-]+)/.exec(page.url())?.[1] ?? "";
-  assert.ok(form, "form id");
+  const form = await buildLiveForm(page, app.url, "EMEA quarterly product tour registration form for partner sites");
   for (const email of [LONG_EMAIL, FILTERED]) {
     const res = await fetch(`${app.url}/f/${form}?utm_source=partner-newsletter-december`, {
       method: "POST",
@@ -328,6 +293,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 }
 
 test("every admin page and the public pages fit a phone and a desktop, cleanly", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(() => {
@@ -408,6 +374,7 @@ test("every admin page and the public pages fit a phone and a desktop, cleanly",
 });
 
 test("in the form builder, first or last name picked by hand in a blank row is ticked Required", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

@@ -3,97 +3,43 @@
 // whole timeline on the master. Data comes in the way it does in production: the simulator holds
 // the webinar and its registrants, a verified connector discovers it, Sync now ingests it.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import { appAndBrowser, openAdmin, screenshot } from "./harness.ts";
+import { connectAndDiscover, syncNow, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const HOUR = 3600_000;
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 const SUBJECT = "Spring launch webinar";
 
 test("search prospects, open one, merge two, see the timeline on the master", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const organizer = "events@acme.test";
-  await control("/organizers", { email: organizer, firstName: "Eve", lastName: "Events" });
-  const webinar = await control("/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: at(-50), endTime: at(-49) }],
-  });
-  const key = String(webinar.webinarKey);
-  for (const [email, firstName, lastName] of [
+  await sim.organizer(organizer, "Eve", "Events");
+  const key = await sim.webinar(organizer, SUBJECT, [{ startTime: at(-50), endTime: at(-49) }]);
+  await sim.register(key, [
     ["ann@acme.test", "Ann", "Able"],
     ["ann.able@mail.test", "Ann", "Able"],
     ["bob@acme.test", "Bob", "Baker"],
-  ]) {
-    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
-  }
-  await control(`/webinars/${key}/attendance`, {
-    email: "ann.able@mail.test",
-    joinTime: at(-50),
-    leaveTime: at(-49.25),
-  });
+  ]);
+  await sim.attend(key, "ann.able@mail.test", at(-50), at(-49.25));
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page, [409, 422, 503]);
-  await logIn(page, app.url);
-  const nav = page.getByRole("navigation", { name: "Main" });
+  const { context, page, problems, nav } = await openAdmin(browser, app.url, { allowedStatuses: [409, 422, 503] });
 
   await nav.getByRole("link", { name: "Prospects" }).click();
   await page.getByText("No prospects yet").waitFor();
   await screenshot(page, "prospects-01-empty");
 
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-
   // Discovery runs in the gateway's alarm; then Sync now reads registrants and attendance.
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await connectAndDiscover(page, app.url, organizer, SUBJECT);
   await page.getByRole("link", { name: SUBJECT }).click();
   // Sync now right after discovery can meet the webinar's sync engine still starting; the panel
   // then says to try again, as a marketer would.
-  for (let attempt = 1; ; attempt++) {
-    await page.getByRole("button", { name: "Sync now" }).click();
-    const started = await page
-      .getByText(/Sync started/)
-      .waitFor({ timeout: 15_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (started) break;
-    assert.ok(attempt < 3, "Sync now did not start a sync in three tries");
-    await page.reload();
-  }
+  await syncNow(page, 3);
   const registered = page.locator('[data-count="registered"]');
-  for (let i = 0; i < 90 && (await registered.textContent())?.trim() !== "3"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { registered: "3" });
   await screenshot(page, "prospects-02-webinar-report");
   assert.equal((await registered.textContent())?.trim(), "3");
   assert.equal((await page.locator('[data-count="attended"]').textContent())?.trim(), "1");

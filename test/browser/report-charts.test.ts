@@ -8,86 +8,20 @@
 // and from the SVG, must equal the count cards and the JSON API.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import {
-  assertNoSidewaysScroll,
-  launchBrowser,
-  logIn,
-  type RunningApp,
-  SCREENSHOTS,
-  screenshot,
-  simControl,
-  startApp,
-  watchConsole,
-} from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { appAndBrowser, assertNoSidewaysScroll, openAdmin, poll, SCREENSHOTS, screenshot } from "./harness.ts";
+import { connectAndDiscover, fillRegistration, postLiveForm, syncNow, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = appAndBrowser();
 
 const HOUR = 3600_000;
 const at = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
 const SUBJECT = "Charts: spring launch";
 const ORGANIZER = "charts@acme.test";
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 async function csrf(page: Page): Promise<string> {
   return page.locator('input[name="_csrf"]').first().inputValue();
-}
-
-/** A live form that registers for the webinar, saved through the builder's own POST. */
-async function liveForm(page: Page, name: string, webinarId: string): Promise<string> {
-  await page.goto(`${app.url}/admin/forms/new`);
-  const fields: Record<string, string> = { _csrf: await csrf(page), name, status: "live", op: "save" };
-  ["email", "firstName", "lastName"].forEach((key, i) => {
-    Object.assign(fields, {
-      [`field_${i}_key`]: key,
-      [`field_${i}_type`]: key === "email" ? "email" : "text",
-      [`field_${i}_label`]: { email: "Email", firstName: "First name", lastName: "Last name" }[key],
-      [`field_${i}_required`]: "on",
-      [`field_${i}_default`]: "",
-      [`field_${i}_options`]: "",
-      [`field_${i}_order`]: String(i + 1),
-    });
-  });
-  fields.register_webinar = webinarId;
-  const res = await page.request.post(`${app.url}/admin/forms`, {
-    form: fields,
-    headers: { origin: app.url },
-    maxRedirects: 0,
-  });
-  assert.equal(res.status(), 303, `form ${name} saved: ${await res.text()}`);
-  const id = /\/admin\/forms\/(frm_[\w-]+)/.exec(res.headers().location ?? "")?.[1];
-  assert.ok(id, "form id");
-  return id;
-}
-
-async function visitorRegisters(page: Page, formId: string, email: string): Promise<void> {
-  await page.goto(`${app.url}/f/${formId}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("First name").fill(email.split("@")[0] ?? "x");
-  await page.getByLabel("Last name").fill("Visitor");
-  await page.getByRole("button", { name: "Register" }).click();
-  await page.getByText("Thank you").waitFor();
 }
 
 /** The numbers of a chart's table: row heading → the `data-value` of each cell. */
@@ -103,64 +37,42 @@ async function chartTable(page: Page, id: string): Promise<Record<string, number
 }
 
 test("the webinar report's charts show the same numbers as its counts and the JSON API", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
-  await simControl(app.url, "POST", "/organizers", { email: ORGANIZER, firstName: "Cha", lastName: "Rts" });
-  const webinar = await simControl(app.url, "POST", "/webinars", {
-    organizerEmail: ORGANIZER,
-    subject: SUBJECT,
-    times: [{ startTime: at(48), endTime: at(49) }],
-  });
-  const webinarKey = String(webinar.webinarKey);
+  await sim.organizer(ORGANIZER, "Cha", "Rts");
+  const webinarKey = await sim.webinar(ORGANIZER, SUBJECT, [{ startTime: at(48), endTime: at(49) }]);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  await logIn(page, app.url);
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(ORGANIZER);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(ORGANIZER);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  const nav = page.getByRole("navigation", { name: "Main" });
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  const { context, page, problems } = await openAdmin(browser, app.url);
+  await connectAndDiscover(page, app.url, ORGANIZER, SUBJECT);
   await page.getByRole("link", { name: SUBJECT }).click();
   const webinarId = /\/admin\/webinars\/(web_[\w-]+)/.exec(page.url())?.[1] ?? "";
   assert.ok(webinarId, "webinar id in the URL");
 
-  const spring = await liveForm(page, "Spring landing page", webinarId);
-  const partner = await liveForm(page, "Partner newsletter", webinarId);
+  const spring = await postLiveForm(page, app.url, "Spring landing page", webinarId);
+  const partner = await postLiveForm(page, app.url, "Partner newsletter", webinarId);
   const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const visitorPage = await visitor.newPage();
-  for (const name of ["ann", "bob", "cat"]) await visitorRegisters(visitorPage, spring, `${name}@spring.test`);
-  for (const name of ["dan", "eve"]) await visitorRegisters(visitorPage, partner, `${name}@partner.test`);
+  const visitorRegisters = async (formId: string, email: string) => {
+    await visitorPage.goto(`${app.url}/f/${formId}`);
+    await fillRegistration(visitorPage, email, email.split("@")[0] ?? "x", "Visitor");
+    await visitorPage.getByText("Thank you").waitFor();
+  };
+  for (const name of ["ann", "bob", "cat"]) await visitorRegisters(spring, `${name}@spring.test`);
+  for (const name of ["dan", "eve"]) await visitorRegisters(partner, `${name}@partner.test`);
   await visitor.close();
-  for (const name of ["gus", "hal"]) {
-    await simControl(app.url, "POST", `/webinars/${webinarKey}/registrants`, {
-      email: `${name}@goto.test`,
-      firstName: name,
-      lastName: "GoTo",
-    });
-  }
-  await waitFor("the five form registrations in GoTo", async () => {
-    const state = (await simControl(app.url, "GET", `/state?webinarKey=${webinarKey}`)) as {
-      registrants?: { email: string }[];
-    };
-    return (state.registrants ?? []).length === 7;
-  });
+  await sim.register(webinarKey, [
+    ["gus@goto.test", "gus", "GoTo"],
+    ["hal@goto.test", "hal", "GoTo"],
+  ]);
+  await poll(
+    "the five form registrations in GoTo",
+    async () => (await sim.registrantEmails(webinarKey)).length === 7,
+    60_000,
+  );
   await page.goto(`${app.url}/admin/webinars/${webinarId}`);
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await page.getByText(/Sync started/).waitFor();
+  await syncNow(page);
   const registered = page.locator('[data-count="registered"]');
-  for (let i = 0; i < 90 && (await registered.textContent())?.trim() !== "7"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { registered: "7" });
   assert.equal((await registered.textContent())?.trim(), "7");
 
   const attendance: [string, number][] = [

@@ -2,33 +2,21 @@
 // no admin or public page scrolls sideways, long emails and filter reasons wrap instead of being
 // cut off, the header's role badge and Log out fit, and no page logs an error or a CSP violation.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, logIn, type RunningApp, screenshot, simControl, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { appAndBrowser, logIn, screenshot, watchConsole } from "./harness.ts";
+import { connectAndDiscover } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
+const suite = appAndBrowser();
 
 const DAY = 86_400_000;
 const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours * 3_600_000).toISOString();
+const SUBJECT = "Rough edges: a tour of the product";
 const LONG_EMAIL = "maximiliane.wolkenstein-rabenhorst.events@extraordinarily-long-company-domain.example";
 const FILTERED_EMAIL = "procurement.department.webinar.registrations@competitor-with-a-long-name.example";
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, method, path, body);
-}
-
 async function visitorPost(formId: string, fields: Record<string, string>): Promise<void> {
+  const { app } = suite;
   const res = await fetch(`${app.url}/f/${formId}`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -42,26 +30,12 @@ let prospectHref = "";
 
 /** A connector with one webinar, a live form registering for it, an accepted and a filtered submission. */
 async function setUp(page: Page): Promise<void> {
+  const { app, sim } = suite;
   const organizer = "edges@acme.test";
-  await control("POST", "/organizers", { email: organizer, firstName: "Eda", lastName: "Edges" });
-  await control("POST", "/webinars", {
-    organizerEmail: organizer,
-    subject: "Rough edges: a tour of the product",
-    times: [{ startTime: at(9), endTime: at(9, 1) }],
-    timeZone: "Europe/Berlin",
-  });
+  await sim.organizer(organizer, "Eda", "Edges");
+  await sim.webinar(organizer, SUBJECT, [{ startTime: at(9), endTime: at(9, 1) }], "Europe/Berlin");
   await logIn(page, app.url);
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  for (let i = 0; i < 40 && (await page.getByText("Rough edges: a tour").count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await connectAndDiscover(page, app.url, organizer, SUBJECT);
   await page.goto(`${app.url}/admin/filters`);
   await page.getByLabel("Kind").selectOption("email_domain");
   await page.getByLabel("Value").fill("competitor-with-a-long-name.example");
@@ -70,6 +44,7 @@ async function setUp(page: Page): Promise<void> {
 }
 
 async function buildForm(page: Page, problems: string[]): Promise<void> {
+  const { app } = suite;
   await page.goto(`${app.url}/admin/forms/new`);
   await page.getByLabel("Form name").fill("Edges registration");
   await page.getByLabel("Register for webinar").selectOption({ index: 1 });
@@ -141,6 +116,7 @@ const PAGES = () => [
 ];
 
 test("a new user's pages fit a phone and a desktop, with nothing cut off", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

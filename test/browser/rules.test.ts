@@ -5,79 +5,30 @@
 // say so, and a second Sync now changes nothing. The rule is edited (what it did stays), and its
 // list can be deleted only once the rule is gone. Pages checked at 1280 and 390 px.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import {
-  assertNoSidewaysScroll,
-  launchBrowser,
-  logIn,
-  type RunningApp,
-  screenshot,
-  simControl,
-  startApp,
-  watchConsole,
-} from "./harness.ts";
+import { test } from "node:test";
+import { appAndBrowser, assertNoSidewaysScroll, openAdmin, reloadUntil, screenshot } from "./harness.ts";
+import { connectAndDiscover, syncWebinar, waitForCounts } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(path: string, body: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, "POST", path, body);
-}
+const suite = appAndBrowser();
 
 const MINUTE = 60_000;
+const ORGANIZER = ["tours@acme.test", "Tia", "Tours"] as const;
 const SUBJECT = "Product tour";
 const RULE = "No-shows of the product tour get the recording and a nudge down the score";
 const LONG_EMAIL = "dana.a-very-long-address-that-must-wrap-on-a-phone-screen@subsidiary.example-company.test";
 
 test("build an absent rule, let the webinar end, sync: absentees tagged, listed, scored once", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
-  const organizer = "tours@acme.test";
-  const start = Date.now() - 50 * MINUTE;
-  const end = Date.now() + 100_000; // ends while the marketer builds the rule
-  await control("/organizers", { email: organizer, firstName: "Tia", lastName: "Tours" });
-  const webinar = await control("/webinars", {
-    organizerEmail: organizer,
-    subject: SUBJECT,
-    times: [{ startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString() }],
-  });
-  const key = String(webinar.webinarKey);
-  for (const [email, firstName, lastName] of [
+  // The webinar ends while the marketer builds the rule.
+  const { key, start, end } = await sim.webinarEndingSoon(ORGANIZER, SUBJECT, [
     ["ann@acme.test", "Ann", "Able"],
     ["cat@acme.test", "Cat", "Cole"],
     [LONG_EMAIL, "Dana", "Longname-Withaverylonglastnamethatwraps"],
-  ]) {
-    await control(`/webinars/${key}/registrants`, { email, firstName, lastName });
-  }
+  ]);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page, [409, 422]);
-  await logIn(page, app.url);
-  const nav = page.getByRole("navigation", { name: "Main" });
-
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  await nav.getByRole("link", { name: "Webinars" }).click();
-  for (let i = 0; i < 40 && (await page.getByRole("link", { name: SUBJECT }).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  const { context, page, problems, nav } = await openAdmin(browser, app.url, { allowedStatuses: [409, 422] });
+  await connectAndDiscover(page, app.url, ORGANIZER[0], SUBJECT);
 
   await nav.getByRole("link", { name: "Lists" }).click();
   await page.getByLabel("Name").fill("Recording follow-up");
@@ -131,40 +82,23 @@ test("build an absent rule, let the webinar end, sync: absentees tagged, listed,
   const rulePage = page.url();
 
   // The webinar ends; Ann attended. Sync now reads the attendance.
-  await control(`/webinars/${key}/attendance`, {
-    email: "ann@acme.test",
-    joinTime: new Date(start + MINUTE).toISOString(),
-    leaveTime: new Date(start + 40 * MINUTE).toISOString(),
-  });
-  const wait = end + 2_000 - Date.now();
-  if (wait > 0) await page.waitForTimeout(wait);
-  const syncNow = async () => {
-    await nav.getByRole("link", { name: "Webinars" }).click();
-    await page.getByRole("link", { name: SUBJECT }).click();
-    await page.getByRole("button", { name: "Sync now" }).click();
-    await page.getByText(/Sync started/).waitFor();
-  };
-  await syncNow();
+  await sim.attend(key, "ann@acme.test", start + MINUTE, start + 40 * MINUTE);
+  await page.waitForTimeout(Math.max(0, end + 2_000 - Date.now()));
+  await syncWebinar(page, SUBJECT);
   const absent = page.locator('[data-count="absent"]');
-  for (let i = 0; i < 90 && (await absent.textContent())?.trim() !== "2"; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await waitForCounts(page, { absent: "2" });
   assert.equal((await absent.textContent())?.trim(), "2");
 
   await page.goto(rulePage);
   const rows = page.locator("table.responsive tbody tr");
-  for (let i = 0; i < 40 && (await rows.count()) < 6; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await reloadUntil(page, "the rule's six actions", async () => (await rows.count()) >= 6, 40);
   assert.equal(await rows.count(), 6, "three actions on each of the two absentees");
   assert.equal(await page.locator("tbody", { hasText: "ann@acme.test" }).count(), 0);
   await page.getByRole("cell", { name: "Added the tag “no-show”" }).first().waitFor();
   await screenshot(page, "rules-04-actions-taken");
 
   // A second Sync now: nothing more.
-  await syncNow();
+  await syncWebinar(page, SUBJECT);
   await page.waitForTimeout(3_000);
   await page.goto(rulePage);
   assert.equal(await rows.count(), 6);

@@ -1,24 +1,14 @@
 // The simulator console by hand: create an organizer and a webinar, add a registrant, record
 // attendance, and see them in the state view; the live API log updates as calls arrive.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, type RunningApp, screenshot, startApp, watchConsole } from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { appAndBrowser, screenshot, watchConsole } from "./harness.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
-
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = appAndBrowser();
 
 test("create an organizer and a webinar, add a registrant, record attendance, see the state", async (t) => {
+  const { app, browser } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page: Page = await context.newPage();

@@ -2,41 +2,15 @@
 // Rollcall tries again and leaves the outbox once GoTo recovers, and the connector page says in a
 // sentence what went wrong. At 1280 and 390 px, long values wrap instead of widening the page.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import {
-  assertNoSidewaysScroll,
-  launchBrowser,
-  logIn,
-  type RunningApp,
-  screenshot,
-  simControl,
-  startApp,
-  watchConsole,
-} from "./harness.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { appAndBrowser, assertNoSidewaysScroll, openAdmin, poll, reloadUntil, screenshot } from "./harness.ts";
+import { buildLiveForm, connectAndDiscover, fillRegistration } from "./steps.ts";
 
-let app: RunningApp;
-let browser: Browser | null;
+const suite = appAndBrowser();
 
-before(async () => {
-  browser = await launchBrowser();
-  app = await startApp();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-function control(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  return simControl(app.url, method, path, body);
-}
-
-async function reloadUntil(page: Page, text: string | RegExp, tries = 60): Promise<void> {
-  for (let i = 0; i < tries && (await page.getByText(text).count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+async function reloadUntilText(page: Page, text: string | RegExp): Promise<void> {
+  await reloadUntil(page, String(text), async () => (await page.getByText(text).count()) > 0);
   await page.getByText(text).first().waitFor();
 }
 
@@ -45,55 +19,31 @@ const at = (days: number, hours = 0) => new Date(Date.now() + days * DAY + hours
 const LONG_EMAIL = "marguerite.vandenbergh-oosterhuis.registration-desk@subsidiary.example-conglomerate.test";
 
 test("GoTo failing registrations and a connector error: each explained, on a desk and a phone", async (t) => {
+  const { app, browser, sim } = suite;
   if (!browser) return t.skip("no Chromium on this machine (CI installs it)");
+  const control = (method: string, path: string, body?: unknown) => sim.control(method, path, body);
   const organizer = "trouble@acme.test";
-  await control("POST", "/organizers", { email: organizer, firstName: "Tess", lastName: "Trouble" });
-  const w = await control("POST", "/webinars", {
-    organizerEmail: organizer,
-    subject: "Trouble webinar: when GoTo misbehaves",
-    times: [{ startTime: at(5), endTime: at(5, 1) }],
-  });
-  const webinarKey = String(w.webinarKey);
+  await sim.organizer(organizer, "Tess", "Trouble");
+  const webinarKey = await sim.webinar(organizer, "Trouble webinar: when GoTo misbehaves", [
+    { startTime: at(5), endTime: at(5, 1) },
+  ]);
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = watchConsole(page);
-  await logIn(page, app.url);
-  await page.goto(`${app.url}/admin/connectors/new/gotowebinar`);
-  await page.getByLabel("Organizer email").fill(organizer);
-  await page.getByRole("button", { name: "Save connector" }).click();
-  await page.getByRole("button", { name: "Verify" }).click();
-  await page.getByLabel("Organizer").selectOption(organizer);
-  await page.getByRole("button", { name: "Allow" }).click();
-  await page.getByText("Verified with GoTo.").waitFor();
-  const connectorUrl = page.url().split("?")[0] ?? "";
-  await reloadUntil(page, "Trouble webinar: when GoTo misbehaves");
-
-  await page.goto(`${app.url}/admin/forms`);
-  await page.getByRole("link", { name: "New form" }).click();
-  await page.getByLabel("Form name").fill("Trouble registration");
-  await page.getByLabel("Register for webinar").selectOption({ index: 1 });
-  await page.getByLabel("Live").check();
-  await page.getByRole("button", { name: "Save form" }).click();
-  await page.getByText("Form saved.").waitFor();
-  const formId = /\/admin\/forms\/(frm_[\w-]+)/.exec(page.url())?.[1] ?? "";
-  assert.ok(formId, "form id in the URL");
+  const { context, page, problems } = await openAdmin(browser, app.url);
+  const connectorUrl = await connectAndDiscover(page, app.url, organizer, "Trouble webinar: when GoTo misbehaves");
+  const formId = await buildLiveForm(page, app.url, "Trouble registration");
 
   // GoTo answers 503 to every registrant call: the registration waits, with the reason and the next try.
   await control("PUT", "/faults", { errorRate: 1, paths: "registrants" });
   const visitor = await context.newPage();
   await visitor.goto(`${app.url}/f/${formId}`);
-  await visitor.getByLabel("Email").fill(LONG_EMAIL);
-  await visitor.getByLabel("First name").fill("Marguerite");
-  await visitor.getByLabel("Last name").fill("Vandenbergh-Oosterhuis");
-  await visitor.getByRole("button", { name: "Register" }).click();
+  await fillRegistration(visitor, LONG_EMAIL, "Marguerite", "Vandenbergh-Oosterhuis");
   await visitor.getByText(/thank/i).first().waitFor();
   await visitor.close();
 
   await page.goto(`${app.url}/admin/webinars`);
   await page.getByRole("link", { name: "Trouble webinar: when GoTo misbehaves" }).first().click();
   const webinarUrl = page.url();
-  await reloadUntil(page, /Rollcall tries again at/);
+  await reloadUntilText(page, /Rollcall tries again at/);
   const outbox = page.locator("section", { has: page.getByRole("heading", { name: "Outbox and errors" }) });
   await outbox.getByText(LONG_EMAIL).waitFor();
   const reason = (await outbox.locator(".error-text").first().textContent()) ?? "";
@@ -104,14 +54,10 @@ test("GoTo failing registrations and a connector error: each explained, on a des
 
   // GoTo recovers: the registration reaches GoTo and leaves the outbox.
   await control("PUT", "/faults", { errorRate: 0, paths: null });
-  for (let i = 0; i < 60; i++) {
-    const state = (await control("GET", `/state?webinarKey=${webinarKey}`)) as { registrants: { email: string }[] };
-    if (state.registrants.some((r) => r.email === LONG_EMAIL)) break;
-    await page.waitForTimeout(500);
-  }
+  await poll("the registration in GoTo", async () => (await sim.registrantEmails(webinarKey)).includes(LONG_EMAIL));
 
   await page.goto(webinarUrl);
-  await reloadUntil(page, "Nothing waiting.");
+  await reloadUntilText(page, "Nothing waiting.");
   await screenshot(page, "sync-trouble-02-recovered");
 
   // Every GoTo call fails: the connector's discovery records a sentence, not a stack trace.
@@ -119,10 +65,7 @@ test("GoTo failing registrations and a connector error: each explained, on a des
   await page.goto(connectorUrl);
   const discover = page.getByRole("button", { name: /Discover|Refresh webinars|Sync/ }).first();
   await discover.click();
-  for (let i = 0; i < 60 && (await page.locator("dd .error-text").count()) === 0; i++) {
-    await page.waitForTimeout(500);
-    await page.reload();
-  }
+  await reloadUntil(page, "the connector's error", async () => (await page.locator("dd .error-text").count()) > 0);
   const connectorError = (await page.locator("dd .error-text").first().textContent()) ?? "";
   assert.match(connectorError, /GoTo/, connectorError);
   assert.doesNotMatch(connectorError, /\b(undefined|null|\[object|at \w+ \()/, connectorError);

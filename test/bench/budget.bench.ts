@@ -7,6 +7,7 @@
 import {
   type Admin,
   budgetLimit,
+  collectCalls,
   connectorWith,
   createdInGoTo,
   DAY,
@@ -16,6 +17,7 @@ import {
   login,
   post,
   register,
+  type SimCall,
   sleep,
 } from "./connectors.ts";
 import { type BenchResult, type BenchWorker, startBenchWorker } from "./harness.ts";
@@ -28,45 +30,6 @@ const TRICKLE_EVERY_MS = 2_000;
 const TRICKLE_MS = 16_000;
 /** The gateway gives a call up to GoTo's 429s after this many in a row (src/sync/gateway.ts). */
 const RATE_LIMITED_TRIES = 8;
-
-interface SimCall {
-  at: number;
-  method: string;
-  path: string;
-  status: number;
-  principal: string | null;
-}
-
-/** Keeps every GoTo call the simulator logs (its log answers the newest 200, so it is read often). */
-function collectCalls(worker: BenchWorker): { calls: () => SimCall[]; stop: () => Promise<void> } {
-  const seen = new Map<string, SimCall>();
-  let running = true;
-  const read = async (): Promise<void> => {
-    const { calls } = await jsonOf<{ calls: (Omit<SimCall, "at"> & { at: string; durationMs: number })[] }>(
-      await worker.fetch("/sim/control/calls"),
-      "calls",
-    );
-    for (const c of calls) {
-      if (c.path.startsWith("/oauth/")) continue; // token requests are not rate limited
-      const key = `${c.at}|${c.method}|${c.path}|${c.status}|${c.principal}|${c.durationMs}`;
-      seen.set(key, { at: Date.parse(c.at), method: c.method, path: c.path, status: c.status, principal: c.principal });
-    }
-  };
-  const loop = (async () => {
-    while (running) {
-      await read();
-      await sleep(1_000);
-    }
-    await read();
-  })();
-  return {
-    calls: () => [...seen.values()].sort((a, b) => a.at - b.at),
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 /** The most calls inside one of GoTo's one-second windows. */
 function busiestSecond(calls: SimCall[]): number {

@@ -164,3 +164,43 @@ export async function createdInGoTo(
 export async function budgetLimit(worker: BenchWorker, limit: number): Promise<void> {
   await jsonOf(await post(worker, "/sim/sync/rate-limit", { limit }), "rate limit");
 }
+
+/** A GoTo call as the simulator's call log has it (token requests left out). */
+export interface SimCall {
+  at: number;
+  method: string;
+  path: string;
+  status: number;
+  principal: string | null;
+}
+
+/** Keeps every GoTo call the simulator logs (its log answers the newest 200, so it is read often). */
+export function collectCalls(worker: BenchWorker): { calls: () => SimCall[]; stop: () => Promise<void> } {
+  const seen = new Map<string, SimCall>();
+  let running = true;
+  const read = async (): Promise<void> => {
+    const { calls } = await jsonOf<{ calls: (Omit<SimCall, "at"> & { at: string; durationMs: number })[] }>(
+      await worker.fetch("/sim/control/calls"),
+      "calls",
+    );
+    for (const c of calls) {
+      if (c.path.startsWith("/oauth/")) continue; // token requests are not rate limited
+      const key = `${c.at}|${c.method}|${c.path}|${c.status}|${c.principal}|${c.durationMs}`;
+      seen.set(key, { at: Date.parse(c.at), method: c.method, path: c.path, status: c.status, principal: c.principal });
+    }
+  };
+  const loop = (async () => {
+    while (running) {
+      await read();
+      await sleep(1_000);
+    }
+    await read();
+  })();
+  return {
+    calls: () => [...seen.values()].sort((a, b) => a.at - b.at),
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}

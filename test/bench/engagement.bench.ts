@@ -3,51 +3,23 @@
 // answered polls and surveys or asked questions in the simulator. Figures: the GoTo calls the pass
 // made (counted from the simulator's call log), per 1,000 attendees, the minutes those calls take
 // at the budget (computed), and the minutes the pass took, measured from its first call to the last.
-import { type Admin, budgetLimit, connectorWith, HOUR, jsonOf, login, post, sleep } from "./connectors.ts";
+import {
+  type Admin,
+  budgetLimit,
+  collectCalls,
+  connectorWith,
+  HOUR,
+  jsonOf,
+  login,
+  post,
+  type SimCall,
+  sleep,
+} from "./connectors.ts";
 import { type BenchResult, type BenchWorker, startBenchWorker } from "./harness.ts";
 
 const P9 = "P9 engagement pass for 1,000 attendees";
 const GOTO_LIMIT = 10;
 const ATTENDEES = Number(process.env.P9_ATTENDEES ?? "1000");
-
-interface SimCall {
-  at: number;
-  path: string;
-  status: number;
-}
-
-/** Every GoTo call the simulator logs (its log answers the newest 200, so it is read every second). */
-function collectCalls(worker: BenchWorker): { calls: () => SimCall[]; stop: () => Promise<void> } {
-  const seen = new Map<string, SimCall>();
-  let running = true;
-  const read = async (): Promise<void> => {
-    const { calls } = await jsonOf<{
-      calls: { at: string; method: string; path: string; status: number; durationMs: number }[];
-    }>(await worker.fetch("/sim/control/calls"), "calls");
-    for (const c of calls) {
-      if (c.path.startsWith("/oauth/")) continue;
-      seen.set(`${c.at}|${c.method}|${c.path}|${c.status}|${c.durationMs}`, {
-        at: Date.parse(c.at),
-        path: c.path,
-        status: c.status,
-      });
-    }
-  };
-  const loop = (async () => {
-    while (running) {
-      await read();
-      await sleep(1_000);
-    }
-    await read();
-  })();
-  return {
-    calls: () => [...seen.values()].sort((a, b) => a.at - b.at),
-    stop: async () => {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 const SESSIONS = /\/webinars\/\d+\/sessions(\?|$)/;
 const ATTENDEE_LIST = /\/sessions\/\d+\/attendees(\?|$)/;

@@ -37,7 +37,7 @@ test("search prospects, open one, merge two, see the timeline on the master", as
   await page.getByRole("link", { name: SUBJECT }).click();
   // Sync now right after discovery can meet the webinar's sync engine still starting; the panel
   // then says to try again, as a marketer would.
-  await syncNow(page, 3);
+  await syncNow(page);
   const registered = page.locator('[data-count="registered"]');
   await waitForCounts(page, { registered: "3" });
   await screenshot(page, "prospects-02-webinar-report");

@@ -54,24 +54,19 @@ export async function connectAndDiscover(
 }
 
 /**
- * On a webinar's page, presses Sync now and waits for the panel to say the sync started. Right
- * after discovery the webinar's sync engine may still be starting and the panel says to try again
- * (a 503 in the console): with `tries` over 1 it is pressed again after a reload, as a marketer would.
+ * On a webinar's page, presses Sync now and waits for the panel to say the sync started. When the
+ * webinar's sync engine cannot start one just then, the panel says so and to try again (a 503 in
+ * the console): up to `tries` times it is pressed again after a reload, as a marketer would.
  */
-export async function syncNow(page: Page, tries = 1): Promise<void> {
+export async function syncNow(page: Page, tries = 3): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await page.getByRole("button", { name: "Sync now" }).click();
-    if (tries === 1) {
-      await page.getByText(/Sync started/).waitFor();
-      return;
-    }
-    const started = await page
-      .getByText(/Sync started/)
-      .waitFor({ timeout: 15_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (started) return;
+    const started = page.getByText(/Sync started/);
+    const unavailable = page.getByText(/could not start a sync right now/);
+    await started.or(unavailable).first().waitFor();
+    if (await started.isVisible()) return;
     assert.ok(attempt < tries, `Sync now did not start a sync in ${tries} tries`);
+    await page.waitForTimeout(2_000);
     await page.reload();
   }
 }
